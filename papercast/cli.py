@@ -1,0 +1,126 @@
+"""The `papercast` command. Errors are one line on stderr; tracebacks only with --verbose."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from papercast.config import Settings, load_settings
+from papercast.errors import PapercastError
+
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    "PREFECT_CLI_PROMPT": "false",
+}
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="papercast", description="Personalized research-paper newsletters.")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the weekly flow once through Prefect")
+    run.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
+    run.add_argument("--as-of", type=parse_date, help="the run's date (default: today)")
+    run.add_argument("--json", action="store_true", help="print the run report as JSON on stdout")
+    run.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
+    publish = commands.add_parser("publish", help="rebuild the public archive from the store")
+    publish.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
+    publish.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
+    return parser
+
+
+def prepare_prefect(settings: Settings) -> None:
+    """Offline, quiet Prefect with its home beside the state file, unless the user chose otherwise."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(settings.paths.state.parent / "prefect")))
+    home.mkdir(parents=True, exist_ok=True)
+
+
+def command_run(args: argparse.Namespace, settings: Settings) -> int:
+    prepare_prefect(settings)
+    started = time.perf_counter()
+    from flows.newsletter import weekly_newsletter
+
+    report = weekly_newsletter(str(settings.source_file), args.as_of)
+    report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary_from_dict(report)))
+    return 0
+
+
+def summary_from_dict(report: dict) -> list[str]:
+    lines = [f"papercast run {report['run_id']} as of {report['as_of']}: {report['new_papers']} new papers"]
+    for digest in report["digests"]:
+        state = "already ingested" if digest["already_ingested"] else f"{digest['papers']} papers, {digest['new']} new"
+        lines.append(f"  {Path(digest['source']).name} ({digest['date']}): {state}")
+    counts = ", ".join(f"{pid} {len(items)}" for pid, items in report["profiles"].items())
+    lines.append(f"  new papers per profile: {counts or 'none'}")
+    lines.append(f"  newsletters written: {len(report['newsletters'])}; readers with nothing new: "
+                 f"{len(report['no_newsletter'])}")
+    lines += [f"  warning: {w['source']}: {w['message']}" for w in report["warnings"]]
+    lines += [f"  error: {e['source']}: {e['message']}" for e in report["errors"]]
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in report["timings"].items())
+    lines.append(f"  time: {timings}")
+    lines.append(f"  archive: {Path(report['report_path']).parent.parent}")
+    return lines
+
+
+def command_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from papercast.publish import publish_archive
+    from papercast.render import make_environment
+    from papercast.store import Store
+
+    with Store.open(settings.paths.state) as store:
+        pages = publish_archive(store, settings, make_environment())
+    print(f"published {len(pages)} pages under {settings.paths.archive}")
+    return 0
+
+
+COMMANDS = {"run": command_run, "publish": command_publish}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config)
+        return COMMANDS[args.command](args, settings)
+    except PapercastError as exc:
+        return fail(exc.one_line(), exc, args.verbose)
+    except KeyboardInterrupt:
+        return fail("interrupted", None, args.verbose)
+    except Exception as exc:  # the last line of defence: one line, details with --verbose
+        return fail(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --verbose for details)",
+                    exc, args.verbose)
+
+
+def fail(message: str, exc: BaseException | None, verbose: bool) -> int:
+    if verbose and exc is not None:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"papercast: error: {message}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Load and validate the TOML config. Errors name the file and the key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from papercast.errors import ConfigError
+
+SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Paths(Section):
+    inbox: Path
+    archive: Path
+    state: Path
+
+
+class Profile(Section):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    description: str = ""
+    keywords: list[str] = []
+    exclude: list[str] = []
+    examples: list[str] = []
+    counter_examples: list[str] = []
+    threshold: float | None = Field(default=None, ge=0, le=1)
+
+
+class Reader(Section):
+    email: str = Field(pattern=EMAIL)
+    name: str = ""
+    profiles: list[str] = Field(min_length=1)
+    max_papers: int = Field(default=10, ge=1, le=500)
+
+
+class Smtp(Section):
+    host: str = "localhost"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    from_addr: str = Field(default="papercast@localhost", pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+    from_name: str = "papercast"
+    reply_to: str | None = None
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class Source(Section):
+    name: str = Field(min_length=1)
+    kind: Literal["inbox", "feed", "hf-daily"]
+    url: str | None = None
+    path: Path | None = None
+
+
+class Classify(Section):
+    threshold: float = Field(default=0.5, ge=0, le=1)
+
+
+class Settings(Section):
+    """The whole validated config. `source_file` is where it was read from."""
+
+    source_file: Path
+    paths: Paths
+    profiles: list[Profile] = Field(min_length=1)
+    readers: list[Reader] = []
+    smtp: Smtp = Smtp()
+    sources: list[Source] = []
+    classify: Classify = Classify()
+
+    @field_validator("profiles")
+    @classmethod
+    def _unique_profiles(cls, profiles: list[Profile]) -> list[Profile]:
+        ids = [p.id for p in profiles]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate profile id {', '.join(dupes)}")
+        return profiles
+
+    @model_validator(mode="after")
+    def _readers_know_their_profiles(self) -> "Settings":
+        known = {p.id for p in self.profiles}
+        for index, reader in enumerate(self.readers):
+            unknown = [p for p in reader.profiles if p not in known]
+            if unknown:
+                raise ValueError(f"readers[{index}].profiles: unknown profile {', '.join(unknown)}")
+        emails = [r.email.lower() for r in self.readers]
+        dupes = sorted({e for e in emails if emails.count(e) > 1})
+        if dupes:
+            raise ValueError(f"readers: duplicate email {', '.join(dupes)}")
+        return self
+
+    def profile(self, profile_id: str) -> Profile:
+        return next(p for p in self.profiles if p.id == profile_id)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read, validate and resolve a config file; raise ConfigError naming file and key."""
+    path = Path(path).expanduser().resolve()
+    raw = read_toml(path)
+    try:
+        settings = Settings.model_validate({**raw, "source_file": path})
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc), source=str(path)) from None
+    return resolve_paths(settings)
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("config file not found", source=str(path),
+                          hint="pass --config with the path to a papercast.toml") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", source=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """The first problem as `key.path: message`, with a count of the rest."""
+    errors = exc.errors()
+    first = errors[0]
+    key = ".".join(str(part) for part in first["loc"]) or "config"
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif first["type"] == "missing":
+        message = "required key is missing"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{key}: {message}{more}"
+
+
+def resolve_paths(settings: Settings) -> Settings:
+    """Relative paths resolve against the config file's folder."""
+    base = settings.source_file.parent
+    paths = Paths(**{name: (base / getattr(settings.paths, name)).resolve()
+                     for name in ("inbox", "archive", "state")})
+    sources = [s.model_copy(update={"path": (base / s.path).resolve()}) if s.path else s
+               for s in settings.sources]
+    return settings.model_copy(update={"paths": paths, "sources": sources})

@@ -1,0 +1,43 @@
+"""One exception tree. Every error names what it is about and carries a hint."""
+
+from __future__ import annotations
+
+
+class PapercastError(Exception):
+    """Base of all papercast errors: a message, the thing it concerns, a hint."""
+
+    default_hint = ""
+
+    def __init__(self, message: str, *, source: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.hint = hint if hint is not None else self.default_hint
+
+    def one_line(self) -> str:
+        """The error as the CLI prints it: `source: message (hint)`."""
+        text = f"{self.source}: {self.message}" if self.source else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class ConfigError(PapercastError):
+    default_hint = "check the config file"
+
+
+class SourceError(PapercastError):
+    default_hint = "the file or feed was skipped; everything else was processed"
+
+
+class StateError(PapercastError):
+    default_hint = "check the state file named in [paths] state"
+
+
+class DeliveryError(PapercastError):
+    default_hint = "check the [smtp] section and the mail server"
+
+
+class RenderError(PapercastError):
+    default_hint = "check the templates folder"

@@ -1,0 +1,63 @@
+"""What is new? Read the inputs, parse them, and diff them against the store.
+
+Digests are ingested in their own date order, each in its own transaction, so
+a bad file never costs what was already ingested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from papercast.config import Settings
+from papercast.errors import SourceError
+from papercast.models import Digest, IngestResult, Problem
+from papercast.sources import parse_input
+from papercast.sources.inbox import InputFile, list_inbox, read_input_file
+from papercast.store import Store
+
+
+@dataclass
+class ParsedInputs:
+    digests: list[Digest] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
+
+def read_inbox(settings: Settings) -> tuple[list[InputFile], list[Problem]]:
+    """The bytes of every file in the inbox; unreadable files become errors."""
+    files, errors = [], []
+    try:
+        paths = list_inbox(settings.paths.inbox)
+    except SourceError as exc:
+        return [], [Problem(exc.source or "inbox", exc.message)]
+    for path in paths:
+        try:
+            files.append(read_input_file(path))
+        except SourceError as exc:
+            errors.append(Problem(exc.source or str(path), exc.message))
+    return files, errors
+
+
+def parse_inputs(files: list[InputFile], as_of: dt.date) -> ParsedInputs:
+    """Parse every input; a file that cannot be used becomes an error, the rest go on."""
+    parsed = ParsedInputs()
+    for item in files:
+        try:
+            digest = parse_input(item.data, item.source, as_of)
+        except SourceError as exc:
+            parsed.errors.append(Problem(item.source, exc.message))
+            continue
+        parsed.digests.append(digest)
+        parsed.warnings.extend(digest.warnings)
+    return parsed
+
+
+def ingest_digests(store: Store, digests: list[Digest], run_id: int) -> IngestResult:
+    """Store each digest (oldest first) and collect the papers seen for the first time."""
+    result = IngestResult()
+    for digest in sorted(digests, key=lambda d: (d.date, d.source)):
+        outcome, new = store.ingest_digest(digest, run_id)
+        result.digests.append(outcome)
+        result.new_papers.extend(new)
+    return result

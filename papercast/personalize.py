@@ -1,0 +1,100 @@
+"""Who gets what: each reader's newsletter from the assignments of their profiles.
+
+A reader's candidates are the papers stored since their last newsletter that
+were assigned to one of their profiles and never delivered to them. Each paper
+appears once, under the profile where it scored best; the best `max_papers`
+are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from papercast.config import Reader, Settings
+from papercast.models import Assignment, StoredPaper
+from papercast.store import Store
+
+
+@dataclass(frozen=True)
+class Item:
+    paper: StoredPaper
+    assignment: Assignment
+
+
+@dataclass(frozen=True)
+class Section:
+    profile_id: str
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class NewsletterPlan:
+    """What one reader's newsletter will hold, and the cursor it moves the reader to."""
+
+    issue_id: str
+    reader: Reader
+    date: dt.date
+    sections: tuple[Section, ...]
+    cursor: int
+
+    @property
+    def paper_ids(self) -> list[str]:
+        return [item.paper.id for section in self.sections for item in section.items]
+
+
+def reader_slug(email: str) -> str:
+    """A file-name-safe, stable name for a reader's private files."""
+    local = "".join(ch if ch.isalnum() else "-" for ch in email.split("@")[0].lower())[:24]
+    return f"{local}-{hashlib.sha1(email.lower().encode()).hexdigest()[:6]}"
+
+
+def issue_id(reader: Reader, date: dt.date, paper_ids: list[str]) -> str:
+    """Stable for the same reader, date and papers, so a rerun after a crash reuses it."""
+    digest = hashlib.sha1("\n".join([reader.email.lower(), *paper_ids]).encode()).hexdigest()
+    return f"{date.isoformat()}-{reader_slug(reader.email)}-{digest[:8]}"
+
+
+def best_per_paper(rows: list[tuple[StoredPaper, Assignment]], delivered: set[str]) -> list[Item]:
+    """Each undelivered paper once, under its best-scoring profile, best first."""
+    best: dict[str, Item] = {}
+    for paper, assignment in rows:
+        if paper.id in delivered:
+            continue
+        current = best.get(paper.id)
+        if current is None or assignment.score > current.assignment.score:
+            best[paper.id] = Item(paper, assignment)
+    return sorted(best.values(), key=lambda item: (-item.assignment.score, item.paper.id))
+
+
+def plan_newsletter(store: Store, settings: Settings, reader: Reader, date: dt.date,
+                    up_to_seq: int) -> NewsletterPlan | None:
+    """The reader's next newsletter, or None when nothing new was assigned to them."""
+    cursor = store.reader_cursor(reader.email)
+    rows = store.assigned_since(reader.profiles, cursor, up_to_seq)
+    items = best_per_paper(rows, store.delivered(reader.email))[: reader.max_papers]
+    if not items:
+        return None
+    sections = tuple(
+        Section(pid, settings.profile(pid).title,
+                tuple(item for item in items if item.assignment.profile_id == pid))
+        for pid in reader.profiles)
+    sections = tuple(section for section in sections if section.items)
+    ids = [item.paper.id for section in sections for item in section.items]
+    return NewsletterPlan(issue_id(reader, date, ids), reader, date, sections, up_to_seq)
+
+
+def plan_newsletters(store: Store, settings: Settings, date: dt.date
+                     ) -> tuple[list[NewsletterPlan], list[str]]:
+    """Plans for every reader with something new, and the readers without."""
+    up_to = store.max_paper_seq()
+    plans, nothing_new = [], []
+    for reader in settings.readers:
+        plan = plan_newsletter(store, settings, reader, date, up_to)
+        if plan is None:
+            nothing_new.append(reader.email)
+        else:
+            plans.append(plan)
+    return plans, nothing_new

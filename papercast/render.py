@@ -1,0 +1,83 @@
+"""Turn plans into pages: Jinja2 templates, autoescaped, strict about undefined names.
+
+One render feeds the email, the archive and the feeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import css_inline
+import jinja2
+
+from papercast.errors import RenderError
+from papercast.personalize import NewsletterPlan
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+EXCERPT_CHARS = 320
+
+
+@dataclass(frozen=True)
+class RenderedNewsletter:
+    plan: NewsletterPlan
+    subject: str
+    html: str
+    text: str
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first `limit` characters, cut at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace, CR and LF included, to single spaces."""
+    return " ".join(str(text).split())
+
+
+def make_environment(templates: Path = DEFAULT_TEMPLATES) -> jinja2.Environment:
+    if not templates.is_dir():
+        raise RenderError("templates folder not found", source=str(templates))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "xml.j2", "html")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["excerpt"] = excerpt
+    env.filters["one_line"] = one_line
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{type(exc).__name__}: {exc}", source=name) from None
+
+
+def newsletter_subject(plan: NewsletterPlan) -> str:
+    count = len(plan.paper_ids)
+    noun = "paper" if count == 1 else "papers"
+    return one_line(f"papercast {plan.date.isoformat()}: {count} new {noun} for you")
+
+
+def render_newsletter(env: jinja2.Environment, plan: NewsletterPlan) -> RenderedNewsletter:
+    """The reader's newsletter as HTML (for the archive) and plain text."""
+    subject = newsletter_subject(plan)
+    context = {"plan": plan, "reader": plan.reader, "subject": subject}
+    html = render_template(env, "newsletter.html.j2", **context)
+    text = render_template(env, "newsletter.txt.j2", **context)
+    return RenderedNewsletter(plan, subject, html, text)
+
+
+def inline_css(html: str) -> str:
+    """Email clients drop <style>: move the CSS into style attributes, never fetching remote sheets."""
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
+    return inliner.inline(html)

@@ -1,0 +1,54 @@
+"""Recognize an input by its content and hand it to the one parser for its format.
+
+Parsers take text or bytes and return a Digest; none touches the network or disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import replace
+
+from papercast.errors import SourceError
+from papercast.models import Digest
+from papercast.sources.daily_text import find_date_line, parse_daily_text
+
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Text from bytes: BOM-aware, UTF-8 first, then Windows-1252 as a last resort."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def detect_format(text: str) -> str | None:
+    """The input's format from its content, or None when it is none we know."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if find_date_line(lines) is not None:
+        return "daily-text"
+    return None
+
+
+def parse_input(data: bytes, source: str, as_of: dt.date) -> Digest:
+    """Parse one input of any known format into a Digest carrying its content hash."""
+    if not data.strip():
+        raise SourceError("empty file", source=source)
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError("binary data, not a digest or feed", source=source)
+    text = decode_text(data, source)
+    kind = detect_format(text)
+    if kind is None:
+        raise SourceError("not a recognized digest or feed (expected Daily Papers text, "
+                          "RSS, Atom or Hugging Face daily-papers JSON)", source=source)
+    digest = parse_daily_text(text, source, as_of)
+    return replace(digest, content_hash=content_hash(data))

@@ -1,0 +1,32 @@
+"""The inbox: a folder where digest files are dropped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from papercast.errors import SourceError
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """The bytes of one dropped file and where they came from."""
+
+    source: str
+    data: bytes
+
+
+def list_inbox(folder: Path) -> list[Path]:
+    """Files in the inbox, in name order; hidden files and READMEs are not inputs."""
+    if not folder.is_dir():
+        raise SourceError("inbox folder does not exist", source=str(folder),
+                          hint="create it or fix [paths] inbox in the config")
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.stem.upper() != "README")
+
+
+def read_input_file(path: Path) -> InputFile:
+    try:
+        return InputFile(source=str(path), data=path.read_bytes())
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror}", source=str(path)) from None

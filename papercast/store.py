@@ -1,0 +1,245 @@
+"""The state store: the one module that reads and writes the SQLite file.
+
+Every step that writes runs in one transaction (BEGIN IMMEDIATE ... COMMIT),
+so a crash leaves either all of a step or none of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+from papercast.errors import StateError
+from papercast.models import Assignment, Digest, DigestResult, Paper, StoredPaper
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, as_of TEXT NOT NULL, started_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS digests (
+    content_hash TEXT PRIMARY KEY, source TEXT NOT NULL, date TEXT NOT NULL,
+    format TEXT NOT NULL, papers INTEGER NOT NULL, new INTEGER NOT NULL,
+    run_id INTEGER REFERENCES runs(id), ingested_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS papers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    title_key TEXT NOT NULL UNIQUE, arxiv_id TEXT UNIQUE, title TEXT NOT NULL,
+    abstract TEXT NOT NULL, authors TEXT NOT NULL DEFAULT '[]', link TEXT,
+    categories TEXT NOT NULL DEFAULT '[]', first_seen TEXT NOT NULL,
+    first_source TEXT NOT NULL, first_run INTEGER REFERENCES runs(id));
+CREATE TABLE IF NOT EXISTS assignments (
+    paper_id TEXT NOT NULL REFERENCES papers(id), profile_id TEXT NOT NULL,
+    score REAL NOT NULL, why TEXT NOT NULL, PRIMARY KEY (paper_id, profile_id));
+CREATE TABLE IF NOT EXISTS issues (
+    id TEXT PRIMARY KEY, reader TEXT NOT NULL, run_id INTEGER REFERENCES runs(id),
+    date TEXT NOT NULL, status TEXT NOT NULL, message_id TEXT NOT NULL,
+    subject TEXT NOT NULL, html_path TEXT, text_path TEXT, eml_path TEXT,
+    created_at TEXT NOT NULL, sent_at TEXT);
+CREATE TABLE IF NOT EXISTS deliveries (
+    reader TEXT NOT NULL, paper_id TEXT NOT NULL REFERENCES papers(id),
+    issue_id TEXT NOT NULL REFERENCES issues(id), PRIMARY KEY (reader, paper_id));
+CREATE TABLE IF NOT EXISTS reader_cursors (
+    reader TEXT PRIMARY KEY, paper_seq INTEGER NOT NULL);
+"""
+# Forward migrations, applied in order on open: version -> SQL statements.
+# Numbers are reserved per feature so parallel work does not collide:
+# 2 sources (fetch state), 3 delivery (ledger), 4 relevance (vector cache).
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1}
+SCHEMA_VERSION = max(MIGRATIONS)
+PAPER_COLUMNS = "id, title, abstract, first_seen, first_source, arxiv_id, authors, link, categories"
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """Open with `Store.open(path)`; use as a context manager to close it."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self.db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> "Store":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            store = cls(connection, path)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"cannot open state database: {exc}", source=str(path)) from None
+        return store
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StateError(f"state schema {version} is newer than this papercast ({SCHEMA_VERSION})",
+                             source=str(self.path), hint="upgrade papercast")
+        pending = sorted(v for v in MIGRATIONS if v > version)
+        if pending:
+            with self.transaction() as db:
+                for step in pending:
+                    for statement in MIGRATIONS[step].split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # -- runs -------------------------------------------------------------
+
+    def start_run(self, as_of: dt.date) -> int:
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO runs (as_of, started_at) VALUES (?, ?)",
+                                (as_of.isoformat(), now_iso()))
+            return int(cursor.lastrowid)
+
+    # -- ingest: the diff against everything seen before -------------------
+
+    def has_digest(self, content_hash: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM digests WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row is not None
+
+    def ingest_digest(self, digest: Digest, run_id: int) -> tuple[DigestResult, list[StoredPaper]]:
+        """Record a digest and its papers in one transaction; return the papers never seen before."""
+        with self.transaction() as db:
+            if self.has_digest(digest.content_hash):
+                return DigestResult(digest.source, digest.date, len(digest.papers), 0, skipped=True), []
+            new = [self._add_paper(paper, digest, run_id) for paper in digest.papers]
+            new = [paper for paper in new if paper is not None]
+            db.execute("INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (digest.content_hash, digest.source, digest.date.isoformat(), digest.format,
+                        len(digest.papers), len(new), run_id, now_iso()))
+        return DigestResult(digest.source, digest.date, len(digest.papers), len(new)), new
+
+    def _add_paper(self, paper: Paper, digest: Digest, run_id: int) -> StoredPaper | None:
+        existing = self._find_paper(paper)
+        if existing is not None:
+            self._merge_paper(existing, paper, digest.date)
+            return None
+        self.db.execute(
+            "INSERT INTO papers (id, title_key, arxiv_id, title, abstract, authors, link, categories,"
+            " first_seen, first_source, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (paper.id, paper.title_key, paper.arxiv_id, paper.title, paper.abstract,
+             json.dumps(list(paper.authors)), paper.link, json.dumps(list(paper.categories)),
+             digest.date.isoformat(), digest.source, run_id))
+        return self.paper(paper.id)
+
+    def _find_paper(self, paper: Paper) -> sqlite3.Row | None:
+        if paper.arxiv_id:
+            row = self.db.execute("SELECT * FROM papers WHERE arxiv_id = ?", (paper.arxiv_id,)).fetchone()
+            if row is not None:
+                return row
+        return self.db.execute("SELECT * FROM papers WHERE title_key = ?", (paper.title_key,)).fetchone()
+
+    def _merge_paper(self, row: sqlite3.Row, paper: Paper, seen: dt.date) -> None:
+        """Fill in what a later source knows (id, abstract, authors, link); first_seen never moves later."""
+        self.db.execute(
+            "UPDATE papers SET arxiv_id = COALESCE(arxiv_id, ?),"
+            " abstract = CASE WHEN abstract = '' THEN ? ELSE abstract END,"
+            " authors = CASE WHEN authors = '[]' THEN ? ELSE authors END,"
+            " link = COALESCE(link, ?), first_seen = MIN(first_seen, ?) WHERE seq = ?",
+            (paper.arxiv_id if not self._arxiv_taken(paper.arxiv_id) else None, paper.abstract,
+             json.dumps(list(paper.authors)), paper.link, seen.isoformat(), row["seq"]))
+
+    def _arxiv_taken(self, arxiv_id: str | None) -> bool:
+        if not arxiv_id:
+            return True
+        return self.db.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone() is not None
+
+    # -- papers and assignments ------------------------------------------
+
+    def paper(self, paper_id: str) -> StoredPaper:
+        row = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise StateError(f"unknown paper {paper_id}", source=str(self.path))
+        return stored_paper(row)
+
+    def save_assignments(self, assignments: list[Assignment]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
+                           [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments])
+
+    def max_paper_seq(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
+
+    def assigned_since(self, profile_ids: list[str], after_seq: int, up_to_seq: int
+                       ) -> list[tuple[StoredPaper, Assignment]]:
+        """Assignments to these profiles of papers first stored in (after_seq, up_to_seq]."""
+        marks = ",".join("?" * len(profile_ids))
+        rows = self.db.execute(
+            f"SELECT p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors,"
+            f" p.link, p.categories, a.profile_id, a.score, a.why FROM assignments a"
+            f" JOIN papers p ON p.id = a.paper_id WHERE a.profile_id IN ({marks})"
+            f" AND p.seq > ? AND p.seq <= ? ORDER BY a.score DESC, p.seq",
+            (*profile_ids, after_seq, up_to_seq)).fetchall()
+        return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
+
+    def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
+        """Every (profile, run date, paper, assignment), newest first: the public archive."""
+        rows = self.db.execute(
+            f"SELECT p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors,"
+            f" p.link, p.categories, a.profile_id, a.score, a.why, r.as_of FROM assignments a"
+            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = p.first_run"
+            f" ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq").fetchall()
+        return [(r["profile_id"], dt.date.fromisoformat(r["as_of"]), stored_paper(r),
+                 Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
+
+    # -- readers: cursors, issues, deliveries -----------------------------
+
+    def reader_cursor(self, reader: str) -> int:
+        row = self.db.execute("SELECT paper_seq FROM reader_cursors WHERE reader = ?", (reader,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def delivered(self, reader: str) -> set[str]:
+        rows = self.db.execute("SELECT paper_id FROM deliveries WHERE reader = ?", (reader,))
+        return {row[0] for row in rows}
+
+    def record_issue(self, issue: dict, paper_ids: list[str], cursor: int) -> None:
+        """The newsletter was written: record the issue, its deliveries and the reader's cursor at once."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, html_path,"
+                " text_path, eml_path, created_at) VALUES (:id, :reader, :run_id, :date, :status,"
+                " :message_id, :subject, :html_path, :text_path, :eml_path, :created_at)",
+                {**issue, "created_at": now_iso()})
+            db.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
+                           [(issue["reader"], paper_id, issue["id"]) for paper_id in paper_ids])
+            self._advance_cursor(issue["reader"], cursor)
+
+    def advance_cursor(self, reader: str, cursor: int) -> None:
+        with self.transaction():
+            self._advance_cursor(reader, cursor)
+
+    def _advance_cursor(self, reader: str, cursor: int) -> None:
+        self.db.execute(
+            "INSERT INTO reader_cursors VALUES (?, ?) ON CONFLICT(reader)"
+            " DO UPDATE SET paper_seq = MAX(paper_seq, excluded.paper_seq)", (reader, cursor))
+
+
+def stored_paper(row: sqlite3.Row) -> StoredPaper:
+    return StoredPaper(
+        id=row["id"], title=row["title"], abstract=row["abstract"],
+        first_seen=dt.date.fromisoformat(row["first_seen"]), first_source=row["first_source"],
+        arxiv_id=row["arxiv_id"], authors=tuple(json.loads(row["authors"])), link=row["link"],
+        categories=tuple(json.loads(row["categories"])))

@@ -1,0 +1,100 @@
+"""Shared fixtures: real files in tmp_path, one Prefect test harness per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED_DIGESTS = PROJECT.parent / "shared" / "digests"
+EXAMPLES = PROJECT / "examples" / "digests"
+AS_OF = dt.date(2026, 11, 23)
+
+# Prefect offline and quiet, its home inside the test session, set before any import of prefect.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+PROFILES = """
+[[profiles]]
+id = "efficient-llm"
+title = "Efficient LLM inference"
+description = "Making language models smaller and faster."
+keywords = ["quantization", "pruning", "distillation", "kv cache"]
+
+[[profiles]]
+id = "multimodal"
+title = "Vision-language models"
+description = "Models that see and read."
+keywords = ["vision-language", "multimodal", "visual question answering"]
+
+[[profiles]]
+id = "reasoning"
+title = "Reasoning"
+description = "Step-by-step reasoning."
+keywords = ["reasoning", "chain-of-thought", "math"]
+exclude = ["radiology"]
+"""
+
+READERS = """
+[[readers]]
+email = "ada@example.org"
+name = "Ada Lovelace"
+profiles = ["efficient-llm", "reasoning"]
+max_papers = 5
+
+[[readers]]
+email = "grace@example.org"
+name = "Grace Hopper"
+profiles = ["multimodal"]
+max_papers = 3
+"""
+
+
+@pytest.fixture(scope="session")
+def shared_digests() -> Path:
+    """The real Daily Papers captures beside the project (../shared/digests)."""
+    if not SHARED_DIGESTS.is_dir():
+        pytest.fail(f"real digests not found at {SHARED_DIGESTS}: check out shared/ beside the project")
+    return SHARED_DIGESTS
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory):
+    """One temporary Prefect server for the whole session (started on first use)."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def write_config(folder: Path, *, profiles: str = PROFILES, readers: str = READERS, extra: str = "") -> Path:
+    """A config with inbox, archive and state inside `folder`; returns its path."""
+    (folder / "inbox").mkdir(parents=True, exist_ok=True)
+    path = folder / "papercast.toml"
+    path.write_text(textwrap.dedent(f"""
+        [paths]
+        inbox = "inbox"
+        archive = "archive"
+        state = "state/papercast.sqlite"
+        {extra}
+        """) + profiles + readers, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config_path(tmp_path) -> Path:
+    return write_config(tmp_path)
+
+
+def digest_text(date: str, papers: list[tuple[str, str]], header: bool = True) -> str:
+    """A digest in the Daily Papers text format."""
+    top = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
+    body = "".join(f"{title}\n\n{abstract}\n\n" for title, abstract in papers)
+    return (top if header else "") + f"{date}\n\n" + body
