@@ -1,0 +1,72 @@
+"""Config loading: validation at load, errors that name the file and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import PROFILES, PROJECT, READERS, write_config
+from papercast.config import load_settings
+from papercast.errors import ConfigError
+
+
+def test_shipped_config_loads_with_paths_resolved_against_its_folder():
+    settings = load_settings(PROJECT / "config" / "papercast.toml")
+    assert settings.paths.inbox == (PROJECT / "examples" / "digests").resolve()
+    assert settings.paths.archive == (PROJECT / "archive").resolve()
+    assert 6 <= len(settings.profiles) <= 8
+    assert 3 <= len(settings.readers) <= 5
+    known = {p.id for p in settings.profiles}
+    assert all(set(r.profiles) <= known for r in settings.readers)
+
+
+def test_relative_paths_resolve_against_config_folder_not_cwd(tmp_path, monkeypatch):
+    path = write_config(tmp_path / "conf")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(path)
+    assert settings.paths.state == tmp_path / "conf" / "state" / "papercast.sqlite"
+
+
+def error_for(tmp_path: Path, **kwargs) -> str:
+    path = write_config(tmp_path, **kwargs)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = caught.value.one_line()
+    assert str(path) in message, "the error must name the file"
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"readers": READERS.replace('"multimodal"]', '"robotics"]')}, "readers[1].profiles: unknown profile robotics"),
+        ({"profiles": PROFILES + PROFILES.split("[[profiles]]")[0] + "[[profiles]]" + PROFILES.split("[[profiles]]")[1]},
+         "duplicate profile id efficient-llm"),
+        ({"readers": READERS.replace("max_papers = 5", "max_papers = 0")}, "readers.0.max_papers"),
+        ({"readers": READERS.replace('email = "ada@example.org"', 'email = "not-an-address"')}, "readers.0.email"),
+        ({"extra": "colour = 'blue'"}, "paths.colour: unknown key"),
+        ({"profiles": PROFILES.replace('id = "reasoning"', 'id = "Reasoning Profile"')}, "profiles.2.id"),
+        ({"profiles": PROFILES.replace('keywords = ["reasoning", "chain-of-thought", "math"]', 'keywords = "reasoning"')},
+         "profiles.2.keywords"),
+    ],
+)
+def test_invalid_config_names_file_and_key(tmp_path, kwargs, expected):
+    assert expected in error_for(tmp_path, **kwargs)
+
+
+def test_missing_section_is_named(tmp_path):
+    path = tmp_path / "papercast.toml"
+    path.write_text(PROFILES, encoding="utf-8")
+    with pytest.raises(ConfigError, match="paths: required key is missing"):
+        load_settings(path)
+
+
+def test_bad_toml_and_missing_file_are_config_errors(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[paths\ninbox = 'x'", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(broken)
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(tmp_path / "absent.toml")
