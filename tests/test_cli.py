@@ -1,0 +1,56 @@
+"""The papercast command: the contract outside checks rely on."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, PROJECT, write_config
+from papercast.cli import main
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "papercast.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=PROJECT, timeout=600)
+
+
+def test_bad_config_is_one_line_on_stderr_and_exit_1(tmp_path):
+    path = write_config(tmp_path, extra="colour = 'blue'")
+    result = run_cli("run", "--config", str(path), "--json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert str(path) in lines[0] and "paths.colour: unknown key" in lines[0]
+
+
+def test_verbose_adds_the_traceback(tmp_path, capsys):
+    code = main(["run", "--config", str(tmp_path / "missing.toml"), "--verbose"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" in err and "config file not found" in err
+
+
+def test_bad_date_is_rejected_up_front(tmp_path, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["run", "--config", str(write_config(tmp_path)), "--as-of", "23/11/2026"])
+    assert caught.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_run_json_on_the_shipped_examples_prints_only_the_report(tmp_path):
+    config = write_config(tmp_path)
+    for digest in EXAMPLES.iterdir():
+        shutil.copy(digest, tmp_path / "inbox" / digest.name)
+    shared_home = {"PREFECT_HOME": os.environ.get("PREFECT_HOME", str(tmp_path / "prefect"))}
+    result = run_cli("run", "--config", str(config), "--as-of", "2026-11-23", "--json", env=shared_home)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout)
+    assert report["new_papers"] == 14
+    assert [d["new"] for d in report["digests"]] == [6, 4, 4]
+    assert report["newsletters"] and report["errors"] == []
+    assert all(Path(n["eml"]).is_absolute() and Path(n["eml"]).exists() for n in report["newsletters"])
