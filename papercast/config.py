@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from papercast.errors import ConfigError
+from papercast.schedule import check_cron, check_timezone
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
@@ -65,6 +66,24 @@ class Classify(Section):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
 
+class Schedule(Section):
+    """When the weekly run happens, and what a reader with nothing new gets."""
+
+    cron: str = "0 7 * * MON"
+    timezone: str = "UTC"
+    nothing_new: Literal["skip", "note"] = "skip"
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, cron: str) -> str:
+        return check_cron(cron)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, timezone: str) -> str:
+        return check_timezone(timezone)
+
+
 class Settings(Section):
     """The whole validated config. `source_file` is where it was read from."""
 
@@ -75,6 +94,7 @@ class Settings(Section):
     smtp: Smtp = Smtp()
     sources: list[Source] = []
     classify: Classify = Classify()
+    schedule: Schedule = Schedule()
 
     @field_validator("profiles")
     @classmethod
