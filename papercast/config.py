@@ -66,6 +66,16 @@ class Classify(Section):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
 
+class Site(Section):
+    """The public archive and its feeds."""
+
+    title: str = Field(default="papercast", min_length=1)
+    description: str = "Trending research papers, sorted into interest profiles."
+    base_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    feed_items: int = Field(default=50, ge=1, le=1000)
+    chart_weeks: int = Field(default=12, ge=1, le=104)
+
+
 class Schedule(Section):
     """When the weekly run happens, and what a reader with nothing new gets."""
 
@@ -95,6 +105,7 @@ class Settings(Section):
     sources: list[Source] = []
     classify: Classify = Classify()
     schedule: Schedule = Schedule()
+    site: Site = Site()
 
     @field_validator("profiles")
     @classmethod
