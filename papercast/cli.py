@@ -29,6 +29,31 @@ def parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
 
+def name_list(text: str) -> list[str]:
+    """`a,b` -> ["a", "b"]; the option may also be repeated."""
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected one or more names separated by commas")
+    return names
+
+
+def runner_spec(text: str) -> str:
+    """`default`, `dask` (a local cluster) or `dask://HOST:PORT` (an existing Dask scheduler)."""
+    host, _, port = text.removeprefix("dask://").rpartition(":")
+    if text in ("default", "dask") or (text.startswith("dask://") and host and port.isdigit()):
+        return text
+    raise argparse.ArgumentTypeError(f"expected default, dask or dask://HOST:PORT, not {text!r}")
+
+
+def add_run_selection(run: argparse.ArgumentParser) -> None:
+    run.add_argument("--profiles", type=name_list, action="extend", metavar="ID[,ID...]",
+                     help="only these profiles (default: all); readers' other profiles wait for the next run")
+    run.add_argument("--readers", type=name_list, action="extend", metavar="EMAIL[,EMAIL...]",
+                     help="only these readers (default: all)")
+    run.add_argument("--runner", type=runner_spec, default="default",
+                     help="task runner: default, dask (local cluster) or dask://HOST:PORT")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="papercast", description="Personalized research-paper newsletters.")
     parser.add_argument("--verbose", "-v", action="store_true", help="show tracebacks and debug logs")
@@ -37,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
     run.add_argument("--as-of", type=parse_date, help="the run's date (default: today)")
     run.add_argument("--json", action="store_true", help="print the run report as JSON on stdout")
+    run.add_argument("--send", action="store_true", help="send through SMTP (default: dry run to the outbox)")
+    add_run_selection(run)
     run.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
+    serve = commands.add_parser("serve", help="serve the weekly deployment on the [schedule] cron until Ctrl-C")
+    serve.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
+    serve.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
     publish = commands.add_parser("publish", help="rebuild the public archive from the store")
     publish.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
     publish.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
@@ -55,9 +85,10 @@ def prepare_prefect(settings: Settings) -> None:
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
     prepare_prefect(settings)
     started = time.perf_counter()
-    from flows.newsletter import weekly_newsletter
+    from flows.runners import run_weekly
 
-    report = weekly_newsletter(str(settings.source_file), args.as_of)
+    report = run_weekly(str(settings.source_file), args.as_of, args.profiles, args.readers,
+                        args.send, args.runner)
     report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -89,12 +120,27 @@ def command_publish(args: argparse.Namespace, settings: Settings) -> int:
     from papercast.store import Store
 
     with Store.open(settings.paths.state) as store:
-        pages = publish_archive(store, settings, make_environment())
-    print(f"published {len(pages)} pages under {settings.paths.archive}")
+        published = publish_archive(store, settings, make_environment())
+    print(f"published {len(published.pages)} pages and {len(published.feeds)} feeds"
+          f" under {settings.paths.archive}")
     return 0
 
 
-COMMANDS = {"run": command_run, "publish": command_publish}
+def command_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from papercast.schedule import next_runs
+
+    prepare_prefect(settings)
+    schedule = settings.schedule
+    upcoming = next_runs(schedule.cron, schedule.timezone, dt.datetime.now(dt.timezone.utc), 3)
+    print(f"papercast: serving the weekly run '{schedule.cron}' ({schedule.timezone}); next runs: "
+          + ", ".join(t.isoformat(timespec="minutes") for t in upcoming), file=sys.stderr)
+    from flows.deploy import serve_weekly
+
+    serve_weekly(settings)
+    return 0
+
+
+COMMANDS = {"run": command_run, "serve": command_serve, "publish": command_publish}
 
 
 def main(argv: list[str] | None = None) -> int:

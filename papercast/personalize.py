@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from papercast.config import Reader, Settings
 from papercast.models import Assignment, StoredPaper
+from papercast.selection import RunSelection
 from papercast.store import Store
 
 
@@ -70,20 +71,32 @@ def best_per_paper(rows: list[tuple[StoredPaper, Assignment]], delivered: set[st
 
 
 def plan_newsletter(store: Store, settings: Settings, reader: Reader, date: dt.date,
-                    up_to_seq: int) -> NewsletterPlan | None:
-    """The reader's next newsletter, or None when nothing new was assigned to them."""
+                    up_to_seq: int, profiles: list[str] | None = None) -> NewsletterPlan | None:
+    """The reader's next newsletter, or None when nothing new was assigned to them.
+
+    With `profiles` (a manual run on some profiles) only those are used and the
+    reader's cursor stays put, so their other profiles' papers are not skipped.
+    """
     cursor = store.reader_cursor(reader.email)
-    rows = store.assigned_since(reader.profiles, cursor, up_to_seq)
+    wanted = reader.profiles if profiles is None else profiles
+    rows = store.assigned_since(wanted, cursor, up_to_seq)
     items = best_per_paper(rows, store.delivered(reader.email))[: reader.max_papers]
     if not items:
         return None
+    next_cursor = up_to_seq if profiles is None else cursor
+    return make_plan(settings, reader, date, wanted, items, next_cursor)
+
+
+def make_plan(settings: Settings, reader: Reader, date: dt.date, profile_ids: list[str],
+              items: list[Item], cursor: int) -> NewsletterPlan:
+    """Group the chosen items into sections in the reader's profile order."""
     sections = tuple(
         Section(pid, settings.profile(pid).title,
                 tuple(item for item in items if item.assignment.profile_id == pid))
-        for pid in reader.profiles)
+        for pid in profile_ids)
     sections = tuple(section for section in sections if section.items)
     ids = [item.paper.id for section in sections for item in section.items]
-    return NewsletterPlan(issue_id(reader, date, ids), reader, date, sections, up_to_seq)
+    return NewsletterPlan(issue_id(reader, date, ids), reader, date, sections, cursor)
 
 
 def plan_newsletters(store: Store, settings: Settings, date: dt.date
@@ -98,3 +111,26 @@ def plan_newsletters(store: Store, settings: Settings, date: dt.date
         else:
             plans.append(plan)
     return plans, nothing_new
+
+
+@dataclass(frozen=True)
+class PlanBatch:
+    """Plans for one batch of readers, and the readers of the batch with nothing new."""
+
+    plans: tuple[NewsletterPlan, ...]
+    nothing_new: tuple[str, ...]
+
+
+def plan_batch(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
+               date: dt.date, up_to_seq: int) -> PlanBatch:
+    """Plan one batch of readers against papers stored up to `up_to_seq`."""
+    plans, nothing_new = [], []
+    only = None if not selection.partial_profiles else selection
+    for reader in readers:
+        profiles = None if only is None else only.reader_profiles(reader)
+        plan = plan_newsletter(store, settings, reader, date, up_to_seq, profiles)
+        if plan is None:
+            nothing_new.append(reader.email)
+        else:
+            plans.append(plan)
+    return PlanBatch(tuple(plans), tuple(nothing_new))

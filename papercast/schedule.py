@@ -44,3 +44,9 @@ def next_runs(expression: str, timezone: str, after: dt.datetime, count: int) ->
     start = after.astimezone(zone) if after.tzinfo else after.replace(tzinfo=zone)
     times = CronSim(expression, start)
     return [next(times) for _ in range(count)]
+
+
+def today_in(timezone: str, now: dt.datetime | None = None) -> dt.date:
+    """The date in the schedule's zone: a 00:30 Berlin run is dated that day, not UTC's yesterday."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(ZoneInfo(timezone)).date()
