@@ -1,0 +1,88 @@
+"""What the public site is made of: editions (one per profile and run date) and their papers.
+
+Built from the store and the profiles alone: nothing here knows about readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from papercast.config import Profile
+from papercast.models import Assignment, StoredPaper
+from papercast.store import Store
+
+PUBLIC_SCHEMES = ("http", "https")
+
+
+def paper_anchor(paper_id: str) -> str:
+    """An HTML id and URL fragment for a paper: `arxiv:2403.01234` -> `p-arxiv-2403-01234`."""
+    return "p-" + re.sub(r"[^A-Za-z0-9_-]+", "-", paper_id)
+
+
+def public_link(link: str | None) -> str | None:
+    """A paper's own link when it is an absolute http(s) URL; anything else (javascript:, relative) is dropped."""
+    if not link:
+        return None
+    parts = urlsplit(link.strip())
+    return link.strip() if parts.scheme.lower() in PUBLIC_SCHEMES and parts.netloc else None
+
+
+@dataclass(frozen=True)
+class EditionItem:
+    paper: StoredPaper
+    assignment: Assignment
+
+    @property
+    def anchor(self) -> str:
+        return paper_anchor(self.paper.id)
+
+    @property
+    def link(self) -> str | None:
+        return public_link(self.paper.link)
+
+
+@dataclass(frozen=True)
+class Edition:
+    profile_id: str
+    profile_title: str
+    date: dt.date
+    items: tuple[EditionItem, ...]
+
+    @property
+    def path(self) -> str:
+        """Relative to the archive folder, with forward slashes for links."""
+        return f"editions/{self.profile_id}/{self.date.isoformat()}.html"
+
+
+@dataclass(frozen=True)
+class ProfileArchive:
+    """One profile with all its editions, newest first."""
+
+    profile: Profile
+    editions: tuple[Edition, ...]
+
+    @property
+    def path(self) -> str:
+        return f"profiles/{self.profile.id}.html"
+
+    @property
+    def paper_count(self) -> int:
+        return sum(len(edition.items) for edition in self.editions)
+
+
+def collect_editions(store: Store, profiles: list[Profile]) -> list[Edition]:
+    """Editions of the given profiles, newest first (the store's order)."""
+    titles = {p.id: p.title for p in profiles}
+    grouped: dict[tuple[str, dt.date], list[EditionItem]] = {}
+    for profile_id, date, paper, assignment in store.editions():
+        if profile_id in titles:
+            grouped.setdefault((profile_id, date), []).append(EditionItem(paper, assignment))
+    return [Edition(pid, titles[pid], date, tuple(items)) for (pid, date), items in grouped.items()]
+
+
+def profile_archives(editions: list[Edition], profiles: list[Profile]) -> list[ProfileArchive]:
+    """Every configured profile, in config order, with its editions (possibly none)."""
+    return [ProfileArchive(p, tuple(e for e in editions if e.profile_id == p.id)) for p in profiles]
