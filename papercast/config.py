@@ -53,6 +53,23 @@ class Smtp(Section):
     from_name: str = "papercast"
     reply_to: str | None = None
     timeout: float = Field(default=30.0, gt=0)
+    rate_limit: float = Field(default=0.0, ge=0)  # messages per second; 0 = as fast as the server takes them
+    retries: int = Field(default=3, ge=0, le=10)  # per message, on 4xx replies and dropped connections
+    retry_backoff: float = Field(default=2.0, ge=0)  # seconds before the first retry, doubled each time
+    batch_size: int = Field(default=200, ge=1)  # messages per connection / per send task
+    list_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z0-9-]+$")
+    # e.g. "https://example.org/unsubscribe?list={list}&reader={token}"; {email} is also known
+    unsubscribe_url: str | None = Field(default=None, pattern=r"^https://\S+$")
+
+    @field_validator("unsubscribe_url")
+    @classmethod
+    def _known_placeholders(cls, url: str | None) -> str | None:
+        if url is not None:
+            try:
+                url.format(list="l", token="t", email="e")
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(f"unknown placeholder {exc} (use {{list}}, {{token}}, {{email}})") from None
+        return url
 
 
 class Source(Section):
@@ -94,6 +111,15 @@ class Schedule(Section):
         return check_timezone(timezone)
 
 
+class Limits(Section):
+    """Bounds that keep one giant input or a stuck run from taking the whole run down."""
+
+    max_input_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # larger inputs: only the head is read
+    max_papers_per_digest: int = Field(default=5000, ge=1)
+    max_abstract_chars: int = Field(default=10_000, ge=100)
+    lock_wait_seconds: float = Field(default=600.0, ge=0)  # how long a run waits for another on the same state
+
+
 class Settings(Section):
     """The whole validated config. `source_file` is where it was read from."""
 
@@ -106,6 +132,7 @@ class Settings(Section):
     classify: Classify = Classify()
     schedule: Schedule = Schedule()
     site: Site = Site()
+    limits: Limits = Limits()
 
     @field_validator("profiles")
     @classmethod

@@ -13,6 +13,7 @@ from papercast.config import Settings
 from papercast.errors import SourceError
 from papercast.models import Digest, IngestResult, Problem
 from papercast.sources import parse_input
+from papercast.sources.limits import InputLimits
 from papercast.sources.inbox import InputFile, list_inbox, read_input_file
 from papercast.store import Store
 
@@ -39,12 +40,12 @@ def read_inbox(settings: Settings) -> tuple[list[InputFile], list[Problem]]:
     return files, errors
 
 
-def parse_inputs(files: list[InputFile], as_of: dt.date) -> ParsedInputs:
-    """Parse every input; a file that cannot be used becomes an error, the rest go on."""
+def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = InputLimits()) -> ParsedInputs:
+    """Parse every input within `limits`; a file that cannot be used becomes an error, the rest go on."""
     parsed = ParsedInputs()
     for item in files:
         try:
-            digest = parse_input(item.data, item.source, as_of)
+            digest = parse_input(item.data, item.source, as_of, limits)
         except SourceError as exc:
             parsed.errors.append(Problem(item.source, exc.message))
             continue

@@ -12,6 +12,7 @@ from dataclasses import replace
 from papercast.errors import SourceError
 from papercast.models import Digest
 from papercast.sources.daily_text import find_date_line, parse_daily_text
+from papercast.sources.limits import InputLimits, apply_limits, cap_input_size
 
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
@@ -39,7 +40,14 @@ def detect_format(text: str) -> str | None:
     return None
 
 
-def parse_input(data: bytes, source: str, as_of: dt.date) -> Digest:
+def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = InputLimits()) -> Digest:
+    """Parse one input of any known format into a Digest carrying its content hash, within `limits`."""
+    head, size_warnings = cap_input_size(data, source, limits)
+    digest = parse_known_format(head, source, as_of)
+    return apply_limits(replace(digest, content_hash=content_hash(data)), limits, size_warnings)
+
+
+def parse_known_format(data: bytes, source: str, as_of: dt.date) -> Digest:
     """Parse one input of any known format into a Digest carrying its content hash."""
     if not data.strip():
         raise SourceError("empty file", source=source)
