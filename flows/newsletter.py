@@ -6,6 +6,7 @@ Each task is a thin wrapper around one core function; only I/O tasks retry.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from prefect.cache_policies import NO_CACHE
 
 from papercast.classify import classify_papers, make_scorer
 from papercast.config import Settings, load_settings
-from papercast.deliver import write_newsletters
+from papercast.deliver import apply_send_results, delivery_totals, send_issues, unsent_results, write_newsletters
+from papercast.errors import DeliveryError
 from papercast.ingest import ParsedInputs, ingest_digests, parse_inputs, read_inbox
+from papercast.lock import holding_run_lock
 from papercast.models import Assignment, IngestResult, StoredPaper
 from papercast.personalize import PlanBatch, plan_batch
 from papercast.publish import publish_archive
@@ -24,6 +27,8 @@ from papercast.render import make_environment
 from papercast.report import RunReport, profile_listing, save_report
 from papercast.schedule import today_in
 from papercast.selection import RunSelection, select_run
+from papercast.sources.limits import InputLimits
+from papercast.smtp import SmtpSender, smtp_password
 from papercast.store import Store
 from papercast.summary import summary_markdown
 
@@ -42,8 +47,8 @@ def read_inbox_files(settings: Settings):
 
 
 @task(cache_policy=NO_CACHE)
-def parse_digests(files, as_of: dt.date) -> ParsedInputs:
-    return parse_inputs(files, as_of)
+def parse_digests(files, as_of: dt.date, limits: InputLimits) -> ParsedInputs:
+    return parse_inputs(files, as_of, limits)
 
 
 @task(cache_policy=NO_CACHE)
@@ -76,11 +81,33 @@ def plan_reader_batch(settings: Settings, selection: RunSelection, readers: list
 
 
 @task(cache_policy=NO_CACHE)
-def write_newsletter_batch(settings: Settings, batch: PlanBatch, run_id: int) -> tuple[list[dict], list[str]]:
+def write_newsletter_batch(settings: Settings, batch: PlanBatch, run_id: int,
+                           sending: bool = False) -> tuple[list[dict], list[str]]:
     when = dt.datetime.now(dt.timezone.utc)
     with Store.open(settings.paths.state) as store:
-        written = write_newsletters(store, settings, make_environment(), list(batch.plans), when, run_id)
+        written = write_newsletters(store, settings, make_environment(), list(batch.plans), when, run_id, sending)
     return [item.as_dict() for item in written], list(batch.nothing_new)
+
+
+@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def send_newsletter_batch(settings: Settings, issue_ids: list[str]) -> list[dict]:
+    """I/O: one SMTP connection for the batch; what the server accepted is never sent again."""
+    password = smtp_password(settings.smtp, os.environ)
+    with Store.open(settings.paths.state) as store, SmtpSender(settings.smtp, password) as sender:
+        return [result.as_dict() for result in send_issues(store, sender, issue_ids)]
+
+
+def send_newsletters(settings: Settings, newsletters: list[dict]) -> list[dict]:
+    """The send stage: batches one after another, so the rate limit holds for the whole run;
+    a batch the server never took stays queued for the next run."""
+    results: list[dict] = []
+    queued = [entry for entry in newsletters if entry["status"] == "rendered"]
+    for batch in batches(queued, settings.smtp.batch_size):
+        try:
+            results += send_newsletter_batch(settings, [entry["issue"] for entry in batch])
+        except DeliveryError as exc:
+            results += unsent_results(batch, exc.message)
+    return results
 
 
 @task(cache_policy=NO_CACHE)
@@ -102,32 +129,42 @@ def batches(items: list, size: int) -> list[list]:
 
 
 @flow(name="papercast-weekly", log_prints=False)
+@holding_run_lock  # one run at a time per state: a second waits ([limits] lock_wait_seconds) or refuses
 def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-                      readers: list[str] | None = None, send: bool = False) -> dict:
+                      readers: list[str] | None = None, send: bool = False,
+                      batch_size: int = BATCH_SIZE) -> dict:
     """Run the week once and return the run report as a dict.
 
-    as_of: the run's date (default today); profiles / readers: a subset for a manual
-    run (profile ids, reader emails; default all); send: send through SMTP, else dry run.
+    as_of: the run's date (default: today in the schedule's time zone); profiles / readers:
+    a subset for a manual run (profile ids, reader emails; default all); send: send through
+    SMTP, else dry run; batch_size: readers per planning/writing task.
     """
     log = get_run_logger()
     settings = load_settings(config_path)
+    if send:
+        smtp_password(settings.smtp, os.environ)  # a missing password stops the run before anything else
     selection = select_run(settings, profiles, readers)
     as_of = as_of or today_in(settings.schedule.timezone)
     clock = Clock()
     run_id = start_run(settings, as_of)
     report = RunReport(run_id=run_id, as_of=as_of, classifier=make_scorer(settings).name)
     files, report.errors = clock("read", read_inbox_files, settings)
-    parsed = clock("parse", parse_digests, files, as_of)
+    parsed = clock("parse", parse_digests, files, as_of, InputLimits.from_config(settings.limits))
     report.errors += parsed.errors
     report.warnings = parsed.warnings
     ingested = clock("ingest", ingest_new_papers, settings, parsed, run_id)
     report.digests, report.new_papers = ingested.digests, len(ingested.new_papers)
     log.info("ingested %d digests, %d new papers", len(ingested.digests), report.new_papers)
     assignments = clock("classify", classify_new_papers, settings, ingested.new_papers)
-    report.profiles = profile_listing(assignments, ingested.new_papers, list(selection.profiles))
-    report.newsletters, nothing_new = clock("plan_and_write", write_in_batches, settings, selection, as_of, run_id)
-    report.no_newsletter = [{"reader": r, "reason": "nothing new"} for r in nothing_new]
+    report.profiles = profile_listing(assignments, ingested.new_papers, [p.id for p in settings.profiles])
+    report.newsletters, nothing_new = clock("plan_and_write", write_in_batches, settings, selection, as_of, run_id,
+                                             batch_size, send)
+    report.no_newsletter = [{"reader": r, "status": "skipped", "reason": "nothing new"} for r in nothing_new]
     log.info("wrote %d newsletters; %d readers had nothing new", len(report.newsletters), len(nothing_new))
+    if send:
+        sent = clock("send", send_newsletters, settings, report.newsletters)
+        report.newsletters = apply_send_results(report.newsletters, sent)
+    report.delivery = delivery_totals(report.newsletters, report.no_newsletter, send)
     report.pages, report.feeds = clock("publish", publish_site, settings)
     report.timings = clock.seconds
     save_report(report, settings.paths.archive)
@@ -135,14 +172,14 @@ def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: 
     return report.as_dict()
 
 
-def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date,
-                     run_id: int) -> tuple[list[dict], list[str]]:
+def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date, run_id: int,
+                     batch_size: int, sending: bool = False) -> tuple[list[dict], list[str]]:
     """Plan and write newsletters in reader batches submitted to the task runner; results in reader order."""
     log = get_run_logger()
     up_to_seq = find_paper_horizon(settings)
-    reader_batches = batches(list(selection.readers), BATCH_SIZE)
+    reader_batches = batches(list(selection.readers), max(1, batch_size))
     futures = [write_newsletter_batch.submit(
-                   settings, plan_reader_batch.submit(settings, selection, group, as_of, up_to_seq), run_id)
+                   settings, plan_reader_batch.submit(settings, selection, group, as_of, up_to_seq), run_id, sending)
                for group in reader_batches]
     newsletters, nothing_new = [], []
     for done, future in enumerate(futures, 1):
@@ -150,7 +187,7 @@ def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date
         newsletters += written
         nothing_new += idle
         log.info("readers %d/%d done: %d newsletters written so far",
-                 min(done * BATCH_SIZE, len(selection.readers)), len(selection.readers), len(newsletters))
+                 min(done * batch_size, len(selection.readers)), len(selection.readers), len(newsletters))
     return newsletters, nothing_new
 
 

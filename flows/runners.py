@@ -52,9 +52,11 @@ def api_for_workers(runner: str) -> Iterator[str | None]:
 
 
 def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-               readers: list[str] | None = None, send: bool = False, runner: str = "default") -> dict:
+               readers: list[str] | None = None, send: bool = False, runner: str = "default",
+               batch_size: int | None = None) -> dict:
     """One run of the weekly flow on the chosen task runner; returns the run report."""
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
     with api_for_workers(runner):
-        return flow(config_path, as_of, profiles, readers, send)
+        extra = {"batch_size": batch_size} if batch_size else {}
+        return flow(config_path, as_of, profiles, readers, send, **extra)

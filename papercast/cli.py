@@ -13,6 +13,7 @@ from pathlib import Path
 
 from papercast.config import Settings, load_settings
 from papercast.errors import PapercastError
+from papercast.lock import run_lock
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -37,6 +38,12 @@ def name_list(text: str) -> list[str]:
     return names
 
 
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return int(text)
+
+
 def runner_spec(text: str) -> str:
     """`default`, `dask` (a local cluster) or `dask://HOST:PORT` (an existing Dask scheduler)."""
     host, _, port = text.removeprefix("dask://").rpartition(":")
@@ -52,6 +59,7 @@ def add_run_selection(run: argparse.ArgumentParser) -> None:
                      help="only these readers (default: all)")
     run.add_argument("--runner", type=runner_spec, default="default",
                      help="task runner: default, dask (local cluster) or dask://HOST:PORT")
+    run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per planning/writing task (default 200)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,12 +91,17 @@ def prepare_prefect(settings: Settings) -> None:
 
 
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.send:  # a missing SMTP password is a one-line error before Prefect starts or anything is sent
+        from papercast.smtp import smtp_password
+
+        smtp_password(settings.smtp, os.environ)
     prepare_prefect(settings)
     started = time.perf_counter()
     from flows.runners import run_weekly
 
-    report = run_weekly(str(settings.source_file), args.as_of, args.profiles, args.readers,
-                        args.send, args.runner)
+    with run_lock(settings.paths.state, settings.limits.lock_wait_seconds):  # waits or refuses before Prefect starts
+        report = run_weekly(str(settings.source_file), args.as_of, args.profiles, args.readers,
+                            args.send, args.runner, args.batch_size)
     report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -106,6 +119,10 @@ def summary_from_dict(report: dict) -> list[str]:
     lines.append(f"  new papers per profile: {counts or 'none'}")
     lines.append(f"  newsletters written: {len(report['newsletters'])}; readers with nothing new: "
                  f"{len(report['no_newsletter'])}")
+    if report.get("delivery", {}).get("mode") == "send":
+        totals = report["delivery"]
+        lines.append(f"  sent: {totals['sent']}; failed: {totals['failed']}; still queued: {totals['queued']}")
+        lines += [f"  failed: {n['reader']}: {n['reason']}" for n in report["newsletters"] if n["status"] == "failed"]
     lines += [f"  warning: {w['source']}: {w['message']}" for w in report["warnings"]]
     lines += [f"  error: {e['source']}: {e['message']}" for e in report["errors"]]
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in report["timings"].items())

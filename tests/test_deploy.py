@@ -1,0 +1,90 @@
+"""The weekly deployment: the configured cron and time zone reach Prefect, and DST neither shifts nor doubles a run."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import inspect
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from conftest import PROJECT, write_config
+from papercast.config import load_settings
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def schedule_config(tmp_path, cron: str, timezone: str = "Europe/Berlin"):
+    return load_settings(write_config(tmp_path, extra=f'[schedule]\ncron = "{cron}"\ntimezone = "{timezone}"'))
+
+
+def prefect_run_times(cron: str, timezone: str, start: dt.datetime, count: int) -> list[dt.datetime]:
+    """The run times Prefect's scheduler service computes for this schedule."""
+    from prefect.server.schemas.schedules import CronSchedule
+
+    dates = asyncio.run(CronSchedule(cron=cron, timezone=timezone).get_dates(n=count, start=start))
+    return [date.astimezone(ZoneInfo(timezone)) for date in dates]
+
+
+@pytest.mark.parametrize("cron, timezone", [("0 7 * * MON", "Europe/Berlin"), ("15 18 * * FRI", "America/New_York")])
+def test_deployment_carries_the_configured_cron_and_time_zone(tmp_path, cron, timezone):
+    from flows.deploy import weekly_deployment
+
+    settings = schedule_config(tmp_path, cron, timezone)
+    deployment = weekly_deployment(settings)
+    [schedule] = deployment.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == (cron, timezone)
+    assert schedule.active
+    assert deployment.parameters == {"config_path": str(settings.source_file)}
+    assert deployment.entrypoint == "flows/newsletter.py:weekly_newsletter"
+
+
+def test_deployment_registered_on_a_prefect_server_keeps_cron_and_zone(tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    from flows.deploy import weekly_deployment
+
+    deployment_id = weekly_deployment(schedule_config(tmp_path, "0 7 * * MON")).apply()
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_deployment(deployment_id)
+
+    stored = asyncio.run(read())
+    assert [(s.schedule.cron, s.schedule.timezone) for s in stored.schedules] == [("0 7 * * MON", "Europe/Berlin")]
+    assert set(stored.parameter_openapi_schema["properties"]) == {"config_path", "as_of", "profiles", "readers",
+                                                                  "send", "batch_size"}
+
+
+def test_weekly_run_stays_at_seven_local_time_across_both_dst_changes():
+    runs = prefect_run_times("0 7 * * MON", "Europe/Berlin", dt.datetime(2026, 3, 1, tzinfo=BERLIN), 40)
+    assert {(r.hour, r.minute, r.strftime("%a")) for r in runs} == {(7, 0, "Mon")}
+    assert all((b.date() - a.date()).days == 7 for a, b in zip(runs, runs[1:]))
+    offsets = {r.utcoffset() for r in runs}
+    assert offsets == {dt.timedelta(hours=1), dt.timedelta(hours=2)}, "the span should cross both DST changes"
+
+
+@pytest.mark.parametrize("start", [dt.datetime(2026, 3, 20, tzinfo=BERLIN), dt.datetime(2026, 10, 18, tzinfo=BERLIN)])
+def test_a_run_in_the_changing_hour_happens_exactly_once_that_week(start):
+    """02:30 does not exist on 29 March 2026 in Berlin and happens twice on 25 October 2026."""
+    runs = prefect_run_times("30 2 * * SUN", "Europe/Berlin", start, 4)
+    weeks = [r.isocalendar()[:2] for r in runs]
+    assert len(set(weeks)) == len(weeks) == 4, runs
+    assert all(dt.timedelta(days=6) < b - a < dt.timedelta(days=8) for a, b in zip(runs, runs[1:])), runs
+
+
+def test_prefect_yaml_matches_the_config_and_the_flow_parameters():
+    from flows.newsletter import weekly_newsletter
+
+    settings = load_settings(PROJECT / "config" / "papercast.toml")
+    spec = yaml.safe_load((PROJECT / "prefect.yaml").read_text(encoding="utf-8"))
+    [deployment] = spec["deployments"]
+    [schedule] = deployment["schedules"]
+    assert (schedule["cron"], schedule["timezone"]) == (settings.schedule.cron, settings.schedule.timezone)
+    path, name = deployment["entrypoint"].split(":")
+    assert (PROJECT / path).is_file() and name == weekly_newsletter.fn.__name__
+    flow_parameters = set(inspect.signature(weekly_newsletter.fn).parameters)
+    assert set(deployment["parameters"]) <= flow_parameters
+    assert (PROJECT / deployment["parameters"]["config_path"]).is_file()
