@@ -80,7 +80,10 @@ class Source(Section):
 
 
 class Classify(Section):
+    # a paper joins a profile when its score (a calibrated probability for "hybrid") reaches this
     threshold: float = Field(default=0.5, ge=0, le=1)
+    # hybrid: MiniLM sentence embeddings + field-weighted keywords; keywords: the lexical baseline
+    backend: Literal["hybrid", "keywords"] = "hybrid"
 
 
 class Site(Section):

@@ -68,10 +68,11 @@ def newsletter_subject(plan: NewsletterPlan) -> str:
     return one_line(f"papercast {plan.date.isoformat()}: {count} new {noun} for you")
 
 
-def render_newsletter(env: jinja2.Environment, plan: NewsletterPlan) -> RenderedNewsletter:
-    """The reader's newsletter as HTML (for the archive) and plain text."""
+def render_newsletter(env: jinja2.Environment, plan: NewsletterPlan,
+                      unsubscribe_url: str = "") -> RenderedNewsletter:
+    """The reader's newsletter as HTML (for the archive) and plain text, with its unsubscribe link."""
     subject = newsletter_subject(plan)
-    context = {"plan": plan, "reader": plan.reader, "subject": subject}
+    context = {"plan": plan, "reader": plan.reader, "subject": subject, "unsubscribe_url": unsubscribe_url}
     html = render_template(env, "newsletter.html.j2", **context)
     text = render_template(env, "newsletter.txt.j2", **context)
     return RenderedNewsletter(plan, subject, html, text)

@@ -21,6 +21,7 @@ class RunReport:
     profiles: dict[str, list[dict]] = field(default_factory=dict)
     newsletters: list[dict] = field(default_factory=list)
     no_newsletter: list[dict] = field(default_factory=list)
+    delivery: dict = field(default_factory=dict)  # totals per delivery status (see papercast/deliver.py)
     pages: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -33,7 +34,7 @@ class RunReport:
             "run_id": self.run_id, "as_of": self.as_of.isoformat(), "classifier": self.classifier,
             "new_papers": self.new_papers, "digests": [d.as_dict() for d in self.digests],
             "profiles": self.profiles, "newsletters": self.newsletters,
-            "no_newsletter": self.no_newsletter, "pages": self.pages, "feeds": self.feeds,
+            "no_newsletter": self.no_newsletter, "delivery": self.delivery, "pages": self.pages, "feeds": self.feeds,
             "warnings": [w.as_dict() for w in self.warnings],
             "errors": [e.as_dict() for e in self.errors],
             "timings": {k: round(v, 3) for k, v in self.timings.items()},

@@ -46,7 +46,24 @@ CREATE TABLE IF NOT EXISTS reader_cursors (
 # Forward migrations, applied in order on open: version -> SQL statements.
 # Numbers are reserved per feature so parallel work does not collide:
 # 2 sources (fetch state), 3 delivery (ledger), 4 relevance (vector cache).
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1}
+# 3, the delivery ledger: an issue is 'written' (dry run), 'rendered' (waiting to be sent),
+# 'sent' (the server accepted it) or 'failed' (permanently rejected); it keeps its papers and
+# the reader's cursor so deliveries and the cursor are recorded only when it is sent.
+LEDGER_V3 = """
+ALTER TABLE issues ADD COLUMN papers TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE issues ADD COLUMN cursor INTEGER;
+ALTER TABLE issues ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE issues ADD COLUMN last_error TEXT;
+CREATE INDEX IF NOT EXISTS issues_reader_status ON issues (reader, status);
+"""
+# 4, the relevance vector cache: each paper's embedding per model, keyed by a hash of the
+# text it was computed from, so a paper is embedded once (and again only if its text changes).
+VECTORS_V4 = """
+CREATE TABLE IF NOT EXISTS paper_vectors (
+    paper_id TEXT NOT NULL, model TEXT NOT NULL, text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL, PRIMARY KEY (paper_id, model));
+"""
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 3: LEDGER_V3, 4: VECTORS_V4}
 SCHEMA_VERSION = max(MIGRATIONS)
 PAPER_COLUMNS = "id, title, abstract, first_seen, first_source, arxiv_id, authors, link, categories"
 
@@ -235,6 +252,76 @@ class Store:
         self.db.execute(
             "INSERT INTO reader_cursors VALUES (?, ?) ON CONFLICT(reader)"
             " DO UPDATE SET paper_seq = MAX(paper_seq, excluded.paper_seq)", (reader, cursor))
+
+    # -- the delivery ledger: rendered -> sent only once the server accepted it ----
+
+    def record_pending_issue(self, issue: dict, paper_ids: list[str], cursor: int) -> None:
+        """Rendered for sending: deliveries and the cursor wait for `mark_sent`.
+
+        The same issue id again (a rerun on the same date with the same papers) queues a
+        failed issue once more and leaves a rendered or sent one as it is.
+        """
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, html_path,"
+                " text_path, eml_path, created_at, papers, cursor) VALUES (:id, :reader, :run_id, :date,"
+                " 'rendered', :message_id, :subject, :html_path, :text_path, :eml_path, :created_at,"
+                " :papers, :cursor) ON CONFLICT(id) DO UPDATE SET status = 'rendered',"
+                " run_id = excluded.run_id WHERE issues.status = 'failed'",
+                {**issue, "created_at": now_iso(), "papers": json.dumps(paper_ids), "cursor": cursor})
+
+    def issue(self, issue_id: str) -> sqlite3.Row:
+        row = self.db.execute("SELECT * FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        if row is None:
+            raise StateError(f"unknown issue {issue_id}", source=str(self.path))
+        return row
+
+    def pending_issue(self, reader: str) -> sqlite3.Row | None:
+        """The reader's oldest issue that was rendered for sending and not yet accepted by the server."""
+        return self.db.execute(
+            "SELECT * FROM issues WHERE reader = ? AND status = 'rendered' ORDER BY created_at, id LIMIT 1",
+            (reader,)).fetchone()
+
+    def mark_sent(self, issue_id: str) -> None:
+        """The server accepted the message: record sent_at, the deliveries and the cursor at once."""
+        with self.transaction() as db:
+            row = self.issue(issue_id)
+            if row["status"] == "sent":
+                return
+            db.execute("UPDATE issues SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
+                       " last_error = NULL WHERE id = ?", (now_iso(), issue_id))
+            db.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
+                           [(row["reader"], paper_id, issue_id) for paper_id in json.loads(row["papers"])])
+            if row["cursor"] is not None:
+                self._advance_cursor(row["reader"], row["cursor"])
+
+    def record_send_failure(self, issue_id: str, error: str, permanent: bool) -> None:
+        """A failed attempt: a permanent rejection ends the issue, a transient one leaves it queued."""
+        with self.transaction() as db:
+            db.execute("UPDATE issues SET attempts = attempts + 1, last_error = ?,"
+                       " status = CASE WHEN ? THEN 'failed' ELSE status END"
+                       " WHERE id = ? AND status = 'rendered'", (error, permanent, issue_id))
+
+
+    # -- the relevance vector cache (raw bytes; the scorer owns their meaning) ----
+
+    def cached_vectors(self, model: str, text_hashes: dict[str, str]) -> dict[str, bytes]:
+        """Stored vectors of `model` for paper ids whose text hash still matches."""
+        found = {}
+        ids = list(text_hashes)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.db.execute(
+                f"SELECT paper_id, text_hash, vector FROM paper_vectors WHERE model = ?"
+                f" AND paper_id IN ({','.join('?' * len(chunk))})", (model, *chunk))
+            found.update({r["paper_id"]: r["vector"] for r in rows if r["text_hash"] == text_hashes[r["paper_id"]]})
+        return found
+
+    def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None:
+        """(paper_id, text_hash, vector bytes) rows, replacing older vectors of the same model."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO paper_vectors VALUES (?, ?, ?, ?)",
+                           [(paper_id, model, text_hash, blob) for paper_id, text_hash, blob in vectors])
 
 
 def stored_paper(row: sqlite3.Row) -> StoredPaper:
