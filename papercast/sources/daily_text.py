@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dateutil import parser as dateparser
-
 from papercast.errors import SourceError
 from papercast.models import Digest, Paper, Problem
 
@@ -21,9 +19,13 @@ KNOWN_HEADER = {
     "byak and the research community", "daily papers",
 }
 DATE_LINE = re.compile(
-    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?(,?\s+\d{4})?$",
+    r"^(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})(st|nd|rd|th)?"
+    r"(,?\s+(?P<year>\d{4}))?$",
     re.IGNORECASE,
 )
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# C0 controls other than tab / line breaks (NUL from a damaged copy, form feeds, escapes): never text.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LONG_ABSTRACT_WORDS = 40   # titles on the real pages stay under 30 words
 MIN_ABSTRACT_WORDS = 15    # a shorter line is a title unless it is the file's last
 SENTENCE_END = (".", "!", "?", ")", "]", '"', "”")
@@ -31,19 +33,27 @@ SENTENCE_END = (".", "!", "?", ")", "]", '"', "”")
 
 def parse_daily_text(text: str, source: str, as_of: dt.date) -> Digest:
     """Parse a Daily Papers text capture into a Digest (warnings, never a crash)."""
+    text, warnings = without_control_chars(text, source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     date_index = find_date_line(lines)
     if date_index is None:
         raise SourceError("not a Daily Papers digest: no page date line such as 'May 7' found",
                           source=source)
-    warnings = header_warnings(lines[:date_index], source)
-    date = infer_date(lines[date_index].strip(), as_of)
+    warnings += header_warnings(lines[:date_index], source)
+    date = infer_date(lines[date_index].strip(), as_of, source)
     body = [line.strip() for line in lines[date_index + 1:]]
     papers, body_warnings = pair_titles_and_abstracts(body, source)
     if not papers:
         body_warnings.append(Problem(source, "digest holds no papers"))
     return Digest(source=source, date=date, papers=tuple(papers),
                   format="daily-text", warnings=tuple(warnings + body_warnings))
+
+
+def without_control_chars(text: str, source: str) -> tuple[str, list[Problem]]:
+    cleaned, count = CONTROL_CHARS.subn("", text)
+    if not count:
+        return text, []
+    return cleaned, [Problem(source, f"removed {count} control character(s) such as NUL: the file looks damaged")]
 
 
 def find_date_line(lines: list[str]) -> int | None:
@@ -61,19 +71,21 @@ def header_warnings(header: list[str], source: str) -> list[Problem]:
     return [Problem(source, f"ignored {len(extra)} unexpected header line(s), first: {extra[0][:60]!r}")]
 
 
-def infer_date(text: str, as_of: dt.date) -> dt.date:
+def infer_date(text: str, as_of: dt.date, source: str | None = None) -> dt.date:
     """The page date; without a year, the most recent such date not after `as_of`."""
-    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text, flags=re.IGNORECASE)
-    if re.search(r"\d{4}", cleaned):
-        return dateparser.parse(cleaned).date()
-    for year in range(as_of.year, as_of.year - 8, -1):
+    match = DATE_LINE.match(text.strip())
+    if match is None:
+        raise SourceError(f"not a page date: {text[:40]!r}", source=source)
+    month, day = MONTHS.index(match["month"][:3].lower()) + 1, int(match["day"])
+    years = [int(match["year"])] if match["year"] else range(as_of.year, as_of.year - 8, -1)
+    for year in years:
         try:
-            candidate = dateparser.parse(cleaned, default=dt.datetime(year, 1, 1)).date()
-        except ValueError:  # Feb 29 in a year without it
+            candidate = dt.date(year, month, day)
+        except ValueError:  # Feb 29 in a year without it, May 32, year 0
             continue
-        if candidate <= as_of:
+        if match["year"] or candidate <= as_of:
             return candidate
-    raise SourceError(f"cannot place date {text!r} before {as_of}")
+    raise SourceError(f"the page date {text!r} is not a real date (before {as_of})", source=source)
 
 
 def is_abstract(line: str) -> bool:
@@ -95,6 +107,9 @@ def pair_titles_and_abstracts(body: list[str], source: str) -> tuple[list[Paper]
         line = blocks[index]
         if DATE_LINE.match(line):
             warnings.append(Problem(source, f"second date line {line!r} ignored; papers keep the first date"))
+            index += 1
+            continue
+        if line.lower() in KNOWN_HEADER:  # the page header again: two captures pasted together
             index += 1
             continue
         if is_abstract(line) and not is_title_before_abstract(blocks, index):
