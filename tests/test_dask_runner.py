@@ -1,0 +1,135 @@
+"""The flow under a local Dask cluster writes the same newsletters as under the default runner.
+
+Dask workers are separate processes: they report task runs to the Prefect API
+named by PREFECT_API_URL, here a real `prefect server start` on loopback that
+this test starts itself (the distributed setup the docs describe).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, PROFILES, write_config
+
+READERS = "".join(f"""
+[[readers]]
+email = "reader{n}@example.org"
+profiles = {json.dumps([["efficient-llm"], ["multimodal", "reasoning"], ["reasoning", "efficient-llm"]][n % 3])}
+max_papers = {3 + n % 5}
+""" for n in range(12))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def quiet_env(home: Path) -> dict:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    return {**env, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+            "PREFECT_LOGGING_LEVEL": "WARNING"}
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    """A real Prefect server on a free loopback port, stopped at the end of the module."""
+    home, port = tmp_path_factory.mktemp("prefect-server"), free_port()
+    env = quiet_env(home)
+    log = (home / "server.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_healthy(api, server)
+        yield {**env, "PREFECT_API_URL": api}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def wait_healthy(api: str, server: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"prefect server exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("prefect server did not become healthy")
+
+
+def run_cli(folder: Path, env: dict, *options: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "papercast.cli", "run", "--config", str(folder / "papercast.toml"),
+         "--as-of", AS_OF.isoformat(), "--json", "--batch-size", "4", *options],
+        env=env, capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def newsletter_files(report: dict) -> dict[str, tuple]:
+    """reader -> (papers, issue, html, text, email headers but Date and MIME boundary, email parts)."""
+    files = {}
+    for letter in report["newsletters"]:
+        message = email.message_from_bytes(Path(letter["eml"]).read_bytes(), policy=email.policy.default)
+        headers = [(key, str(value)) for key, value in message.items() if key not in ("Date", "Content-Type")]
+        parts = [part.get_content() for part in message.iter_parts()]
+        files[letter["reader"]] = (letter["papers"], letter["issue"], Path(letter["html"]).read_text(),
+                                   Path(letter["text"]).read_text(), headers, parts)
+    return files
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory, prefect_server, shared_digests):
+    reports = {}
+    for runner in ("default", "dask"):
+        folder = tmp_path_factory.mktemp(f"runner-{runner}")
+        write_config(folder, profiles=PROFILES, readers=READERS)
+        for digest in sorted(shared_digests.glob("*.txt")):
+            shutil.copy(digest, folder / "inbox" / digest.name)
+        reports[runner] = run_cli(folder, prefect_server, "--runner", runner)
+    return reports
+
+
+def test_dask_runner_writes_the_same_newsletters_as_the_default_runner(two_runs):
+    default, dask = two_runs["default"], two_runs["dask"]
+    assert len(default["newsletters"]) >= 9, "the test needs several reader batches"
+    assert [n["reader"] for n in dask["newsletters"]] == [n["reader"] for n in default["newsletters"]]
+    assert newsletter_files(dask) == newsletter_files(default)
+    assert dask["profiles"] == default["profiles"] and dask["new_papers"] == default["new_papers"] == 219
+
+
+def test_dask_batches_ran_on_worker_processes_reporting_to_the_server(two_runs, prefect_server):
+    """The reader batches of the Dask run were recorded by the shared server, from another process."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    async def batch_runs():
+        async with get_client() as client:
+            return await client.read_task_runs(task_run_filter=TaskRunFilter(
+                name=TaskRunFilterName(like_="write_newsletter_batch")))
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
+        runs = asyncio.run(batch_runs())
+    assert len(runs) == 2 * 3, "12 readers in batches of 4, for each of the two runs"
+    assert all(run.state.is_completed() for run in runs)
