@@ -105,7 +105,7 @@ def chart_row(profile: Profile, counts: list[int], weeks: list[dt.date], index: 
 def chart_ticks(weeks: list[dt.date]) -> tuple[Tick, ...]:
     slot = (WIDTH - LABEL_WIDTH - TOTAL_WIDTH) / len(weeks)
     step = max(1, -(-len(weeks) // MAX_TICKS))
-    chosen = sorted(set(range(0, len(weeks), step)) | {len(weeks) - 1})
+    chosen = sorted(range(len(weeks) - 1, -1, -step))  # counted back from the newest week, which is always labelled
     return tuple(Tick(round(LABEL_WIDTH + (i + 0.5) * slot, 1), f"{weeks[i].day} {weeks[i]:%b}") for i in chosen)
 
 
