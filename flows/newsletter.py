@@ -14,10 +14,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from papercast.classify import classify_papers, make_scorer
-from papercast.config import Settings, load_settings
+from papercast.classify import backend_name, classify_papers, make_scorer
+from papercast.config import Settings, Source, load_settings
 from papercast.deliver import apply_send_results, delivery_totals, send_issues, unsent_results, write_newsletters
 from papercast.errors import DeliveryError
+from papercast.fetch import FetchOutcome, failed_fetch, fetch_feed
 from papercast.ingest import ParsedInputs, ingest_digests, parse_inputs, read_inbox
 from papercast.lock import holding_run_lock
 from papercast.models import Assignment, IngestResult, StoredPaper
@@ -29,6 +30,8 @@ from papercast.schedule import today_in
 from papercast.selection import RunSelection, select_run
 from papercast.sources.limits import InputLimits
 from papercast.smtp import SmtpSender, smtp_password
+from papercast.source_status import (fetch_problems, fetched_inputs, known_validators, record_fetches,
+                                     source_statuses)
 from papercast.store import Store
 from papercast.summary import summary_markdown
 
@@ -46,6 +49,32 @@ def read_inbox_files(settings: Settings):
     return read_inbox(settings)
 
 
+@task(cache_policy=NO_CACHE)  # retries, delay and timeout per source: see fetch_all_sources
+def fetch_source(settings: Settings, source: Source) -> FetchOutcome:
+    with Store.open(settings.paths.state) as store:
+        known = known_validators(store, source.name, source.url)
+    return fetch_feed(source, known)
+
+
+@task(cache_policy=NO_CACHE)
+def record_fetch_states(settings: Settings, outcomes: list[FetchOutcome], parse_errors: list) -> None:
+    with Store.open(settings.paths.state) as store:
+        record_fetches(store, outcomes, parse_errors)
+
+
+def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
+    """Fetch every feed and hf-daily source at once; one that still fails after its retries is reported."""
+    remote = [source for source in settings.sources if source.kind in ("feed", "hf-daily")]
+    futures = [fetch_source.with_options(retries=s.retries, retry_delay_seconds=s.retry_delay,
+                                         timeout_seconds=s.timeout * 2 + 5).submit(settings, s)
+               for s in remote]
+    for future in futures:
+        future.wait()
+    return [future.result() if future.state.is_completed()
+            else failed_fetch(source, future.state.result(raise_on_failure=False))
+            for source, future in zip(remote, futures)]
+
+
 @task(cache_policy=NO_CACHE)
 def parse_digests(files, as_of: dt.date, limits: InputLimits) -> ParsedInputs:
     return parse_inputs(files, as_of, limits)
@@ -59,9 +88,9 @@ def ingest_new_papers(settings: Settings, parsed: ParsedInputs, run_id: int) -> 
 
 @task(cache_policy=NO_CACHE)
 def classify_new_papers(settings: Settings, papers: list[StoredPaper]) -> list[Assignment]:
-    assignments = classify_papers(papers, settings.profiles, make_scorer(settings),
-                                  settings.classify.threshold)
     with Store.open(settings.paths.state) as store:
+        scorer = make_scorer(settings, cache=store) if papers else None
+        assignments = classify_papers(papers, settings.profiles, scorer, settings.classify.threshold)
         store.save_assignments(assignments)
     return assignments
 
@@ -147,13 +176,17 @@ def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: 
     as_of = as_of or today_in(settings.schedule.timezone)
     clock = Clock()
     run_id = start_run(settings, as_of)
-    report = RunReport(run_id=run_id, as_of=as_of, classifier=make_scorer(settings).name)
+    report = RunReport(run_id=run_id, as_of=as_of, classifier=backend_name(settings))
     files, report.errors = clock("read", read_inbox_files, settings)
+    fetched = clock("fetch", fetch_all_sources, settings)
+    files += fetched_inputs(fetched)
     parsed = clock("parse", parse_digests, files, as_of, InputLimits.from_config(settings.limits))
-    report.errors += parsed.errors
+    report.errors += fetch_problems(fetched) + parsed.errors
     report.warnings = parsed.warnings
     ingested = clock("ingest", ingest_new_papers, settings, parsed, run_id)
     report.digests, report.new_papers = ingested.digests, len(ingested.new_papers)
+    report.sources = source_statuses(fetched, parsed.errors, ingested.digests)
+    record_fetch_states(settings, fetched, parsed.errors)
     log.info("ingested %d digests, %d new papers", len(ingested.digests), report.new_papers)
     assignments = clock("classify", classify_new_papers, settings, ingested.new_papers)
     report.profiles = profile_listing(assignments, ingested.new_papers, [p.id for p in settings.profiles])

@@ -73,10 +73,23 @@ class Smtp(Section):
 
 
 class Source(Section):
-    name: str = Field(min_length=1)
+    """A `feed` (RSS/Atom URL) or `hf-daily` (daily-papers JSON URL) fetched each run; `inbox` is a folder."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # names the source in the report
     kind: Literal["inbox", "feed", "hf-daily"]
-    url: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     path: Path | None = None
+    timeout: float = Field(default=30.0, gt=0, le=600)  # seconds per HTTP request
+    retries: int = Field(default=2, ge=0, le=10)  # further attempts after a failed fetch
+    retry_delay: float = Field(default=10.0, ge=0, le=3600)  # seconds between attempts
+
+    @model_validator(mode="after")
+    def _where_to_read(self) -> "Source":
+        if self.kind in ("feed", "hf-daily") and not self.url:
+            raise ValueError(f"a {self.kind} source needs a url")
+        if self.kind == "inbox" and self.url:
+            raise ValueError("an inbox source reads a folder: use path, not url")
+        return self
 
 
 class Classify(Section):
@@ -145,6 +158,15 @@ class Settings(Section):
         if dupes:
             raise ValueError(f"duplicate profile id {', '.join(dupes)}")
         return profiles
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_sources(cls, sources: list[Source]) -> list[Source]:
+        names = [s.name for s in sources]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate source name {', '.join(dupes)}")
+        return sources
 
     @model_validator(mode="after")
     def _readers_know_their_profiles(self) -> "Settings":

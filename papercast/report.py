@@ -18,6 +18,7 @@ class RunReport:
     classifier: str = ""
     new_papers: int = 0
     digests: list[DigestResult] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)  # per fetched source: status, entries, new (see fetch.py)
     profiles: dict[str, list[dict]] = field(default_factory=dict)
     newsletters: list[dict] = field(default_factory=list)
     no_newsletter: list[dict] = field(default_factory=list)
@@ -33,7 +34,7 @@ class RunReport:
         return {
             "run_id": self.run_id, "as_of": self.as_of.isoformat(), "classifier": self.classifier,
             "new_papers": self.new_papers, "digests": [d.as_dict() for d in self.digests],
-            "profiles": self.profiles, "newsletters": self.newsletters,
+            "sources": self.sources, "profiles": self.profiles, "newsletters": self.newsletters,
             "no_newsletter": self.no_newsletter, "delivery": self.delivery, "pages": self.pages, "feeds": self.feeds,
             "warnings": [w.as_dict() for w in self.warnings],
             "errors": [e.as_dict() for e in self.errors],

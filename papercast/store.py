@@ -63,7 +63,14 @@ CREATE TABLE IF NOT EXISTS paper_vectors (
     paper_id TEXT NOT NULL, model TEXT NOT NULL, text_hash TEXT NOT NULL,
     vector BLOB NOT NULL, PRIMARY KEY (paper_id, model));
 """
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 3: LEDGER_V3, 4: VECTORS_V4}
+# 2, sources: per fetched source, the validators (ETag, Last-Modified) of the copy last
+# ingested, so an unchanged feed costs one conditional request, and how its last fetch went.
+FETCH_STATE_V2 = """
+CREATE TABLE IF NOT EXISTS fetch_state (
+    source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
+    status TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', checked_at TEXT NOT NULL);
+"""
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: FETCH_STATE_V2, 3: LEDGER_V3, 4: VECTORS_V4}
 SCHEMA_VERSION = max(MIGRATIONS)
 PAPER_COLUMNS = "id, title, abstract, first_seen, first_source, arxiv_id, authors, link, categories"
 
@@ -152,37 +159,76 @@ class Store:
     def _add_paper(self, paper: Paper, digest: Digest, run_id: int) -> StoredPaper | None:
         existing = self._find_paper(paper)
         if existing is not None:
-            self._merge_paper(existing, paper, digest.date)
+            self._merge_paper(existing, paper, digest)
             return None
         self.db.execute(
             "INSERT INTO papers (id, title_key, arxiv_id, title, abstract, authors, link, categories,"
             " first_seen, first_source, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (paper.id, paper.title_key, paper.arxiv_id, paper.title, paper.abstract,
+            (paper.id, self._free_title_key(paper), paper.arxiv_id, paper.title, paper.abstract,
              json.dumps(list(paper.authors)), paper.link, json.dumps(list(paper.categories)),
              digest.date.isoformat(), digest.source, run_id))
         return self.paper(paper.id)
 
     def _find_paper(self, paper: Paper) -> sqlite3.Row | None:
+        """The same paper: by arXiv id when both have one, else by normalized title.
+
+        A stored paper with the same title but another arXiv id is another paper.
+        """
         if paper.arxiv_id:
             row = self.db.execute("SELECT * FROM papers WHERE arxiv_id = ?", (paper.arxiv_id,)).fetchone()
             if row is not None:
                 return row
-        return self.db.execute("SELECT * FROM papers WHERE title_key = ?", (paper.title_key,)).fetchone()
+        row = self.db.execute("SELECT * FROM papers WHERE title_key = ?", (paper.title_key,)).fetchone()
+        if row is not None and paper.arxiv_id and row["arxiv_id"] not in (None, paper.arxiv_id):
+            return None
+        return row
 
-    def _merge_paper(self, row: sqlite3.Row, paper: Paper, seen: dt.date) -> None:
-        """Fill in what a later source knows (id, abstract, authors, link); first_seen never moves later."""
+    def _free_title_key(self, paper: Paper) -> str:
+        """The title key, suffixed with the arXiv id when another paper already has this title."""
+        taken = self.db.execute("SELECT 1 FROM papers WHERE title_key = ?", (paper.title_key,)).fetchone()
+        return f"{paper.title_key} #{paper.arxiv_id}" if taken and paper.arxiv_id else paper.title_key
+
+    def _merge_paper(self, row: sqlite3.Row, paper: Paper, digest: Digest) -> None:
+        """Fill in what a later source knows (id, abstract, authors, link, categories).
+
+        first_seen never moves later; an earlier sighting moves it (and first_source) earlier.
+        """
         self.db.execute(
             "UPDATE papers SET arxiv_id = COALESCE(arxiv_id, ?),"
             " abstract = CASE WHEN abstract = '' THEN ? ELSE abstract END,"
             " authors = CASE WHEN authors = '[]' THEN ? ELSE authors END,"
+            " categories = CASE WHEN categories = '[]' THEN ? ELSE categories END,"
+            " first_source = CASE WHEN ? < first_seen THEN ? ELSE first_source END,"
             " link = COALESCE(link, ?), first_seen = MIN(first_seen, ?) WHERE seq = ?",
             (paper.arxiv_id if not self._arxiv_taken(paper.arxiv_id) else None, paper.abstract,
-             json.dumps(list(paper.authors)), paper.link, seen.isoformat(), row["seq"]))
+             json.dumps(list(paper.authors)), json.dumps(list(paper.categories)), digest.date.isoformat(),
+             digest.source, paper.link, digest.date.isoformat(), row["seq"]))
 
     def _arxiv_taken(self, arxiv_id: str | None) -> bool:
         if not arxiv_id:
             return True
         return self.db.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone() is not None
+
+    # -- fetch state: conditional GET per source ---------------------------
+
+    def fetch_state(self, source: str) -> sqlite3.Row | None:
+        """source, url, etag, last_modified, status, message, checked_at of the source's last fetch."""
+        return self.db.execute("SELECT * FROM fetch_state WHERE source = ?", (source,)).fetchone()
+
+    def record_fetch(self, source: str, url: str, status: str, message: str = "",
+                     validators: tuple[str | None, str | None] | None = None) -> None:
+        """How a fetch went. `validators` (etag, last_modified) replace the stored ones;
+        None keeps them, unless the url changed (they belonged to the old url)."""
+        keep = validators is None
+        etag, last_modified = validators or (None, None)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET"
+                " etag = CASE WHEN ? AND url = excluded.url THEN etag ELSE excluded.etag END,"
+                " last_modified = CASE WHEN ? AND url = excluded.url THEN last_modified"
+                " ELSE excluded.last_modified END, url = excluded.url, status = excluded.status,"
+                " message = excluded.message, checked_at = excluded.checked_at",
+                (source, url, etag, last_modified, status, message, now_iso(), keep, keep))
 
     # -- papers and assignments ------------------------------------------
 

@@ -1,0 +1,112 @@
+"""Fetch a feed or daily-papers URL: one HTTP GET, conditional when the last answer had validators.
+
+A failure (network, timeout, HTTP error, oversized body) raises SourceError naming the source,
+so the caller may retry it; `failed_fetch` turns the final failure into an outcome for the report.
+Parsing is not done here: the bytes go to `papercast.sources.parse_input` like any inbox file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from papercast import __version__
+from papercast.config import Source
+from papercast.errors import PapercastError, SourceError
+from papercast.sources.inbox import InputFile
+
+PROJECT_URL = "https://github.com/papercast/papercast"
+MAX_FEED_BYTES = 32 * 1024 * 1024
+ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, "
+          "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server said about the last copy, sent back so an unchanged feed costs a 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """One source's fetch: `fetched` (with the body), `not-modified` or `failed` (with the reason)."""
+
+    source: str
+    kind: str
+    url: str
+    status: str
+    data: bytes = b""
+    validators: Validators = field(default_factory=Validators)
+    http_status: int | None = None
+    reason: str = ""
+
+    def input_file(self) -> InputFile | None:
+        return InputFile(source=self.source, data=self.data) if self.status == "fetched" else None
+
+
+def user_agent() -> str:
+    return f"papercast/{__version__} (+{PROJECT_URL})"
+
+
+def fetch_feed(source: Source, known: Validators = Validators(),
+               max_bytes: int = MAX_FEED_BYTES) -> FetchOutcome:
+    """GET the source's URL; a 304 is `not-modified`; anything but 2xx/304 raises SourceError."""
+    headers = {"User-Agent": user_agent(), "Accept": ACCEPT, **known.headers()}
+    try:
+        with httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client:
+            with client.stream("GET", source.url) as response:
+                return read_response(source, response, known, max_bytes)
+    except httpx.TimeoutException:
+        raise SourceError(f"no answer from {source.url} within {source.timeout:g} s", source=source.name,
+                          hint="raise the source's timeout or try later") from None
+    except httpx.HTTPError as exc:
+        raise SourceError(f"cannot fetch {source.url}: {exc}", source=source.name,
+                          hint="check the source's url and the network") from None
+
+
+def read_response(source: Source, response: httpx.Response, known: Validators,
+                  max_bytes: int) -> FetchOutcome:
+    if response.status_code == 304:
+        return FetchOutcome(source.name, source.kind, source.url, "not-modified",
+                            validators=response_validators(response, known), http_status=304)
+    if not response.is_success:
+        raise SourceError(f"HTTP {response.status_code} {response.reason_phrase} from {source.url}",
+                          source=source.name, hint="check the source's url; other sources were processed")
+    data = read_capped(response, max_bytes, source)
+    return FetchOutcome(source.name, source.kind, source.url, "fetched", data=data,
+                        validators=response_validators(response, Validators()),
+                        http_status=response.status_code)
+
+
+def read_capped(response: httpx.Response, max_bytes: int, source: Source) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise SourceError(f"body larger than {max_bytes // (1024 * 1024)} MB", source=source.name,
+                              hint="is the url a feed?")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def response_validators(response: httpx.Response, previous: Validators) -> Validators:
+    """The validators to send next time; a 304 may omit them, then the previous ones stay."""
+    return Validators(etag=response.headers.get("ETag") or previous.etag,
+                      last_modified=response.headers.get("Last-Modified") or previous.last_modified)
+
+
+def failed_fetch(source: Source, error: BaseException) -> FetchOutcome:
+    """The outcome of a source whose fetch still failed after its retries."""
+    reason = error.message if isinstance(error, PapercastError) else f"{type(error).__name__}: {error}"
+    return FetchOutcome(source.name, source.kind, source.url or "", "failed", reason=reason)
