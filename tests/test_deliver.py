@@ -1,0 +1,203 @@
+"""Delivery: the ledger (rendered -> sent only once accepted), counted against a real SMTP server,
+core first, then the whole flow through Prefect."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+
+import pytest
+
+from conftest import AS_OF, digest_text, write_config
+from mailserver import Recorder, free_port, mail_server
+from papercast.classify import KeywordScorer, classify_papers
+from papercast.config import load_settings
+from papercast.deliver import delivery_totals, send_issues, write_newsletters
+from papercast.errors import DeliveryError
+from papercast.models import Digest, Paper
+from papercast.personalize import plan_newsletters
+from papercast.render import make_environment
+from papercast.smtp import SmtpSender
+from papercast.store import Store
+
+LONG = " It is evaluated on several benchmarks with consistent gains over strong baselines."
+WEEK1 = [("Four-bit Quantization of Language Models", "We study quantization and pruning." + LONG),
+         ("A Multimodal Model for Charts", "A vision-language model for visual question answering." + LONG),
+         ("Chain-of-Thought Distillation", "Distillation of chain-of-thought reasoning into small models." + LONG)]
+WEEK2 = [("Pruning Transformers at Scale", "Structured pruning for language models." + LONG),
+         ("Multimodal Retrieval of Figures", "A multimodal retriever for figures and tables." + LONG)]
+READERS = "".join(f'''
+[[readers]]
+email = "{name}@example.org"
+name = "{name.title()}"
+profiles = ["efficient-llm", "multimodal", "reasoning"]
+max_papers = 5
+''' for name in ["ada", "grace", "alan", "marie"])
+NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def smtp_section(port: int, **extra) -> str:
+    options = {"host": "127.0.0.1", "port": port, "security": "none", "from_addr": "papers@example.org",
+               "timeout": 5, "retries": 2, "retry_backoff": 0.01, **extra}
+    return "[smtp]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items())
+
+
+def settings_for(tmp_path, port: int, **extra):
+    return load_settings(write_config(tmp_path, readers=READERS, extra=smtp_section(port, **extra)))
+
+
+def ingest(store: Store, settings, papers, day: dt.date) -> None:
+    run = store.start_run(day)
+    digest = Digest("d.txt", day, tuple(Paper(t, a) for t, a in papers), content_hash=f"h{day}")
+    _, new = store.ingest_digest(digest, run)
+    store.save_assignments(classify_papers(new, settings.profiles, KeywordScorer(), 0.5))
+
+
+def write_week(store: Store, settings, day: dt.date, sending: bool = True):
+    plans, _ = plan_newsletters(store, settings, day)
+    return write_newsletters(store, settings, make_environment(), plans, NOW, 1, sending)
+
+
+def send(store: Store, settings, written) -> list:
+    with SmtpSender(settings.smtp, None) as sender:
+        return send_issues(store, sender, [w.issue_id for w in written if w.status == "rendered"])
+
+
+def message_ids(server: Recorder, reader: str) -> list[str]:
+    return [email.message_from_bytes(r.data, policy=email.policy.default)["Message-ID"] for r in server.to(reader)]
+
+
+@pytest.fixture
+def week(tmp_path):
+    """A store with week 1 ingested and classified, and a running mail server."""
+    with mail_server() as (server, port):
+        settings = settings_for(tmp_path, port)
+        with Store.open(settings.paths.state) as store:
+            ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
+            yield settings, store, server
+
+
+def test_one_message_per_reader_and_a_second_run_sends_none(week):
+    settings, store, server = week
+    written = write_week(store, settings, AS_OF)
+    assert {w.status for w in written} == {"rendered"}
+    assert store.delivered("ada@example.org") == set()  # not counted before the server accepts it
+    results = send(store, settings, written)
+    assert [r.status for r in results] == ["sent"] * 4
+    assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(w.reader for w in written)
+    assert len(store.delivered("ada@example.org")) == 3
+    assert write_week(store, settings, AS_OF) == []
+    assert write_week(store, settings, AS_OF + dt.timedelta(days=7)) == []
+    assert len(server.received) == 4
+
+
+def test_a_run_that_died_before_sending_sends_the_same_message_later(week):
+    settings, store, server = week
+    first = write_week(store, settings, AS_OF)  # ...and the process died here
+    ingest(store, settings, WEEK2, dt.date(2026, 11, 25))
+    again = write_week(store, settings, AS_OF + dt.timedelta(days=7))
+    assert [(w.issue_id, w.message_id) for w in again] == [(w.issue_id, w.message_id) for w in first]
+    send(store, settings, again)
+    assert message_ids(server, "ada@example.org") == [first[0].message_id]
+    later = write_week(store, settings, AS_OF + dt.timedelta(days=14))  # week 2's papers were not lost
+    assert sorted(len(w.papers) for w in later) == [2, 2, 2, 2]
+    send(store, settings, later)
+    assert len(server.to("ada@example.org")) == 2
+
+
+def test_550_for_one_reader_is_recorded_and_the_others_are_sent(tmp_path):
+    recorder = Recorder(rcpt_replies={"alan@example.org": ["550 5.1.1 mailbox unavailable"]})
+    with mail_server(recorder) as (server, port):
+        settings = settings_for(tmp_path, port)
+        with Store.open(settings.paths.state) as store:
+            ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
+            results = {r.reader: r for r in send(store, settings, write_week(store, settings, AS_OF))}
+            assert results["alan@example.org"].status == "failed"
+            assert results["alan@example.org"].reason == "550 5.1.1 mailbox unavailable"
+            assert sorted(r for r, res in results.items() if res.status == "sent") == \
+                ["ada@example.org", "grace@example.org", "marie@example.org"]
+            assert store.delivered("alan@example.org") == set()
+            retry = write_week(store, settings, AS_OF + dt.timedelta(days=7))  # a later run tries again
+            assert [w.reader for w in retry] == ["alan@example.org"]
+            send(store, settings, retry)
+    assert [len(server.to(f"{name}@example.org")) for name in ["ada", "grace", "alan", "marie"]] == [1, 1, 1, 1]
+
+
+def test_451_then_250_is_retried_and_counted_once(tmp_path):
+    with mail_server(Recorder(data_replies=["451 4.7.1 greylisted, try again"])) as (server, port):
+        settings = settings_for(tmp_path, port)
+        with Store.open(settings.paths.state) as store:
+            ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
+            results = send(store, settings, write_week(store, settings, AS_OF))
+    assert [r.status for r in results] == ["sent"] * 4
+    assert server.attempts == 5 and len(server.received) == 4
+
+
+def test_unreachable_server_leaves_issues_queued_for_the_next_run(tmp_path):
+    settings = settings_for(tmp_path, free_port(), retries=0)
+    with Store.open(settings.paths.state) as store:
+        ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
+        written = write_week(store, settings, AS_OF)
+        with pytest.raises(DeliveryError):
+            send(store, settings, written)
+        first = store.issue(written[0].issue_id)
+        assert first["status"] == "rendered" and "cannot deliver" in first["last_error"]
+        with mail_server() as (server, port):
+            settings = settings.model_copy(update={"smtp": settings.smtp.model_copy(update={"port": port})})
+            again = write_week(store, settings, AS_OF)
+            assert [r.status for r in send(store, settings, again)] == ["sent"] * 4
+    assert message_ids(server, "ada@example.org") == [written[0].message_id]
+
+
+def test_dry_run_counts_deliveries_when_written_and_sends_nothing(week):
+    settings, store, server = week
+    written = write_week(store, settings, AS_OF, sending=False)
+    assert {w.status for w in written} == {"written"}
+    assert len(store.delivered("ada@example.org")) == 3
+    assert all(w.eml.exists() for w in written)
+    assert server.received == []
+
+
+def test_delivery_totals_count_each_status():
+    newsletters = [{"status": "sent"}, {"status": "sent"}, {"status": "failed"}, {"status": "rendered"}]
+    totals = delivery_totals(newsletters, [{"reader": "x", "status": "skipped"}], sending=True)
+    assert totals == {"mode": "send", "sent": 2, "failed": 1, "written": 0, "queued": 1, "skipped": 1}
+
+
+def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, tmp_path, monkeypatch):
+    from flows.newsletter import weekly_newsletter
+
+    recorder = Recorder(rcpt_replies={"marie@example.org": ["550 5.7.1 rejected"] * 2})
+    with mail_server(recorder) as (server, port):
+        config = write_config(tmp_path, readers=READERS, extra=smtp_section(port, password_env="TEST_PAPERCAST_PW"))
+        (tmp_path / "inbox" / "week.txt").write_text(digest_text("Nov 16", WEEK1), encoding="utf-8")
+        monkeypatch.setenv("TEST_PAPERCAST_PW", "secret")
+        first = weekly_newsletter(str(config), AS_OF, send=True)
+        second = weekly_newsletter(str(config), AS_OF, send=True)
+    status = {n["reader"]: (n["status"], n["reason"]) for n in first["newsletters"]}
+    assert status == {"ada@example.org": ("sent", ""), "grace@example.org": ("sent", ""),
+                      "alan@example.org": ("sent", ""), "marie@example.org": ("failed", "550 5.7.1 rejected")}
+    assert first["delivery"] == {"mode": "send", "sent": 3, "failed": 1, "written": 0, "queued": 0, "skipped": 0}
+    assert sorted(r.rcpt_tos[0] for r in server.received) == ["ada@example.org", "alan@example.org",
+                                                              "grace@example.org"]
+    # the second run: nothing new for the three who got theirs; the rejected reader is tried again
+    assert second["delivery"] == {"mode": "send", "sent": 0, "failed": 1, "written": 0, "queued": 0, "skipped": 3}
+    assert all(n["status"] == "skipped" and n["reason"] == "nothing new" for n in second["no_newsletter"])
+    assert len(server.received) == 3
+
+
+def test_cli_send_without_the_password_variable_is_one_line_before_anything_runs(tmp_path, monkeypatch, capsys):
+    from papercast.cli import main
+
+    with mail_server() as (server, port):
+        config = write_config(tmp_path, readers=READERS,
+                              extra=smtp_section(port, username="papercast", password_env="TEST_MISSING_PW"))
+        (tmp_path / "inbox" / "week.txt").write_text(digest_text("Nov 16", WEEK1), encoding="utf-8")
+        monkeypatch.delenv("TEST_MISSING_PW", raising=False)
+        code = main(["run", "--config", str(config), "--as-of", AS_OF.isoformat(), "--send", "--json"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and "\n" not in err
+    assert "TEST_MISSING_PW is not set" in err
+    assert server.attempts == 0 and not (tmp_path / "state").exists()
