@@ -35,7 +35,10 @@ class Scorer(Protocol):
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
-    """A case-insensitive whole-word pattern; hyphens and spaces in a term match either."""
+    """A case-insensitive whole-word pattern; hyphens and spaces in a term match either.
+
+    The keyword baseline keeps this exact matcher; the hybrid scorer uses relevance.terms.
+    """
     parts = [re.escape(part) for part in re.split(r"[\s-]+", term.strip()) if part]
     return re.compile(r"(?<![\w])" + r"[\s-]?".join(parts) + r"s?(?![\w])", re.IGNORECASE)
 
@@ -105,6 +108,16 @@ def by_profile(assignments: Sequence[Assignment]) -> dict[str, list[Assignment]]
     return grouped
 
 
-def make_scorer(settings) -> Scorer:
-    """The scorer the config asks for."""
-    return KeywordScorer()
+def make_scorer(settings, cache=None) -> Scorer:
+    """The scorer the config asks for; `cache` (the store) keeps each paper's vector."""
+    if settings.classify.backend == "keywords":
+        return KeywordScorer()
+    from papercast.relevance.embed import MiniLMOnnx
+    from papercast.relevance.hybrid import HybridScorer
+
+    return HybridScorer(MiniLMOnnx(), cache=cache)
+
+
+def backend_name(settings) -> str:
+    """What the run report's `classifier` field says, without loading a model."""
+    return {"keywords": KeywordScorer.name, "hybrid": "hybrid-minilm"}[settings.classify.backend]

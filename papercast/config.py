@@ -212,14 +212,14 @@ def describe_validation_error(exc: ValidationError) -> str:
     """The first problem as `key.path: message`, with a count of the rest."""
     errors = exc.errors()
     first = errors[0]
-    key = ".".join(str(part) for part in first["loc"]) or "config"
+    key = ".".join(str(part) for part in first["loc"])  # empty for whole-config checks, which name their keys
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key"
     elif first["type"] == "missing":
         message = "required key is missing"
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return f"{key}: {message}{more}"
+    return f"{key}: {message}{more}" if key else f"{message}{more}"
 
 
 def resolve_paths(settings: Settings) -> Settings:

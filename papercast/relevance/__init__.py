@@ -1,0 +1,1 @@
+"""Relevance scoring beyond keywords: embeddings, field-weighted terms, calibrated decisions, reasons."""
