@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from papercast.errors import ConfigError
 from papercast.schedule import check_cron, check_timezone
@@ -19,10 +19,19 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def usable_path(path: Path) -> Path:
+    if "\x00" in str(path):
+        raise ValueError("a path cannot contain a NUL character")
+    return path
+
+
+ConfigPath = Annotated[Path, AfterValidator(usable_path)]
+
+
 class Paths(Section):
-    inbox: Path
-    archive: Path
-    state: Path
+    inbox: ConfigPath
+    archive: ConfigPath
+    state: ConfigPath
 
 
 class Profile(Section):
@@ -78,7 +87,7 @@ class Source(Section):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # names the source in the report
     kind: Literal["inbox", "feed", "hf-daily"]
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    path: Path | None = None
+    path: ConfigPath | None = None
     timeout: float = Field(default=30.0, gt=0, le=600)  # seconds per HTTP request
     retries: int = Field(default=2, ge=0, le=10)  # further attempts after a failed fetch
     retry_delay: float = Field(default=10.0, ge=0, le=3600)  # seconds between attempts

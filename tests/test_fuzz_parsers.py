@@ -110,7 +110,7 @@ def test_reencoded_digest_keeps_every_paper(titles, words, encoding, line_ends):
         data = b"\xfe\xff" + data  # UTF-16 with a big-endian BOM
     digest = parse_or_own_error(data)
     assert digest is not None
-    assert [(p.title, p.abstract) for p in digest.papers] == [(" ".join(t.split()), a) for t, a in papers]
+    assert [(p.title, p.abstract) for p in digest.papers] == [(t.strip(), a) for t, a in papers]
 
 
 @pytest.mark.parametrize("where", ["abstract", "title", "header", "no-newline"])
@@ -143,6 +143,13 @@ def test_nul_bytes_anywhere_are_handled(offset):
         assert digest is None  # binary data near the start: refused, named
     else:
         assert digest is not None and len(digest.papers) == 40
+
+
+def test_a_parser_crash_costs_one_file_not_the_run():
+    damaged = RSS.replace(b'encoding="UTF-8"', b'encoding="\xffTF-8"')  # found by the fuzzer in feedparser
+    with pytest.raises(SourceError) as caught:
+        parse_input(damaged, SOURCE, AS_OF)
+    assert caught.value.source == SOURCE and caught.value.message
 
 
 @pytest.mark.parametrize("date_line", ["May 99", "Feb 30", "May 7, 0000", "Dec 32nd", "September 31, 2026"])

@@ -65,7 +65,13 @@ def parse_by_format(kind: str, data: bytes, text: str, source: str, as_of: dt.da
 def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = InputLimits()) -> Digest:
     """Parse one input of any known format into a Digest carrying its content hash, within `limits`."""
     head, size_warnings = cap_input_size(data, source, limits)
-    digest = parse_known_format(head, source, as_of)
+    try:
+        digest = parse_known_format(head, source, as_of)
+    except SourceError:
+        raise
+    except Exception as exc:  # a parser bug on one odd file costs that file, never the run
+        raise SourceError(f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]})", source=source,
+                          hint="the file was skipped; please report it as a papercast bug") from exc
     return apply_limits(replace(digest, content_hash=content_hash(data)), limits, size_warnings)
 
 
