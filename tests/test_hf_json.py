@@ -26,7 +26,7 @@ def test_papers_carry_id_title_summary_authors_and_link():
     assert first.title == "Four-Bit KV Cache Quantization for Long-Context Language Models"
     assert first.abstract.startswith("We study quantization of the key-value cache")
     assert first.authors == ("Ada Lovelace", "Grace Hopper", "Alan Turing")
-    assert first.link == "https://huggingface.co/papers/2611.10001"
+    assert first.link == "https://arxiv.org/abs/2611.10001"
     assert digest.format == "hf-json" and digest.content_hash
 
 
@@ -40,7 +40,7 @@ def test_an_entry_without_title_is_skipped_with_a_warning_naming_the_source():
     digest = parse_input(HF, "hf-daily", AS_OF)
     assert [p.arxiv_id for p in digest.papers] == ["2611.10001", "2611.10777"]
     assert [(w.source, w.message) for w in digest.warnings] == [
-        ("hf-daily", "1 daily-papers entries without a title were skipped")]
+        ("hf-daily", "skipped 1 daily-papers entry(s) without a title")]
 
 
 def test_outer_fields_fill_in_when_the_paper_object_lacks_them():

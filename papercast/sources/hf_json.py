@@ -17,7 +17,7 @@ from papercast.identity import find_arxiv_id
 from papercast.models import Digest, Paper, Problem
 from papercast.sources.html_text import html_to_text
 
-PAPER_PAGE = "https://huggingface.co/papers/{id}"
+PAPER_PAGE = "https://arxiv.org/abs/{id}"  # the paper itself, whichever list brought it
 
 
 def looks_like_hf_json(value: object) -> bool:
@@ -59,7 +59,7 @@ def item_problems(source: str, total: int, untitled: int) -> list[Problem]:
     if total == 0:
         problems.append(Problem(source, "daily-papers list is empty"))
     if untitled:
-        problems.append(Problem(source, f"{untitled} daily-papers entries without a title were skipped"))
+        problems.append(Problem(source, f"skipped {untitled} daily-papers entry(s) without a title"))
     return problems
 
 
