@@ -42,8 +42,8 @@ class Weights:
     title_keyword: float = 10.13
     title: float = 3.14
     abstract: float = 1.22
-    example: float = 10.0       # per unit of similarity to the closest example above `example_floor`
-    counter_example: float = 10.0
+    example: float = 20.0       # per unit of similarity to the closest example above `example_floor`
+    counter_example: float = 20.0
     example_floor: float = 0.5  # below this an example is unrelated and counts for nothing
 
 
