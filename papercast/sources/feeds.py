@@ -136,12 +136,13 @@ def entry_categories(entry) -> tuple[str, ...]:
 
 def entry_date(entry) -> dt.date | None:
     """The entry's date as the feed wrote it (its own time zone), odd formats included."""
+    present = set(entry.keys())  # asking feedparser for a missing `updated` raises a DeprecationWarning
     for key in ("published", "updated", "created", "dc_date"):
-        found = parse_date_text(entry.get(key))
+        found = parse_date_text(entry[key]) if key in present else None
         if found:
             return found
     for key in ("published_parsed", "updated_parsed"):
-        if entry.get(key):
+        if key in present and entry[key]:
             return dt.date(*entry[key][:3])
     return None
 
@@ -159,8 +160,9 @@ def parse_date_text(text: str | None) -> dt.date | None:
 
 def channel_date(feed) -> dt.date | None:
     """The feed's own date (arXiv's RSS 1.0 listings date only the channel)."""
+    present = set(feed.keys())
     for key in ("published", "updated", "dc_date"):
-        found = parse_date_text(feed.get(key))
+        found = parse_date_text(feed[key]) if key in present else None
         if found:
             return found
     return None
