@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from email.utils import parsedate_to_datetime
 
 import feedparser
 from dateutil import parser as dateparser
@@ -148,8 +149,14 @@ def entry_date(entry) -> dt.date | None:
 
 
 def parse_date_text(text: str | None) -> dt.date | None:
+    """RFC 822 and ISO 8601 the fast way; anything else through python-dateutil (fuzzy last)."""
     if not text:
         return None
+    for quick in (parsedate_to_datetime, dt.datetime.fromisoformat):
+        try:
+            return quick(text.strip()).date()
+        except (TypeError, ValueError, IndexError):
+            continue
     for fuzzy in (False, True):
         try:
             return dateparser.parse(text, fuzzy=fuzzy).date()
