@@ -18,7 +18,7 @@ from papercast.classify import backend_name, classify_papers, make_scorer
 from papercast.config import Settings, Source, load_settings
 from papercast.deliver import apply_send_results, delivery_totals, send_issues, unsent_results, write_newsletters
 from papercast.errors import DeliveryError
-from papercast.fetch import FetchOutcome, failed_fetch, fetch_feed
+from papercast.fetch import FetchOutcome, failed_fetch, fetch_feed, is_transient
 from papercast.ingest import ParsedInputs, ingest_digests, parse_inputs, read_inbox
 from papercast.lock import holding_run_lock
 from papercast.models import Assignment, IngestResult, StoredPaper
@@ -56,6 +56,10 @@ def fetch_source(settings: Settings, source: Source) -> FetchOutcome:
     return fetch_feed(source, known)
 
 
+def retry_if_transient(task, task_run, state) -> bool:
+    return is_transient(state.result(raise_on_failure=False))
+
+
 @task(cache_policy=NO_CACHE)
 def record_fetch_states(settings: Settings, outcomes: list[FetchOutcome], parse_errors: list) -> None:
     with Store.open(settings.paths.state) as store:
@@ -66,6 +70,7 @@ def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
     """Fetch every feed and hf-daily source at once; one that still fails after its retries is reported."""
     remote = [source for source in settings.sources if source.kind in ("feed", "hf-daily")]
     futures = [fetch_source.with_options(retries=s.retries, retry_delay_seconds=s.retry_delay,
+                                         retry_condition_fn=retry_if_transient,
                                          timeout_seconds=s.timeout * 2 + 5).submit(settings, s)
                for s in remote]
     for future in futures:

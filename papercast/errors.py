@@ -31,6 +31,15 @@ class SourceError(PapercastError):
     default_hint = "the file or feed was skipped; everything else was processed"
 
 
+class FetchError(SourceError):
+    """A feed or daily-papers URL could not be fetched; `transient` when another attempt may succeed."""
+
+    def __init__(self, message: str, *, source: str | None = None, hint: str | None = None,
+                 transient: bool = True):
+        super().__init__(message, source=source, hint=hint)
+        self.transient = transient
+
+
 class StateError(PapercastError):
     default_hint = "check the state file named in [paths] state"
 

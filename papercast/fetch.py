@@ -1,7 +1,7 @@
 """Fetch a feed or daily-papers URL: one HTTP GET, conditional when the last answer had validators.
 
-A failure (network, timeout, HTTP error, oversized body) raises SourceError naming the source,
-so the caller may retry it; `failed_fetch` turns the final failure into an outcome for the report.
+A failure (network, timeout, HTTP error, oversized body) raises FetchError naming the source and
+whether it is worth retrying; `failed_fetch` turns the final failure into an outcome for the report.
 Parsing is not done here: the bytes go to `papercast.sources.parse_input` like any inbox file.
 """
 
@@ -13,11 +13,12 @@ import httpx
 
 from papercast import __version__
 from papercast.config import Source
-from papercast.errors import PapercastError, SourceError
+from papercast.errors import FetchError, PapercastError
 from papercast.sources.inbox import InputFile
 
 PROJECT_URL = "https://github.com/papercast/papercast"
 MAX_FEED_BYTES = 32 * 1024 * 1024
+RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}  # worth another attempt; other errors are not
 ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, "
           "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
 
@@ -61,17 +62,17 @@ def user_agent() -> str:
 
 def fetch_feed(source: Source, known: Validators = Validators(),
                max_bytes: int = MAX_FEED_BYTES) -> FetchOutcome:
-    """GET the source's URL; a 304 is `not-modified`; anything but 2xx/304 raises SourceError."""
+    """GET the source's URL; a 304 is `not-modified`; anything but 2xx/304 raises FetchError."""
     headers = {"User-Agent": user_agent(), "Accept": ACCEPT, **known.headers()}
     try:
         with httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client:
             with client.stream("GET", source.url) as response:
                 return read_response(source, response, known, max_bytes)
     except httpx.TimeoutException:
-        raise SourceError(f"no answer from {source.url} within {source.timeout:g} s", source=source.name,
+        raise FetchError(f"no answer from {source.url} within {source.timeout:g} s", source=source.name,
                           hint="raise the source's timeout or try later") from None
     except httpx.HTTPError as exc:
-        raise SourceError(f"cannot fetch {source.url}: {exc}", source=source.name,
+        raise FetchError(f"cannot fetch {source.url}: {exc}", source=source.name,
                           hint="check the source's url and the network") from None
 
 
@@ -81,8 +82,9 @@ def read_response(source: Source, response: httpx.Response, known: Validators,
         return FetchOutcome(source.name, source.kind, source.url, "not-modified",
                             validators=response_validators(response, known), http_status=304)
     if not response.is_success:
-        raise SourceError(f"HTTP {response.status_code} {response.reason_phrase} from {source.url}",
-                          source=source.name, hint="check the source's url; other sources were processed")
+        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {source.url}",
+                         source=source.name, hint="check the source's url; other sources were processed",
+                         transient=response.status_code in RETRY_STATUSES)
     data = read_capped(response, max_bytes, source)
     return FetchOutcome(source.name, source.kind, source.url, "fetched", data=data,
                         validators=response_validators(response, Validators()),
@@ -94,8 +96,8 @@ def read_capped(response: httpx.Response, max_bytes: int, source: Source) -> byt
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise SourceError(f"body larger than {max_bytes // (1024 * 1024)} MB", source=source.name,
-                              hint="is the url a feed?")
+            raise FetchError(f"body larger than {max_bytes // (1024 * 1024)} MB", source=source.name,
+                             hint="is the url a feed?", transient=False)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -104,6 +106,11 @@ def response_validators(response: httpx.Response, previous: Validators) -> Valid
     """The validators to send next time; a 304 may omit them, then the previous ones stay."""
     return Validators(etag=response.headers.get("ETag") or previous.etag,
                       last_modified=response.headers.get("Last-Modified") or previous.last_modified)
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """Another attempt may succeed: network trouble, timeouts, 5xx, 429; not a 404 or an oversized body."""
+    return getattr(error, "transient", True)
 
 
 def failed_fetch(source: Source, error: BaseException) -> FetchOutcome:

@@ -11,7 +11,7 @@ from feedserver import Route, start_feed_server
 from papercast import __version__
 from papercast.config import Source
 from papercast.errors import SourceError
-from papercast.fetch import Validators, failed_fetch, fetch_feed, user_agent
+from papercast.fetch import Validators, failed_fetch, fetch_feed, is_transient, user_agent
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 CL_RSS = (FEEDS / "arxiv-cs.CL.rss").read_bytes()
@@ -61,19 +61,20 @@ def test_requests_carry_a_clear_user_agent(server):
     assert agent == user_agent() and agent.startswith(f"papercast/{__version__} (+http")
 
 
-@pytest.mark.parametrize("status", [500, 404])
-def test_an_http_error_is_a_source_error_naming_the_source_and_status(server, status):
+@pytest.mark.parametrize("status, transient", [(500, True), (503, True), (429, True), (404, False), (403, False)])
+def test_an_http_error_is_a_source_error_naming_the_source_and_status(server, status, transient):
     server.routes["/rss/cs.CL"] = Route(status=status)
     with pytest.raises(SourceError, match=f"HTTP {status}") as caught:
         fetch_feed(feed_source(server, "/rss/cs.CL"))
-    assert caught.value.source == "arxiv-cs.CL"
+    assert caught.value.source == "arxiv-cs.CL" and is_transient(caught.value) is transient
     assert failed_fetch(feed_source(server, "/x"), caught.value).reason.startswith(f"HTTP {status}")
 
 
 def test_a_slow_server_times_out(server):
     server.routes["/slow"] = Route(CL_RSS, delay=1.5)
-    with pytest.raises(SourceError, match="within 0.3 s"):
+    with pytest.raises(SourceError, match="within 0.3 s") as caught:
         fetch_feed(feed_source(server, "/slow", timeout=0.3))
+    assert is_transient(caught.value)
 
 
 def test_nothing_listening_is_a_source_error(server):
@@ -85,8 +86,9 @@ def test_nothing_listening_is_a_source_error(server):
 
 def test_an_oversized_body_is_refused(server):
     server.routes["/big"] = Route(b"x" * 3_000_000)
-    with pytest.raises(SourceError, match="larger than 1 MB"):
+    with pytest.raises(SourceError, match="larger than 1 MB") as caught:
         fetch_feed(feed_source(server, "/big"), max_bytes=1024 * 1024)
+    assert not is_transient(caught.value)
 
 
 # -- the weekly flow with feed sources -------------------------------------------------------
@@ -111,13 +113,20 @@ url = "{base}/lab/feed.atom"
 timeout = 5
 retries = 1
 retry_delay = 0
+
+[[sources]]
+name = "gone"
+kind = "feed"
+url = "{base}/moved-away.rss"
+retries = 3
+retry_delay = 0
 """
 
 
 @pytest.fixture(scope="module")
 def feed_weeks(prefect_harness, tmp_path_factory):
     """Three runs against a local server: all fetched; unchanged (304) with the lab feed failing (500);
-    the lab feed back and malformed. An inbox digest is ingested in the first run."""
+    the lab feed back and malformed. An inbox digest is ingested in the first run; "gone" is a 404."""
     from flows.newsletter import weekly_newsletter
 
     state, httpd = start_feed_server()
@@ -149,10 +158,11 @@ def test_first_run_fetches_every_source_and_reports_it(feed_weeks):
     _, reports = feed_weeks
     first = reports[0]
     assert statuses(first) == {"arxiv-cs.CL": ("fetched", 3, 3), "hf-daily": ("fetched", 2, 1),
-                               "lab-blog": ("fetched", 2, 2)}
+                               "lab-blog": ("fetched", 2, 2), "gone": ("failed", 0, 0)}
     digests = {d["source"]: (d["date"], d["papers"], d["new"]) for d in first["digests"]}
     assert digests["arxiv-cs.CL"] == ("2026-11-20", 3, 3) and digests["hf-daily"] == ("2026-11-21", 2, 1)
-    assert first["new_papers"] == 1 + 3 + 1 + 2 and first["errors"] == []
+    assert first["new_papers"] == 1 + 3 + 1 + 2
+    assert [(e["source"], e["message"][:8]) for e in first["errors"]] == [("gone", "HTTP 404")]
 
 
 def test_an_unchanged_feed_costs_one_conditional_request(feed_weeks):
@@ -169,8 +179,9 @@ def test_a_failing_source_is_reported_with_its_reason_and_the_rest_runs(feed_wee
     server, reports = feed_weeks
     lab = next(s for s in reports[1]["sources"] if s["name"] == "lab-blog")
     assert lab["status"] == "failed" and lab["reason"].startswith("HTTP 500")
-    assert [e["source"] for e in reports[1]["errors"]] == ["lab-blog"]
+    assert [e["source"] for e in reports[1]["errors"]] == ["lab-blog", "gone"]
     assert len(server.hits("/lab/feed.atom")) == 1 + 2 + 1  # run 1, run 2 with one retry, run 3
+    assert len(server.hits("/moved-away.rss")) == 3  # a 404 is not retried, once per run
     assert "newsletters" in reports[1] and reports[1]["report_path"]
 
 
@@ -179,4 +190,4 @@ def test_after_a_failure_the_feed_is_fetched_in_full_and_a_malformed_one_warns(f
     assert server.hits("/lab/feed.atom")[-1]["if-none-match"] == '"l1"'  # the last good copy's etag
     assert statuses(reports[2])["lab-blog"] == ("fetched", 1, 1)
     assert any(w["source"] == "lab-blog" and "malformed feed" in w["message"] for w in reports[2]["warnings"])
-    assert reports[2]["errors"] == []
+    assert [e["source"] for e in reports[2]["errors"]] == ["gone"]
