@@ -39,10 +39,18 @@ def profiles_table(profiles: dict[str, list]) -> list[str]:
 
 
 def delivery_lines(report: dict) -> list[str]:
-    sent, failed = report.get("sent", []), report.get("send_failed", report.get("failed", []))
-    return [f"- newsletters written: {len(report['newsletters'])}",
-            f"- newsletters sent: {len(sent)}",
-            f"- newsletters failed: {len(failed)}",
+    """Written/sent/failed from the report's delivery totals (or counted from its newsletters)."""
+    totals = report.get("delivery") or {}
+    statuses = [entry.get("status", "written") for entry in report["newsletters"]]
+
+    def count(key: str) -> int:
+        return totals.get(key, statuses.count(key))
+
+    mode = totals.get("mode", "dry-run")
+    return [f"- newsletters written: {len(report['newsletters'])} ({mode})",
+            f"- newsletters sent: {count('sent')}",
+            f"- newsletters failed: {count('failed')}",
+            f"- newsletters queued for a later send: {totals.get('queued', statuses.count('rendered'))}",
             f"- readers with nothing new: {len(report.get('no_newsletter', []))}"]
 
 

@@ -1,0 +1,38 @@
+"""The Markdown run summary (published as a Prefect artifact) from a run report."""
+
+from __future__ import annotations
+
+from papercast.summary import summary_markdown
+
+REPORT = {
+    "run_id": 7, "as_of": "2026-11-23", "new_papers": 3,
+    "digests": [{"source": "/in/week|1.txt", "date": "2026-11-20", "papers": 5, "new": 3, "already_ingested": False},
+                {"source": "/in/old.txt", "date": "2026-11-13", "papers": 4, "new": 0, "already_ingested": True}],
+    "profiles": {"reasoning": [{"id": "a"}, {"id": "b"}], "multimodal": []},
+    "newsletters": [{"reader": "a@x.org", "status": "sent"}, {"reader": "b@x.org", "status": "failed"},
+                    {"reader": "c@x.org", "status": "sent"}],
+    "no_newsletter": [{"reader": "d@x.org"}],
+    "delivery": {"mode": "send", "sent": 2, "failed": 1, "queued": 0},
+    "warnings": [{"source": "/in/week|1.txt", "message": "abstract missing"}], "errors": [],
+    "timings": {"ingest": 0.25, "classify": 1.5},
+}
+
+
+def test_summary_lists_sources_profiles_and_delivery_counts():
+    text = summary_markdown(REPORT)
+    assert text.startswith("# papercast run 7 — as of 2026-11-23")
+    assert "**3 new papers** from 2 digests." in text
+    assert "| week\\|1.txt | 2026-11-20 | 5 | 3 |" in text and "| old.txt | 2026-11-13 | 4 | already ingested |" in text
+    assert "| reasoning | 2 |" in text and "| multimodal | 0 |" in text
+    for line in ("newsletters written: 3 (send)", "newsletters sent: 2", "newsletters failed: 1",
+                 "readers with nothing new: 1"):
+        assert f"- {line}" in text
+    assert "warning: `week\\|1.txt`: abstract missing" in text and "classify 1.50 s" in text
+
+
+def test_summary_of_a_dry_run_without_delivery_totals_counts_the_newsletters():
+    report = {**REPORT, "delivery": None, "newsletters": [{"reader": "a@x.org", "status": "written"}],
+              "digests": [], "warnings": []}
+    text = summary_markdown(report)
+    assert "- newsletters written: 1 (dry-run)" in text and "- newsletters sent: 0" in text
+    assert "No digests this run." in text and "## Problems" not in text
