@@ -96,8 +96,8 @@ class Source(Section):
     def _where_to_read(self) -> "Source":
         if self.kind in ("feed", "hf-daily") and not self.url:
             raise ValueError(f"a {self.kind} source needs a url")
-        if self.kind == "inbox" and self.url:
-            raise ValueError("an inbox source reads a folder: use path, not url")
+        if self.kind == "inbox" and (self.url or not self.path):
+            raise ValueError("an inbox source reads a folder: give its path, not a url")
         return self
 
 

@@ -26,12 +26,27 @@ class ParsedInputs:
 
 
 def read_inbox(settings: Settings) -> tuple[list[InputFile], list[Problem]]:
-    """The bytes of every file in the inbox; unreadable files become errors."""
+    """The bytes of every file in the inbox folders; unreadable files and folders become errors."""
+    files, errors = [], []
+    for folder in inbox_folders(settings):
+        found, problems = read_folder(folder)
+        files += found
+        errors += problems
+    return files, errors
+
+
+def inbox_folders(settings: Settings) -> list:
+    """[paths] inbox, then the folder of each `inbox` source, each once."""
+    extra = [source.path for source in settings.sources if source.kind == "inbox" and source.path]
+    return list(dict.fromkeys([settings.paths.inbox, *extra]))
+
+
+def read_folder(folder) -> tuple[list[InputFile], list[Problem]]:
     files, errors = [], []
     try:
-        paths = list_inbox(settings.paths.inbox)
+        paths = list_inbox(folder)
     except SourceError as exc:
-        return [], [Problem(exc.source or "inbox", exc.message)]
+        return [], [Problem(exc.source or str(folder), exc.message)]
     for path in paths:
         try:
             files.append(read_input_file(path))

@@ -29,3 +29,21 @@ def test_feed_and_daily_sources_load_with_defaults(tmp_path):
 def test_bad_sources_are_config_errors_naming_the_key(tmp_path, extra, message):
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
         load_settings(write_config(tmp_path, extra=extra))
+
+
+def test_an_inbox_source_adds_a_folder_that_is_read_like_the_inbox(tmp_path):
+    from papercast.ingest import read_inbox
+
+    extra = '[[sources]]\nname = "lab-drops"\nkind = "inbox"\npath = "drops"\n'
+    settings = load_settings(write_config(tmp_path, extra=extra))
+    assert settings.sources[0].path == tmp_path / "drops"
+    (tmp_path / "drops").mkdir()
+    (tmp_path / "drops" / "saved-feed.xml").write_text("<rss version='2.0'><channel></channel></rss>")
+    (tmp_path / "inbox" / "week.txt").write_text("Nov 20\n\nTitle\n\nAbstract.\n")
+    files, errors = read_inbox(settings)
+    assert sorted(f.source.split("/")[-1] for f in files) == ["saved-feed.xml", "week.txt"] and errors == []
+
+
+def test_an_inbox_source_needs_a_path(tmp_path):
+    with pytest.raises(ConfigError, match="sources.0: an inbox source reads a folder"):
+        load_settings(write_config(tmp_path, extra='[[sources]]\nname = "x"\nkind = "inbox"\n'))
