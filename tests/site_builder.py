@@ -19,6 +19,8 @@ from papercast.store import Store
 REAL_RUNS = [("001_0b28249de3011a72.txt", dt.date(2026, 3, 16)),
              ("003_4cebbeaa4a958479.txt", dt.date(2026, 3, 16)),
              ("000_78a9b9aaee6fab8d.txt", dt.date(2026, 5, 11))]
+# The keyword classifier: fast, and what these tests need (they test publishing, not relevance).
+FAST_CLASSIFIER = '[classify]\nbackend = "keywords"\n'
 READER_SECRETS = ("ada@example.org", "Ada Lovelace", "grace@example.org", "Grace Hopper")
 
 
@@ -50,7 +52,7 @@ def ingest_inbox_run(store: Store, settings: Settings, as_of: dt.date) -> None:
 def build_real_store(folder: Path, shared_digests: Path, extra: str = "", link_base: str = "https://arxiv.org/abs/"
                      ) -> Settings:
     """Three weekly runs on the real digests, then one on a feed-like digest with links and authors."""
-    settings = load_settings(write_config(folder, extra=extra))
+    settings = load_settings(write_config(folder, extra=FAST_CLASSIFIER + extra))
     with Store.open(settings.paths.state) as store:
         for name, as_of in REAL_RUNS:
             shutil.copy(shared_digests / name, settings.paths.inbox / name)

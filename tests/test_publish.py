@@ -16,7 +16,7 @@ from papercast.cli import main
 from papercast.config import load_settings
 from papercast.models import Assignment, Digest, Paper
 from papercast.store import Store
-from site_builder import READER_SECRETS, build_real_store, ingest_run, publish
+from site_builder import FAST_CLASSIFIER, READER_SECRETS, build_real_store, publish
 
 PUBLIC_FOLDERS = ("index.html", "profiles", "editions", "feeds")
 
@@ -147,20 +147,22 @@ def test_no_public_page_or_feed_names_a_reader(site):
 
 
 def test_hostile_paper_is_escaped_and_unsafe_links_dropped(tmp_path):
-    settings = load_settings(write_config(tmp_path))
+    settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER))
     hostile = Paper("Reasoning <script>alert(1)</script> {{ 7*7 }}", "math <img src=x onerror=alert(1)>",
                     link="javascript:alert(1)", authors=("<b>Mallory</b>",))
     with Store.open(settings.paths.state) as store:
-        ingest_run(store, settings, AS_OF, [Digest("evil", AS_OF, (hostile,), "h1")])
+        store.ingest_digest(Digest("evil", AS_OF, (hostile,), "h1"), store.start_run(AS_OF))
+        store.save_assignments([Assignment(hostile.id, "reasoning", 0.9, "<i>why</i> {{ 7*7 }}")])
     published = publish(settings)
     for path in published.pages + published.feeds:
         text = path.read_text(encoding="utf-8")
-        assert "<script>" not in text and "javascript:" not in text and "<img" not in text and "<b>" not in text
-    assert "&lt;script&gt;" in (settings.paths.archive / "editions/reasoning" / f"{AS_OF}.html").read_text()
+        assert not any(tag in text for tag in ("<script>", "javascript:", "<img", "<b>", "<i>"))
+    page = (settings.paths.archive / "editions/reasoning" / f"{AS_OF}.html").read_text()
+    assert "&lt;script&gt;" in page and "{{ 7*7 }}" in page and "&lt;i&gt;why&lt;/i&gt;" in page
 
 
 def test_empty_store_publishes_a_valid_site(tmp_path):
-    settings = load_settings(write_config(tmp_path))
+    settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER))
     published = publish(settings)
     html = (settings.paths.archive / "index.html").read_text(encoding="utf-8")
     assert html.count("No edition yet.") == 3 and "<svg" not in html
@@ -169,7 +171,7 @@ def test_empty_store_publishes_a_valid_site(tmp_path):
 
 def test_edition_page_golden(tmp_path):
     """Assignments are given, not classified, so the page does not move when the classifier changes."""
-    settings = load_settings(write_config(tmp_path))
+    settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER))
     papers = (Paper("Speculative decoding with 4-bit quantization", "Quantization & pruning make LLMs 3x faster.",
                     arxiv_id="2611.01234", authors=("Jane Roe",), link="https://arxiv.org/abs/2611.01234",
                     categories=("cs.LG",)),
@@ -198,7 +200,7 @@ def test_cli_publish_rebuilds_archive_from_store(site, capsys):
 def test_weekly_flow_reports_absolute_feed_paths_and_keeps_readers_private(prefect_harness, tmp_path):
     from flows.newsletter import weekly_newsletter
 
-    config = write_config(tmp_path)
+    config = write_config(tmp_path, extra=FAST_CLASSIFIER)
     (tmp_path / "inbox" / "d.txt").write_text(digest_text("Nov 20", [
         ("Pruning and distillation of LLMs", "Quantization, pruning and distillation for small models."),
         ("Chain-of-thought math reasoning", "Reasoning step by step on math benchmarks.")]))

@@ -15,7 +15,7 @@ from goldens import assert_golden
 from papercast.config import load_settings
 from papercast.models import Assignment, Digest, Paper
 from papercast.store import Store
-from site_builder import build_real_store, ingest_run, linked_papers, publish
+from site_builder import FAST_CLASSIFIER, build_real_store, ingest_run, linked_papers, publish
 
 
 def parse(path: Path) -> feedparser.FeedParserDict:
@@ -55,7 +55,7 @@ def test_guid_is_the_paper_id_and_stable_across_rebuilds(site):
 
 
 def test_a_new_run_adds_items_without_changing_old_guids(tmp_path):
-    settings = load_settings(write_config(tmp_path))
+    settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER))
     first = (Paper("Pruning large language models", "pruning and quantization"),)
     second = (Paper("Distillation into small models", "knowledge distillation and quantization"),)
     with Store.open(settings.paths.state) as store:
@@ -81,7 +81,7 @@ def test_feeds_keep_only_the_most_recent_items(tmp_path, shared_digests):
 
 
 def test_combined_feed_has_each_paper_once_with_all_its_profiles(tmp_path):
-    settings = load_settings(write_config(tmp_path))
+    settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER))
     both = Paper("Chain-of-thought reasoning about quantization", "reasoning and quantization", arxiv_id="2611.00009")
     with Store.open(settings.paths.state) as store:
         run_id = store.start_run(AS_OF)
@@ -132,7 +132,7 @@ def test_base_url_makes_feed_links_absolute_web_urls(tmp_path, shared_digests):
 
 
 def test_feed_golden(tmp_path):
-    settings = load_settings(write_config(tmp_path, extra='[site]\nbase_url = "https://papers.example.net/"\n'))
+    settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER + '[site]\nbase_url = "https://papers.example.net/"\n'))
     with Store.open(settings.paths.state) as store:
         run_id = store.start_run(AS_OF)
         papers = linked_papers("https://arxiv.org/abs/")
