@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from dataclasses import dataclass
 
 from papercast.config import Reader, Settings
@@ -123,14 +124,46 @@ class PlanBatch:
 
 def plan_batch(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
                date: dt.date, up_to_seq: int) -> PlanBatch:
-    """Plan one batch of readers against papers stored up to `up_to_seq`."""
+    """Plan one batch of readers against papers stored up to `up_to_seq`.
+
+    Gives the same plans as `plan_newsletter` per reader, with one assignments
+    query per distinct reader cursor (usually one per batch) instead of one per reader.
+    """
+    cursors = {reader.email: store.reader_cursor(reader.email) for reader in readers}
+    candidates = {cursor: CandidateIndex(store.assigned_since(list(selection.profiles), cursor, up_to_seq))
+                  for cursor in set(cursors.values())}
     plans, nothing_new = [], []
-    only = None if not selection.partial_profiles else selection
     for reader in readers:
-        profiles = None if only is None else only.reader_profiles(reader)
-        plan = plan_newsletter(store, settings, reader, date, up_to_seq, profiles)
-        if plan is None:
+        cursor = cursors[reader.email]
+        profiles = selection.reader_profiles(reader)
+        items = candidates[cursor].best(profiles, store.delivered(reader.email), reader.max_papers)
+        if not items:
             nothing_new.append(reader.email)
-        else:
-            plans.append(plan)
+            continue
+        next_cursor = cursor if selection.partial_profiles else up_to_seq
+        plans.append(make_plan(settings, reader, date, profiles, items, next_cursor))
     return PlanBatch(tuple(plans), tuple(nothing_new))
+
+
+class CandidateIndex:
+    """One query's rows (best score first), indexed by profile, for picking each reader's best papers."""
+
+    def __init__(self, rows: list[tuple[StoredPaper, Assignment]]):
+        self.by_profile: dict[str, list[tuple[int, StoredPaper, Assignment]]] = {}
+        for position, (paper, assignment) in enumerate(rows):
+            self.by_profile.setdefault(assignment.profile_id, []).append((position, paper, assignment))
+
+    def best(self, profiles: list[str], delivered: set[str], limit: int) -> list[Item]:
+        """What `best_per_paper(rows of these profiles, delivered)[:limit]` gives, stopping early."""
+        merged = heapq.merge(*(self.by_profile.get(pid, []) for pid in profiles), key=lambda row: row[0])
+        best: dict[str, Item] = {}
+        cutoff = None
+        for _, paper, assignment in merged:
+            if cutoff is not None and assignment.score < cutoff:
+                break
+            if paper.id in delivered or paper.id in best:
+                continue  # rows come best score first: a paper's first row is its best
+            best[paper.id] = Item(paper, assignment)
+            if cutoff is None and len(best) >= limit:
+                cutoff = assignment.score  # papers tied with the last one may still sort before it
+        return sorted(best.values(), key=lambda item: (-item.assignment.score, item.paper.id))[:limit]

@@ -254,7 +254,7 @@ class Store:
             f"SELECT p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors,"
             f" p.link, p.categories, a.profile_id, a.score, a.why FROM assignments a"
             f" JOIN papers p ON p.id = a.paper_id WHERE a.profile_id IN ({marks})"
-            f" AND p.seq > ? AND p.seq <= ? ORDER BY a.score DESC, p.seq",
+            f" AND p.seq > ? AND p.seq <= ? ORDER BY a.score DESC, p.seq, a.profile_id",
             (*profile_ids, after_seq, up_to_seq)).fetchall()
         return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
 
