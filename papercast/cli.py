@@ -100,6 +100,7 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
     from flows.runners import run_weekly
 
     with run_lock(settings.paths.state, settings.limits.lock_wait_seconds):  # waits or refuses before Prefect starts
+        check_state(settings)
         report = run_weekly(str(settings.source_file), args.as_of, args.profiles, args.readers,
                             args.send, args.runner, args.batch_size)
     report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
@@ -108,6 +109,14 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("\n".join(summary_from_dict(report)))
     return 0
+
+
+def check_state(settings: Settings) -> None:
+    """Open (and migrate) the state once, so a newer or damaged state file is one line before Prefect starts."""
+    from papercast.store import Store
+
+    with Store.open(settings.paths.state):
+        pass
 
 
 def summary_from_dict(report: dict) -> list[str]:

@@ -104,7 +104,8 @@ def corpus_run(prefect_harness, tmp_path_factory):
     from flows.newsletter import weekly_newsletter
 
     folder = tmp_path_factory.mktemp("corpus")
-    config = write_config(folder, extra=f"[limits]\nmax_papers_per_digest = {CORPUS_RUN_CAP}\n")
+    config = write_config(folder, extra=f"[limits]\nmax_papers_per_digest = {CORPUS_RUN_CAP}\n"
+                          "[classify]\nbackend = \"keywords\"\n")
     for case in INPUT_CASES:
         shutil.copy(input_for(case, folder), folder / "inbox" / case["file"])
     good = [(f"Chain-of-thought reasoning in small models, part {i}", ABSTRACT) for i in range(3)]

@@ -63,6 +63,9 @@ def hold_lock(state: Path, seconds: float) -> subprocess.Popen:
 def sending_config(tmp_path, shared_digests):
     def make(port: int, wait: float = 600) -> Path:
         config = write_config(tmp_path, extra=textwrap.dedent(f"""
+            [classify]
+            backend = "keywords"
+
             [limits]
             lock_wait_seconds = {wait}
 
