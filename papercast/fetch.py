@@ -16,7 +16,6 @@ from papercast.config import Source
 from papercast.errors import FetchError, PapercastError
 from papercast.sources.inbox import InputFile
 
-PROJECT_URL = "https://github.com/papercast/papercast"
 MAX_FEED_BYTES = 32 * 1024 * 1024
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}  # worth another attempt; other errors are not
 ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, "
@@ -57,7 +56,7 @@ class FetchOutcome:
 
 
 def user_agent() -> str:
-    return f"papercast/{__version__} (+{PROJECT_URL})"
+    return f"papercast/{__version__} (research-paper newsletters; feed reader)"
 
 
 def fetch_feed(source: Source, known: Validators = Validators(),

@@ -58,7 +58,7 @@ def test_requests_carry_a_clear_user_agent(server):
     server.routes["/rss/cs.CL"] = Route(CL_RSS)
     fetch_feed(feed_source(server, "/rss/cs.CL"))
     agent = server.hits("/rss/cs.CL")[0]["user-agent"]
-    assert agent == user_agent() and agent.startswith(f"papercast/{__version__} (+http")
+    assert agent == user_agent() and agent.startswith(f"papercast/{__version__} (")
 
 
 @pytest.mark.parametrize("status, transient", [(500, True), (503, True), (429, True), (404, False), (403, False)])
