@@ -40,6 +40,10 @@ DIGEST = digest_text("Nov 20", [("Four-Bit KV Cache Quantization", ABSTRACT),
                                 ("Sparse Mixture of Experts at Scale", ABSTRACT.replace("problem", "question")),
                                 ("Reasoning in Small Models", ABSTRACT.replace("method", "recipe"))]).encode()
 SEEDS = [DIGEST, RSS, ATOM, HF_JSON]
+CONTAINED_CRASH = "could not be parsed ("  # parse_input's message when a parser raised something unexpected
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                           max_leaves=10)
 # Letters whose latin-1 bytes (0xC0-0xFF) can never form valid UTF-8 next to ASCII,
 # so a latin-1 file cannot be mistaken for UTF-8: the decoder must take its fallback.
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyzéèüöäßøñçÀÉÖ"
@@ -52,6 +56,7 @@ def parse_or_own_error(data: bytes, source: str = SOURCE) -> Digest | None:
     except SourceError as exc:
         assert exc.source == source and exc.message.strip()
         assert source in exc.one_line()
+        assert not exc.message.startswith(CONTAINED_CRASH), f"a parser crashed (contained by parse_input): {exc}"
         return None
     assert isinstance(digest, Digest) and digest.content_hash
     assert all(warning.source == source and warning.message for warning in digest.warnings)
@@ -88,6 +93,28 @@ def test_damaged_good_inputs_parse_or_raise_our_error(seed, damage):
         at = position % (len(data) + 1)
         data[at:at + 1] = replacement
     parse_or_own_error(bytes(data))
+
+
+@fuzz_settings()
+@given(st.sampled_from(["id", "title", "summary", "authors", "publishedAt", "paper"]), JSON_VALUES)
+def test_json_papers_with_any_value_in_any_field_parse_or_raise_our_error(field, value):
+    papers = json.loads(HF_JSON)
+    target = papers[0] if field == "paper" else papers[0]["paper"]
+    target[field] = value
+    parse_or_own_error(json.dumps(papers).encode())
+
+
+@fuzz_settings()
+@given(st.text(max_size=300), st.text(max_size=300), st.sampled_from(["escaped", "cdata", "raw"]))
+def test_feed_items_with_any_title_and_description_parse_or_raise_our_error(title, description, how):
+    def wrap(text: str) -> str:
+        if how == "escaped":
+            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f"<![CDATA[{text}]]>" if how == "cdata" else text
+    data = RSS.decode().replace("Four-Bit KV Cache Quantization", wrap(title), 1)
+    data = data.replace("arXiv:2611.10001v1 Announce Type: new Abstract: We quantize the cache &amp; keep accuracy.",
+                        wrap(description), 1)
+    parse_or_own_error(data.encode("utf-8", errors="replace"))
 
 
 def generated_digest(titles: list[str], words: list[str]) -> tuple[str, list[tuple[str, str]]]:
