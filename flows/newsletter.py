@@ -24,6 +24,7 @@ from papercast.lock import holding_run_lock
 from papercast.models import Assignment, IngestResult, StoredPaper
 from papercast.personalize import PlanBatch, plan_batch
 from papercast.publish import publish_archive
+from papercast.quiet_week import write_notes
 from papercast.render import make_environment
 from papercast.report import RunReport, profile_listing, save_report
 from papercast.schedule import today_in
@@ -123,6 +124,18 @@ def write_newsletter_batch(settings: Settings, batch: PlanBatch, run_id: int,
     return [item.as_dict() for item in written], list(batch.nothing_new)
 
 
+@task(cache_policy=NO_CACHE)
+def write_note_batch(settings: Settings, batch: PlanBatch, as_of: dt.date, run_id: int,
+                     sending: bool = False) -> list[dict]:
+    """The short "nothing new" note for the batch's readers with nothing new ([schedule] nothing_new = "note")."""
+    idle = set(batch.nothing_new)
+    readers = [reader for reader in settings.readers if reader.email in idle]
+    when = dt.datetime.now(dt.timezone.utc)
+    with Store.open(settings.paths.state) as store:
+        written = write_notes(store, settings, make_environment(), readers, as_of, when, run_id, sending)
+    return [{**item.as_dict(), "note": True} for item in written]
+
+
 @task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def send_newsletter_batch(settings: Settings, issue_ids: list[str]) -> list[dict]:
     """I/O: one SMTP connection for the batch; what the server accepted is never sent again."""
@@ -216,9 +229,10 @@ def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date
     log = get_run_logger()
     up_to_seq = find_paper_horizon(settings)
     reader_batches = batches(list(selection.readers), max(1, batch_size))
-    futures = [write_newsletter_batch.submit(
-                   settings, plan_reader_batch.submit(settings, selection, group, as_of, up_to_seq), run_id, sending)
-               for group in reader_batches]
+    plans = [plan_reader_batch.submit(settings, selection, group, as_of, up_to_seq) for group in reader_batches]
+    futures = [write_newsletter_batch.submit(settings, batch, run_id, sending) for batch in plans]
+    notes = [write_note_batch.submit(settings, batch, as_of, run_id, sending) for batch in plans
+             if settings.schedule.nothing_new == "note"]
     newsletters, nothing_new = [], []
     for done, future in enumerate(futures, 1):
         written, idle = future.result()
@@ -226,7 +240,9 @@ def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date
         nothing_new += idle
         log.info("readers %d/%d done: %d newsletters written so far",
                  min(done * batch_size, len(selection.readers)), len(selection.readers), len(newsletters))
-    return newsletters, nothing_new
+    noted = [note for future in notes for note in future.result()]
+    noted_readers = {note["reader"] for note in noted}
+    return newsletters + noted, [reader for reader in nothing_new if reader not in noted_readers]
 
 
 class Clock:

@@ -101,7 +101,7 @@ def two_runs(tmp_path_factory, prefect_server, shared_digests):
     reports = {}
     for runner in ("default", "dask"):
         folder = tmp_path_factory.mktemp(f"runner-{runner}")
-        write_config(folder, profiles=PROFILES, readers=READERS)
+        write_config(folder, profiles=PROFILES, readers=READERS, extra='[classify]\nbackend = "keywords"')
         for digest in sorted(shared_digests.glob("*.txt")):
             shutil.copy(digest, folder / "inbox" / digest.name)
         reports[runner] = run_cli(folder, prefect_server, "--runner", runner)

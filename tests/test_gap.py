@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from conftest import digest_text, write_config
+
+KEYWORDS = '[classify]\nbackend = "keywords"'  # the classifier does not matter here; keep the test fast
 
 WEEK_ONE = "001_0b28249de3011a72.txt"            # Mar 12
 GAP_WEEKS = ["003_4cebbeaa4a958479.txt", "000_78a9b9aaee6fab8d.txt"]  # Mar 14, May 7
@@ -49,7 +52,7 @@ def wanted(reports: list[dict], profiles: list[str]) -> set[str]:
 
 
 def test_run_after_a_three_week_gap_delivers_every_new_paper_once(tmp_path, weekly, shared_digests):
-    config = write_config(tmp_path, readers=READERS)
+    config = write_config(tmp_path, readers=READERS, extra=KEYWORDS)
     inbox = tmp_path / "inbox"
     shutil.copy(shared_digests / WEEK_ONE, inbox / WEEK_ONE)
     reports = [weekly(str(config), dt.date(2026, 3, 13))]
@@ -69,7 +72,7 @@ def test_run_after_a_three_week_gap_delivers_every_new_paper_once(tmp_path, week
 
 
 def test_manual_runs_on_a_subset_lose_nothing_for_the_next_full_run(tmp_path, weekly, shared_digests):
-    config = write_config(tmp_path, readers=READERS)
+    config = write_config(tmp_path, readers=READERS, extra=KEYWORDS)
     for name in [WEEK_ONE, *GAP_WEEKS]:
         shutil.copy(shared_digests / name, tmp_path / "inbox" / name)
     as_of = dt.date(2026, 5, 18)
@@ -83,3 +86,21 @@ def test_manual_runs_on_a_subset_lose_nothing_for_the_next_full_run(tmp_path, we
     assert full["new_papers"] == 0 and set(got["ada@example.org"]) == wanted([manual], ["efficient-llm", "reasoning"])
     assert not set(deliveries([full])["ada@example.org"]) & reasoning_only
     assert max(got["ada@example.org"].values()) == 1 and set(got["grace@example.org"]) == wanted([manual], ["multimodal"])
+
+
+def test_an_empty_week_sends_nothing_by_default_and_a_note_once_when_configured(tmp_path, weekly, shared_digests):
+    config = write_config(tmp_path, readers=READERS, extra=KEYWORDS + '\n[schedule]\nnothing_new = "note"')
+    shutil.copy(shared_digests / WEEK_ONE, tmp_path / "inbox" / WEEK_ONE)
+    first = weekly(str(config), dt.date(2026, 3, 13))
+    assert first["newsletters"] and not any(n.get("note") for n in first["newsletters"])
+    quiet = weekly(str(config), dt.date(2026, 3, 20))
+    again = weekly(str(config), dt.date(2026, 3, 20))
+    assert quiet["new_papers"] == 0 and quiet["no_newsletter"] == []
+    assert sorted(n["reader"] for n in quiet["newsletters"]) == ["ada@example.org", "grace@example.org"]
+    for note in quiet["newsletters"]:
+        assert note["note"] and note["papers"] == []
+        text = Path(note["text"]).read_text(encoding="utf-8")
+        assert "nothing new" in text.lower() and Path(note["eml"]).is_file()
+    assert again["newsletters"] == [] and len(again["no_newsletter"]) == 2, "the same day's note is not sent twice"
+    default = write_config(tmp_path / "default", readers=READERS, extra=KEYWORDS)
+    assert weekly(str(default), dt.date(2026, 3, 20))["newsletters"] == []
