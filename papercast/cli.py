@@ -95,6 +95,9 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
         from papercast.smtp import smtp_password
 
         smtp_password(settings.smtp, os.environ)
+    from papercast.selection import select_run
+
+    select_run(settings, args.profiles, args.readers)  # unknown names: a one-line error before Prefect starts
     prepare_prefect(settings)
     started = time.perf_counter()
     from flows.runners import run_weekly
