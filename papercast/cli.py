@@ -148,8 +148,8 @@ def command_publish(args: argparse.Namespace, settings: Settings) -> int:
     from papercast.render import make_environment
     from papercast.store import Store
 
-    with Store.open(settings.paths.state) as store:
-        published = publish_archive(store, settings, make_environment())
+    with run_lock(settings.paths.state, settings.limits.lock_wait_seconds), Store.open(settings.paths.state) as store:
+        published = publish_archive(store, settings, make_environment())  # never beside a run writing the archive
     print(f"published {len(published.pages)} pages and {len(published.feeds)} feeds"
           f" under {settings.paths.archive}")
     return 0

@@ -160,3 +160,16 @@ def test_the_flow_itself_takes_the_lock(tmp_path, prefect_harness, sending_confi
         holder.kill()
         holder.wait()
     assert not (tmp_path / "archive").exists()
+
+
+def test_publish_waits_for_a_run_too(tmp_path, sending_config, capsys):
+    """`papercast publish` rewrites the archive a run is writing: it takes the same lock."""
+    config = sending_config(port=2525, wait=0.2)
+    holder = hold_lock(tmp_path / "state" / "papercast.sqlite", 60)
+    try:
+        code = main(["publish", "--config", str(config)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 1 and "another papercast run is using this state" in capsys.readouterr().err
+    assert main(["publish", "--config", str(config)]) == 0
