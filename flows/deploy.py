@@ -10,6 +10,7 @@ from __future__ import annotations
 from prefect.schedules import Cron
 
 from flows.newsletter import weekly_newsletter
+from flows.runners import shared_prefect_api
 from papercast.config import Settings
 
 DEPLOYMENT_NAME = "weekly"
@@ -32,7 +33,13 @@ def weekly_deployment(settings: Settings):
 
 
 def serve_weekly(settings: Settings) -> None:
-    """Serve the weekly deployment until interrupted (Ctrl-C)."""
+    """Serve the weekly deployment until interrupted (Ctrl-C).
+
+    Each scheduled run is a subprocess: it reports to PREFECT_API_URL, or to one
+    temporary server started here; that one stops with the command, so there is
+    no schedule left to pause on shutdown.
+    """
     from prefect import serve
 
-    serve(weekly_deployment(settings), print_starting_message=True)
+    with shared_prefect_api() as (_, temporary):
+        serve(weekly_deployment(settings), print_starting_message=True, pause_on_shutdown=not temporary)

@@ -33,10 +33,16 @@ def task_runner_for(runner: str, workers: int | None = None):
 
 
 @contextlib.contextmanager
-def api_for_workers(runner: str) -> Iterator[str | None]:
-    """Make sure other processes (Dask workers) can reach the same Prefect API as this one."""
-    if runner == "default" or os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value():
-        yield PREFECT_API_URL.value()
+def shared_prefect_api() -> Iterator[tuple[str, bool]]:
+    """The API every process of this command uses, and whether it is a temporary server.
+
+    PREFECT_API_URL when set; else Prefect's temporary server, started once here and
+    exported, so child processes (Dask workers, served flow runs) use it instead of
+    each starting their own.
+    """
+    configured = os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
+    if configured:
+        yield configured, False
         return
     from prefect.server.api.server import SubprocessASGIServer
 
@@ -45,10 +51,20 @@ def api_for_workers(runner: str) -> Iterator[str | None]:
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server.api_url
+            yield server.api_url, True
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         server.stop()
+
+
+@contextlib.contextmanager
+def api_for_workers(runner: str) -> Iterator[str | None]:
+    """Under Dask, workers are other processes: give them the same Prefect API as this one."""
+    if runner == "default":
+        yield None
+        return
+    with shared_prefect_api() as (url, _):
+        yield url
 
 
 def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
