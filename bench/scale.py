@@ -39,8 +39,9 @@ TOPICS = ("quantization pruning distillation reasoning planning multimodal visio
 TARGET_SECONDS, TARGET_MB, TARGET_REAL_SECONDS = 30.0, 1024.0, 10.0
 
 
-def synthetic_config(folder: Path, profiles: int, readers: int, rng: random.Random) -> Path:
-    lines = ['[paths]\ninbox = "inbox"\narchive = "archive"\nstate = "state/papercast.sqlite"\n']
+def synthetic_config(folder: Path, profiles: int, readers: int, backend: str, rng: random.Random) -> Path:
+    lines = ['[paths]\ninbox = "inbox"\narchive = "archive"\nstate = "state/papercast.sqlite"\n',
+             f'[classify]\nbackend = "{backend}"\n']
     for n in range(profiles):
         words = rng.sample(TOPICS, 3)
         lines.append(f'[[profiles]]\nid = "p{n:02d}"\ntitle = "Profile {n}: {words[0]}"\n'
@@ -74,19 +75,27 @@ def new_digest_text(count: int, seen: int, rng: random.Random) -> str:
     return digest_text("Nov 20", [synthetic_paper(seen + n, rng) for n in range(count)])
 
 
-def prepare(folder: Path, profiles: int, readers: int, seen: int, new: int, seed: int = 7) -> Path:
-    """Config, a state holding `seen` papers, and a digest of `new` papers in the inbox."""
+def prepare(folder: Path, args: argparse.Namespace, seed: int = 7) -> Path:
+    """Config, a state holding `seen` papers (copied from args.seen_state), a digest of `new` papers."""
     from papercast.config import load_settings
-    from papercast.store import Store
 
     rng = random.Random(seed)
-    config = synthetic_config(folder, profiles, readers, rng)
-    settings = load_settings(config)
-    with Store.open(settings.paths.state) as store:
-        run_id = store.start_run(AS_OF - dt.timedelta(days=30))
-        store.ingest_digest(seen_digest(seen, rng), run_id)
-    (folder / "inbox" / "week.txt").write_text(new_digest_text(new, seen, rng), encoding="utf-8")
+    config = synthetic_config(folder, args.profiles, args.readers, args.backend, rng)
+    state = load_settings(config).paths.state
+    state.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(args.seen_state, state)
+    (folder / "inbox" / "week.txt").write_text(new_digest_text(args.new, args.seen, rng), encoding="utf-8")
     return config
+
+
+def build_seen_state(path: Path, seen: int, seed: int = 11) -> Path:
+    """A state file that has already seen `seen` papers (built once, copied into every case)."""
+    from papercast.store import Store
+
+    with Store.open(path) as store:
+        run_id = store.start_run(AS_OF - dt.timedelta(days=30))
+        store.ingest_digest(seen_digest(seen, random.Random(seed)), run_id)
+    return path
 
 
 def run_core(config: Path) -> dict[str, float]:
@@ -132,6 +141,31 @@ def run_core(config: Path) -> dict[str, float]:
     return times
 
 
+def run_plan_compare(config: Path) -> dict[str, float]:
+    """Planning alone: the batched planner against one query per reader (the same plans)."""
+    from papercast.classify import classify_papers, make_scorer
+    from papercast.config import load_settings
+    from papercast.ingest import ingest_digests, parse_inputs, read_inbox
+    from papercast.personalize import plan_batch, plan_newsletter
+    from papercast.selection import select_run
+    from papercast.store import Store
+
+    settings = load_settings(config)
+    with Store.open(settings.paths.state) as store:
+        run_id = store.start_run(AS_OF)
+        new = ingest_digests(store, parse_inputs(read_inbox(settings)[0], AS_OF).digests, run_id).new_papers
+        store.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings), 0.5))
+        up_to, readers = store.max_paper_seq(), list(settings.readers)
+        start = time.perf_counter()
+        batched = plan_batch(store, settings, select_run(settings), readers, AS_OF, up_to)
+        middle = time.perf_counter()
+        per_reader = [plan_newsletter(store, settings, reader, AS_OF, up_to) for reader in readers]
+        end = time.perf_counter()
+    assert list(batched.plans) == [plan for plan in per_reader if plan is not None]
+    return {"plan_batched": round(middle - start, 3), "plan_per_reader": round(end - middle, 3),
+            "newsletters": len(batched.plans), "new_papers": len(new)}
+
+
 def run_flow(config: Path, runner: str) -> dict[str, float]:
     """The weekly run through Prefect (temporary server started and counted)."""
     from papercast.cli import prepare_prefect
@@ -160,9 +194,10 @@ def child(args: argparse.Namespace) -> None:
         if args.mode == "real":
             config = real_week(folder)
         else:
-            config = prepare(folder, args.profiles, args.readers, args.seen, args.new)
+            config = prepare(folder, args)
         prepared_mb = peak_mb()
-        times = run_core(config) if args.mode == "core" else run_flow(config, args.runner)
+        run = {"core": run_core, "plan": run_plan_compare}.get(args.mode)
+        times = run(config) if run else run_flow(config, args.runner)
         print(json.dumps({"times": times, "peak_mb": round(peak_mb(), 1), "prepare_peak_mb": round(prepared_mb, 1)}))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -177,9 +212,10 @@ def real_week(folder: Path) -> Path:
     return config
 
 
-def run_case(mode: str, profiles: int, readers: int, seen: int, new: int, runner: str) -> dict:
+def run_case(args: argparse.Namespace, mode: str, profiles: int, readers: int) -> dict:
     command = [sys.executable, __file__, "--child", "--mode", mode, "--profiles", str(profiles),
-               "--readers", str(readers), "--seen", str(seen), "--new", str(new), "--runner", runner]
+               "--readers", str(readers), "--seen", str(args.seen), "--new", str(args.new),
+               "--runner", args.runner, "--backend", args.backend, "--seen-state", str(args.seen_state)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT)
     if result.returncode != 0:
         raise SystemExit(f"case failed: {' '.join(command)}\n{result.stderr[-3000:]}")
@@ -190,12 +226,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="core")
-    parser.add_argument("--modes", default="core,flow,real", help="comma list of core, flow, real")
+    parser.add_argument("--modes", default="core,flow,real", help="comma list of core, flow, real, plan")
     parser.add_argument("--readers", default="100,1000,10000")
     parser.add_argument("--profiles", default="8,50")
     parser.add_argument("--seen", type=int, default=100_000)
     parser.add_argument("--new", type=int, default=2_000)
-    parser.add_argument("--runner", default="default")
+    parser.add_argument("--runner", default="default", help="default, dask or dask://HOST:PORT (flow mode)")
+    parser.add_argument("--backend", default="keywords", choices=["keywords", "hybrid"],
+                        help="classifier of the synthetic config (hybrid embeds every new paper)")
+    parser.add_argument("--seen-state", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         args.readers, args.profiles = int(args.readers), int(args.profiles)
@@ -205,13 +244,25 @@ def main() -> None:
 
 def print_matrix(args: argparse.Namespace) -> None:
     modes = args.modes.split(",")
-    for mode in [m for m in modes if m in ("core", "flow")]:
+    folder = Path(tempfile.mkdtemp(prefix="papercast-bench-seen-"))
+    started = time.perf_counter()
+    args.seen_state = build_seen_state(folder / "seen.sqlite", args.seen)
+    print(f"built a state with {args.seen} seen papers in {time.perf_counter() - started:.1f} s; "
+          f"classifier: {args.backend}; runner: {args.runner}")
+    try:
+        run_matrix(args, modes)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_matrix(args: argparse.Namespace, modes: list[str]) -> None:
+    for mode in [m for m in modes if m in ("core", "flow", "plan")]:
         for profiles in map(int, args.profiles.split(",")):
-            rows = [(readers, run_case(mode, profiles, readers, args.seen, args.new, args.runner))
+            rows = [(readers, run_case(args, mode, profiles, readers))
                     for readers in map(int, args.readers.split(","))]
             print_rows(f"{mode}, {profiles} profiles, {args.new} new / {args.seen} seen papers", rows)
     if "real" in modes:
-        real = run_case("real", 0, 0, 0, 0, args.runner)
+        real = run_case(args, "real", 0, 0)
         total = real["times"]["total_with_prefect"]
         print(f"\nreal week (3 shared digests) end to end with Prefect's start: {total:.1f} s "
               f"(target < {TARGET_REAL_SECONDS:.0f} s: {verdict(total, TARGET_REAL_SECONDS)}); peak {real['peak_mb']:.0f} MB")
