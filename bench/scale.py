@@ -192,7 +192,7 @@ def child(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="papercast-bench-"))
     try:
         if args.mode == "real":
-            config = real_week(folder)
+            config = real_week(folder, args.backend)
         else:
             config = prepare(folder, args)
         prepared_mb = peak_mb()
@@ -203,10 +203,10 @@ def child(args: argparse.Namespace) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def real_week(folder: Path) -> Path:
+def real_week(folder: Path, backend: str) -> Path:
     from conftest import write_config
 
-    config = write_config(folder)
+    config = write_config(folder, extra=f'[classify]\nbackend = "{backend}"')
     for digest in sorted((PROJECT.parent / "shared" / "digests").glob("*.txt")):
         shutil.copy(digest, folder / "inbox" / digest.name)
     return config
@@ -264,7 +264,7 @@ def run_matrix(args: argparse.Namespace, modes: list[str]) -> None:
     if "real" in modes:
         real = run_case(args, "real", 0, 0)
         total = real["times"]["total_with_prefect"]
-        print(f"\nreal week (3 shared digests) end to end with Prefect's start: {total:.1f} s "
+        print(f"\nreal week (3 shared digests, {args.backend}) end to end with Prefect's start: {total:.1f} s "
               f"(target < {TARGET_REAL_SECONDS:.0f} s: {verdict(total, TARGET_REAL_SECONDS)}); peak {real['peak_mb']:.0f} MB")
         print("  stages: " + ", ".join(f"{k} {v}" for k, v in real["times"].items()))
 
