@@ -29,7 +29,7 @@ BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 def parse_feed(data: bytes, source: str, as_of: dt.date) -> Digest:
     """Parse one feed document into a Digest; its date is the newest entry's, else `as_of`."""
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    parsed = read_feed_document(data, source)
     warnings = bozo_warnings(parsed, source)
     channel = channel_date(parsed.feed)
     papers, untitled = read_entries(parsed.entries)
@@ -40,6 +40,14 @@ def parse_feed(data: bytes, source: str, as_of: dt.date) -> Digest:
     date = min(max(dates) if dates else channel or as_of, as_of)
     return Digest(source=source, date=date, papers=tuple(papers), format=f"feed-{parsed.version or 'xml'}",
                   warnings=tuple(warnings))
+
+
+def read_feed_document(data: bytes, source: str):
+    """feedparser's view of the bytes; a broken encoding declaration is this file's error, not a crash."""
+    try:
+        return feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except (UnicodeError, LookupError) as exc:
+        raise SourceError(f"feed with an unusable character encoding: {exc}", source=source) from None
 
 
 def bozo_warnings(parsed, source: str) -> list[Problem]:
