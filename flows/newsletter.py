@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import deque
 import time
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from papercast.classify import backend_name, classify_papers, make_scorer
 from papercast.config import Settings, Source, load_settings
@@ -37,6 +39,7 @@ from papercast.store import Store
 from papercast.summary import summary_markdown
 
 BATCH_SIZE = 200
+IN_FLIGHT_BATCHES = 3  # reader batches planned/written at once (see write_in_batches)
 
 
 @task(cache_policy=NO_CACHE)
@@ -225,24 +228,51 @@ def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: 
 
 def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date, run_id: int,
                      batch_size: int, sending: bool = False) -> tuple[list[dict], list[str]]:
-    """Plan and write newsletters in reader batches submitted to the task runner; results in reader order."""
-    log = get_run_logger()
+    """Plan and write newsletters in reader batches submitted to the task runner; results in reader order.
+
+    A few batches are in flight at a time: enough to keep each Dask worker busy, few enough
+    that writers do not queue on the state file's single write lock.
+    """
     up_to_seq = find_paper_horizon(settings)
-    reader_batches = batches(list(selection.readers), max(1, batch_size))
-    plans = [plan_reader_batch.submit(settings, selection, group, as_of, up_to_seq) for group in reader_batches]
-    futures = [write_newsletter_batch.submit(settings, batch, run_id, sending) for batch in plans]
-    notes = [write_note_batch.submit(settings, batch, as_of, run_id, sending) for batch in plans
-             if settings.schedule.nothing_new == "note"]
-    newsletters, nothing_new = [], []
-    for done, future in enumerate(futures, 1):
-        written, idle = future.result()
-        newsletters += written
-        nothing_new += idle
-        log.info("readers %d/%d done: %d newsletters written so far",
-                 min(done * batch_size, len(selection.readers)), len(selection.readers), len(newsletters))
-    noted = [note for future in notes for note in future.result()]
-    noted_readers = {note["reader"] for note in noted}
-    return newsletters + noted, [reader for reader in nothing_new if reader not in noted_readers]
+    groups = batches(list(selection.readers), max(1, batch_size))
+    results = BatchResults(get_run_logger(), len(selection.readers))
+    with_notes = settings.schedule.nothing_new == "note"
+    # quote(): else Prefect walks every reader in these arguments looking for futures, for every task
+    config, chosen = quote(settings), quote(selection)
+    in_flight: deque = deque()
+    for group in groups:
+        plan = plan_reader_batch.submit(config, chosen, quote(group), as_of, up_to_seq)
+        notes = write_note_batch.submit(config, plan, as_of, run_id, sending) if with_notes else None
+        in_flight.append((len(group), write_newsletter_batch.submit(config, plan, run_id, sending), notes))
+        if len(in_flight) >= IN_FLIGHT_BATCHES:
+            results.add(*in_flight.popleft())
+    while in_flight:
+        results.add(*in_flight.popleft())
+    return results.newsletters + results.notes, results.still_idle()
+
+
+class BatchResults:
+    """Collects the batches' newsletters, notes and idle readers in submission order, logging progress."""
+
+    def __init__(self, log, readers: int):
+        self.log, self.readers, self.done = log, readers, 0
+        self.newsletters: list[dict] = []
+        self.notes: list[dict] = []
+        self.nothing_new: list[str] = []
+
+    def add(self, size: int, written_future, notes_future) -> None:
+        written, idle = written_future.result()
+        self.newsletters += written
+        self.nothing_new += idle
+        self.notes += notes_future.result() if notes_future is not None else []
+        self.done += size
+        self.log.info("readers %d/%d done: %d newsletters written so far", self.done, self.readers,
+                      len(self.newsletters))
+
+    def still_idle(self) -> list[str]:
+        """Readers with nothing new who did not get a note either."""
+        noted = {note["reader"] for note in self.notes}
+        return [reader for reader in self.nothing_new if reader not in noted]
 
 
 class Clock:
