@@ -14,6 +14,8 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from papercast.classify import backend_name, classify_papers, make_scorer
@@ -237,11 +239,10 @@ def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date
     groups = batches(list(selection.readers), max(1, batch_size))
     results = BatchResults(get_run_logger(), len(selection.readers))
     with_notes = settings.schedule.nothing_new == "note"
-    # quote(): else Prefect walks every reader in these arguments looking for futures, for every task
-    config, chosen = quote(settings), quote(selection)
+    config, chosen = light_arguments(settings, selection)
     in_flight: deque = deque()
     for group in groups:
-        plan = plan_reader_batch.submit(config, chosen, quote(group), as_of, up_to_seq)
+        plan = plan_reader_batch.submit(config, chosen, group, as_of, up_to_seq)
         notes = write_note_batch.submit(config, plan, as_of, run_id, sending) if with_notes else None
         in_flight.append((len(group), write_newsletter_batch.submit(config, plan, run_id, sending), notes))
         if len(in_flight) >= IN_FLIGHT_BATCHES:
@@ -249,6 +250,13 @@ def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date
     while in_flight:
         results.add(*in_flight.popleft())
     return results.newsletters + results.notes, results.still_idle()
+
+
+def light_arguments(*values):
+    """quote() under the thread runner, else Prefect walks every reader in these arguments looking
+    for futures, for every task; Dask pickles arguments anyway (and fails on quoted ones)."""
+    threads = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+    return tuple(quote(value) for value in values) if threads else values
 
 
 class BatchResults:
