@@ -59,9 +59,9 @@ def write_newsletter(store: Store, settings: Settings, rendered: RenderedNewslet
     """Write .html, .txt and .eml, then record the issue: written (dry run) or rendered (to send)."""
     html_path, text_path, eml_path = newsletter_paths(settings.paths.archive, rendered)
     message = build_message(rendered, settings, when)
-    write_atomic(html_path, rendered.html.encode("utf-8"))
-    write_atomic(text_path, rendered.text.encode("utf-8"))
-    write_atomic(eml_path, message.as_bytes())
+    write_atomic(html_path, rendered.html.encode("utf-8"), durable=False)
+    write_atomic(text_path, rendered.text.encode("utf-8"), durable=False)
+    write_atomic(eml_path, message.as_bytes())  # a rerun resends these very bytes: make them durable
     plan = rendered.plan
     issue = {"id": plan.issue_id, "reader": plan.reader.email, "run_id": run_id,
              "date": plan.date.isoformat(), "status": "written", "message_id": message["Message-ID"],

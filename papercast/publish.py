@@ -52,7 +52,7 @@ class SiteContext:
         """Render `template` to archive/<path>; `root` leads back to the archive folder."""
         root = "../" * path.count("/")
         html = render_template(self.env, template, site=self.site, root=root, feeds=feeds, **context)
-        return write_atomic(self.archive / path, html.encode("utf-8"))
+        return write_atomic(self.archive / path, html.encode("utf-8"), durable=False)
 
 
 def write_profile_pages(context: SiteContext, archive: ProfileArchive) -> list[Path]:

@@ -159,7 +159,7 @@ def render_feed(spec: FeedSpec, link: FeedLink, base_url: str) -> bytes:
 
 def write_feeds(archive: Path, specs: list[FeedSpec], base_url: str) -> list[Path]:
     """Write every feed of every spec under the archive folder; return the paths written."""
-    return [write_atomic(archive / link.path, render_feed(spec, link, base_url))
+    return [write_atomic(archive / link.path, render_feed(spec, link, base_url), durable=False)
             for spec in specs for link in spec.links]
 
 
