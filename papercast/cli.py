@@ -13,6 +13,7 @@ from pathlib import Path
 
 from papercast.config import Settings, load_settings
 from papercast.errors import PapercastError
+from papercast.summary import summary_lines
 from papercast.lock import run_lock
 
 PREFECT_DEFAULTS = {
@@ -110,7 +111,7 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print("\n".join(summary_from_dict(report)))
+        print("\n".join(summary_lines(report)))
     return 0
 
 
@@ -120,27 +121,6 @@ def check_state(settings: Settings) -> None:
 
     with Store.open(settings.paths.state):
         pass
-
-
-def summary_from_dict(report: dict) -> list[str]:
-    lines = [f"papercast run {report['run_id']} as of {report['as_of']}: {report['new_papers']} new papers"]
-    for digest in report["digests"]:
-        state = "already ingested" if digest["already_ingested"] else f"{digest['papers']} papers, {digest['new']} new"
-        lines.append(f"  {Path(digest['source']).name} ({digest['date']}): {state}")
-    counts = ", ".join(f"{pid} {len(items)}" for pid, items in report["profiles"].items())
-    lines.append(f"  new papers per profile: {counts or 'none'}")
-    lines.append(f"  newsletters written: {len(report['newsletters'])}; readers with nothing new: "
-                 f"{len(report['no_newsletter'])}")
-    if report.get("delivery", {}).get("mode") == "send":
-        totals = report["delivery"]
-        lines.append(f"  sent: {totals['sent']}; failed: {totals['failed']}; still queued: {totals['queued']}")
-        lines += [f"  failed: {n['reader']}: {n['reason']}" for n in report["newsletters"] if n["status"] == "failed"]
-    lines += [f"  warning: {w['source']}: {w['message']}" for w in report["warnings"]]
-    lines += [f"  error: {e['source']}: {e['message']}" for e in report["errors"]]
-    timings = ", ".join(f"{k} {v:.2f}s" for k, v in report["timings"].items())
-    lines.append(f"  time: {timings}")
-    lines.append(f"  archive: {Path(report['report_path']).parent.parent}")
-    return lines
 
 
 def command_publish(args: argparse.Namespace, settings: Settings) -> int:

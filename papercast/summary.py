@@ -1,4 +1,4 @@
-"""What did this run do? A short Markdown summary of a run report, for people.
+"""What did this run do? Short summaries of a run report, for people: Markdown and plain text.
 
 The flow publishes it as a Prefect artifact; it reads the report dict only, so
 it can be tested (and reused) without Prefect.
@@ -66,3 +66,25 @@ def problem_lines(report: dict) -> list[str]:
 def cell(text: str) -> str:
     """Safe inside a Markdown table cell or code span."""
     return " ".join(str(text).split()).replace("|", "\\|").replace("`", "'")
+
+
+def summary_lines(report: dict) -> list[str]:
+    """The plain-text summary printed at the end of a CLI run."""
+    lines = [f"papercast run {report['run_id']} as of {report['as_of']}: {report['new_papers']} new papers"]
+    for digest in report["digests"]:
+        state = "already ingested" if digest["already_ingested"] else f"{digest['papers']} papers, {digest['new']} new"
+        lines.append(f"  {Path(digest['source']).name} ({digest['date']}): {state}")
+    counts = ", ".join(f"{pid} {len(items)}" for pid, items in report["profiles"].items())
+    lines.append(f"  new papers per profile: {counts or 'none'}")
+    lines.append(f"  newsletters written: {len(report['newsletters'])}; readers with nothing new: "
+                 f"{len(report['no_newsletter'])}")
+    if report.get("delivery", {}).get("mode") == "send":
+        totals = report["delivery"]
+        lines.append(f"  sent: {totals['sent']}; failed: {totals['failed']}; still queued: {totals['queued']}")
+        lines += [f"  failed: {n['reader']}: {n['reason']}" for n in report["newsletters"] if n["status"] == "failed"]
+    lines += [f"  warning: {w['source']}: {w['message']}" for w in report["warnings"]]
+    lines += [f"  error: {e['source']}: {e['message']}" for e in report["errors"]]
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in report["timings"].items())
+    lines.append(f"  time: {timings}")
+    lines.append(f"  archive: {Path(report['report_path']).parent.parent}")
+    return lines

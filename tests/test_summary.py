@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from papercast.summary import summary_markdown
+from papercast.summary import summary_lines, summary_markdown
 
 REPORT = {
     "run_id": 7, "as_of": "2026-11-23", "new_papers": 3,
@@ -36,3 +36,16 @@ def test_summary_of_a_dry_run_without_delivery_totals_counts_the_newsletters():
     text = summary_markdown(report)
     assert "- newsletters written: 1 (dry-run)" in text and "- newsletters sent: 0" in text
     assert "No digests this run." in text and "## Problems" not in text
+
+
+def test_plain_text_summary_names_digests_counts_failures_and_problems():
+    report = {**REPORT, "report_path": "/archive/reports/run-00007.json",
+              "newsletters": [{"reader": "a@x.org", "status": "sent", "reason": ""},
+                              {"reader": "b@x.org", "status": "failed", "reason": "550 mailbox unavailable"}]}
+    lines = summary_lines(report)
+    assert lines[0] == "papercast run 7 as of 2026-11-23: 3 new papers"
+    assert "  week|1.txt (2026-11-20): 5 papers, 3 new" in lines and "  old.txt (2026-11-13): already ingested" in lines
+    assert "  new papers per profile: reasoning 2, multimodal 0" in lines
+    assert "  failed: b@x.org: 550 mailbox unavailable" in lines
+    assert "  warning: /in/week|1.txt: abstract missing" in lines
+    assert lines[-1] == "  archive: /archive"
