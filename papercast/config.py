@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -145,6 +146,11 @@ class Limits(Section):
     lock_wait_seconds: float = Field(default=600.0, ge=0)  # how long a run waits for another on the same state
 
 
+def repeated(values: list[str]) -> list[str]:
+    """The values that occur more than once, sorted."""
+    return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
 class Settings(Section):
     """The whole validated config. `source_file` is where it was read from."""
 
@@ -162,8 +168,7 @@ class Settings(Section):
     @field_validator("profiles")
     @classmethod
     def _unique_profiles(cls, profiles: list[Profile]) -> list[Profile]:
-        ids = [p.id for p in profiles]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = repeated([p.id for p in profiles])
         if dupes:
             raise ValueError(f"duplicate profile id {', '.join(dupes)}")
         return profiles
@@ -171,8 +176,7 @@ class Settings(Section):
     @field_validator("sources")
     @classmethod
     def _unique_sources(cls, sources: list[Source]) -> list[Source]:
-        names = [s.name for s in sources]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = repeated([s.name for s in sources])
         if dupes:
             raise ValueError(f"duplicate source name {', '.join(dupes)}")
         return sources
@@ -185,7 +189,7 @@ class Settings(Section):
             if unknown:
                 raise ValueError(f"readers[{index}].profiles: unknown profile {', '.join(unknown)}")
         emails = [r.email.lower() for r in self.readers]
-        dupes = sorted({e for e in emails if emails.count(e) > 1})
+        dupes = repeated(emails)
         if dupes:
             raise ValueError(f"readers: duplicate email {', '.join(dupes)}")
         return self
