@@ -68,6 +68,8 @@ def retry_if_transient(task, task_run, state) -> bool:
 
 @task(cache_policy=NO_CACHE)
 def record_fetch_states(settings: Settings, outcomes: list[FetchOutcome], parse_errors: list) -> None:
+    if not outcomes:  # no feed sources: nothing to remember, no store to open
+        return
     with Store.open(settings.paths.state) as store:
         record_fetches(store, outcomes, parse_errors)
 
