@@ -64,6 +64,35 @@ def labelled_set() -> tuple[list[StoredPaper], dict[str, set[str]], dict[str, st
     return papers, gold, split
 
 
+def other_annotators(papers: list[StoredPaper], folder: Path = LABELS.parent) -> dict[str, dict[str, set[str]]]:
+    """Labels of further annotators (`relevance_labels_<name>.jsonl`), by name, keyed by paper id."""
+    by_key = {normalize_title(p.title): p.id for p in papers}
+    found = {}
+    for path in sorted(folder.glob("relevance_labels_*.jsonl")):
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        found[path.stem.removeprefix("relevance_labels_")] = {
+            by_key[normalize_title(r["title"])]: set(r["labels"]) for r in records}
+    return found
+
+
+def micro_f1(predicted: dict[str, set[str]], gold: dict[str, set[str]], split: dict[str, str], part: str) -> float:
+    part_gold = {pid: labels for pid, labels in gold.items() if split[pid] == part}
+    return prf(*counts(predicted, part_gold, None))[2]
+
+
+def print_agreement(runs: dict[str, dict[str, set[str]]], gold, others, split) -> None:
+    """How each further annotator agrees with the gold labels, and how each backend does against them."""
+    for name, labels in others.items():
+        print(f"\nannotator '{name}' (labelled independently; see LABELLING.md):")
+        for part in ("dev", "test"):
+            mine = {pid: found for pid, found in labels.items() if split[pid] == part}
+            if not mine:
+                continue
+            against = ", ".join(f"{backend} {micro_f1(p, mine, split, part):.3f}" for backend, p in runs.items())
+            print(f"  {part} ({len(mine)} papers): agreement with the gold labels (micro-F1) "
+                  f"{micro_f1(mine, gold, split, part):.3f}; backends scored against this annotator: {against}")
+
+
 def counts(predicted: dict[str, set[str]], gold: dict[str, set[str]], profile: str | None) -> tuple[int, int, int]:
     tp = fp = fn = 0
     for paper_id, truth in gold.items():
@@ -108,12 +137,14 @@ def evaluate(settings) -> None:
     assert not any(p.examples or p.counter_examples for p in profiles), "profiles must carry no examples"
     ids = [p.id for p in profiles]
     threshold = settings.classify.threshold
-    base = print_table("keywords (baseline)", predictions(KeywordScorer(), papers, profiles, threshold), gold, split, ids)
-    hybrid = print_table("hybrid-minilm", predictions(HybridScorer(MiniLMOnnx()), papers, profiles, threshold),
-                         gold, split, ids)
+    runs = {"keywords": predictions(KeywordScorer(), papers, profiles, threshold),
+            "hybrid": predictions(HybridScorer(MiniLMOnnx()), papers, profiles, threshold)}
+    base = print_table("keywords (baseline)", runs["keywords"], gold, split, ids)
+    hybrid = print_table("hybrid-minilm", runs["hybrid"], gold, split, ids)
     print(f"\nmicro-F1 at threshold {threshold}: keywords dev {base['dev']:.3f} test {base['test']:.3f}; "
           f"hybrid dev {hybrid['dev']:.3f} test {hybrid['test']:.3f}; "
           f"gain on test {hybrid['test'] - base['test']:+.3f}")
+    print_agreement(runs, gold, other_annotators(papers), split)
 
 
 def week_of(size: int) -> list[StoredPaper]:

@@ -98,3 +98,26 @@ def test_hybrid_beats_the_keyword_baseline_on_the_labelled_test_split(shared_dig
         f1[scorer.name] = bench.prf(*bench.counts(predicted, test_gold, None))[2]
     assert f1["hybrid-minilm"] >= 0.70
     assert f1["hybrid-minilm"] >= f1["keywords"] + 0.05
+
+
+def test_every_further_annotator_labels_known_papers_with_known_profiles(shared_digests):
+    bench = load_bench()
+    settings = load_settings(PROJECT / "config" / "papercast.toml")
+    papers, gold, split = bench.labelled_set()
+    others = bench.other_annotators(papers)
+    assert "b" in others and set(others["b"]) == set(gold)
+    profile_ids = {p.id for p in settings.profiles}
+    for labels in others.values():
+        assert set(labels) <= set(gold)
+        assert all(found <= profile_ids for found in labels.values())
+
+
+def test_agreement_is_symmetric_and_perfect_only_for_identical_labels(shared_digests):
+    bench = load_bench()
+    papers, gold, split = bench.labelled_set()
+    second = bench.other_annotators(papers)["b"]
+    for part in ("dev", "test"):
+        assert bench.micro_f1(gold, gold, split, part) == 1.0
+        assert bench.micro_f1(second, gold, split, part) == pytest.approx(bench.micro_f1(gold, second, split, part))
+    altered = {pid: (set() if i % 3 == 0 else labels) for i, (pid, labels) in enumerate(gold.items())}
+    assert bench.micro_f1(altered, gold, split, "test") < 1.0
