@@ -144,7 +144,31 @@ def evaluate(settings) -> None:
     print(f"\nmicro-F1 at threshold {threshold}: keywords dev {base['dev']:.3f} test {base['test']:.3f}; "
           f"hybrid dev {hybrid['dev']:.3f} test {hybrid['test']:.3f}; "
           f"gain on test {hybrid['test'] - base['test']:+.3f}")
+    print_intervals(runs, gold, split)
     print_agreement(runs, gold, other_annotators(papers), split)
+
+
+def paper_counts(predicted: dict[str, set[str]], gold: dict[str, set[str]], ids: list[str]) -> np.ndarray:
+    """One row of (tp, fp, fn) per paper, so that papers can be resampled."""
+    return np.array([counts({pid: predicted.get(pid, set())}, {pid: gold[pid]}, None) for pid in ids], dtype=float)
+
+
+def bootstrap_f1(rows: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Micro-F1 of each resample of papers (`draws` holds row indices, one resample per line)."""
+    tp, fp, fn = (rows[draws][..., i].sum(axis=1) for i in range(3))
+    return 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+
+
+def print_intervals(runs: dict[str, dict[str, set[str]]], gold, split, resamples: int = 2000) -> None:
+    """95 % intervals of test micro-F1 and of the gain, resampling the test papers (seeded)."""
+    ids = sorted(pid for pid in gold if split[pid] == "test")
+    draws = np.random.default_rng(0).integers(0, len(ids), size=(resamples, len(ids)))
+    f1 = {name: bootstrap_f1(paper_counts(p, gold, ids), draws) for name, p in runs.items()}
+    low_high = {name: np.percentile(values, [2.5, 97.5]) for name, values in f1.items()}
+    gain = np.percentile(f1["hybrid"] - f1["keywords"], [2.5, 97.5])
+    print("95 % intervals on test (papers resampled): " +
+          "; ".join(f"{name} {lo:.3f}-{hi:.3f}" for name, (lo, hi) in low_high.items()) +
+          f"; gain of hybrid over keywords {gain[0]:+.3f} to {gain[1]:+.3f}")
 
 
 def week_of(size: int) -> list[StoredPaper]:

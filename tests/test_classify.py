@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from papercast.classify import KeywordScorer, Score, backend_name, classify_papers, make_scorer
@@ -121,3 +122,16 @@ def test_agreement_is_symmetric_and_perfect_only_for_identical_labels(shared_dig
         assert bench.micro_f1(second, gold, split, part) == pytest.approx(bench.micro_f1(gold, second, split, part))
     altered = {pid: (set() if i % 3 == 0 else labels) for i, (pid, labels) in enumerate(gold.items())}
     assert bench.micro_f1(altered, gold, split, "test") < 1.0
+
+
+def test_a_resample_of_every_paper_once_gives_the_plain_micro_f1(shared_digests):
+    bench = load_bench()
+    papers, gold, split = bench.labelled_set()
+    second = bench.other_annotators(papers)["b"]
+    ids = sorted(pid for pid in gold if split[pid] == "test")
+    rows = bench.paper_counts(second, gold, ids)
+    every_paper_once = np.arange(len(ids))[None, :]
+    only_the_first_paper = np.zeros((1, len(ids)), dtype=int)
+    assert bench.bootstrap_f1(rows, every_paper_once)[0] == pytest.approx(bench.micro_f1(second, gold, split, "test"))
+    assert bench.bootstrap_f1(rows, only_the_first_paper)[0] == pytest.approx(
+        bench.micro_f1({ids[0]: second[ids[0]]}, {ids[0]: gold[ids[0]]}, {ids[0]: "test"}, "test"))
