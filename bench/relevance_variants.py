@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from relevance import CONFIG, labelled_set, logistic  # noqa: E402
+from relevance import CONFIG, labelled_set, logistic, prf  # noqa: E402
 
 from papercast.config import load_settings  # noqa: E402
 from papercast.relevance.embed import MiniLMOnnx  # noqa: E402
@@ -59,10 +59,12 @@ def variants(s: dict[str, np.ndarray], dev: np.ndarray) -> dict[str, list[np.nda
             "z-scores + competition": zs + [competition(z[n]) for n in ("topic", "kw", "tkw")]}
 
 
+def f1_of(guess: np.ndarray, truth: np.ndarray) -> float:
+    return prf(int((guess & truth).sum()), int((guess & ~truth).sum()), int((~guess & truth).sum()))[2]
+
+
 def f1_at_half(weights, x, y) -> float:
-    guess = (x @ weights[:-1] + weights[-1]) >= 0
-    tp, fp, fn = (guess & y).sum(), (guess & ~y).sum(), (~guess & y).sum()
-    return 2 * tp / (2 * tp + fp + fn)
+    return f1_of(x @ weights[:-1] + weights[-1] >= 0, y)
 
 
 def rows(columns: list[np.ndarray], papers: np.ndarray) -> np.ndarray:
@@ -79,8 +81,7 @@ def dev_cv(columns, y, dev, folds: int = 5, shuffles: int = 6) -> float:
             w = logistic(rows(columns, fit_on), y[fit_on].ravel().astype(float), 3000, 1e-3)
             guess.append(rows(columns, held) @ w[:-1] + w[-1] >= 0)
             truth.append(y[held].ravel())
-        g, t = np.concatenate(guess), np.concatenate(truth)
-        scores.append(2 * (g & t).sum() / (2 * (g & t).sum() + (g & ~t).sum() + (~g & t).sum()))
+        scores.append(f1_of(np.concatenate(guess), np.concatenate(truth)))
     return float(np.mean(scores))
 
 
