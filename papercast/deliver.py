@@ -2,6 +2,8 @@
 
 Dry run (the default): a paper counts as delivered once the newsletter files were written;
 the issue ('written'), its deliveries and the reader's cursor are recorded in one transaction.
+Newsletters are written in chunks: first every file of the chunk (the .eml files fsynced), then
+the chunk's issues in one transaction, so a crash mid-chunk records none of that chunk.
 
 Sending: the issue is recorded as 'rendered' in the ledger, with its papers and cursor but no
 deliveries. It becomes 'sent' (deliveries and cursor recorded in the same transaction) only
@@ -21,12 +23,14 @@ import jinja2
 
 from papercast.config import Settings
 from papercast.errors import DeliveryError
-from papercast.files import write_atomic
-from papercast.message import build_message, unsubscribe_links
+from papercast.files import write_atomic_many
+from papercast.message import MessageComposer, unsubscribe_links
 from papercast.personalize import NewsletterPlan, reader_slug
 from papercast.render import RenderedNewsletter, render_newsletter
 from papercast.smtp import MessageRejected, SmtpSender
 from papercast.store import Store
+
+LEDGER_CHUNK = 200  # newsletters written, synced and recorded together
 
 
 @dataclass(frozen=True)
@@ -54,25 +58,53 @@ def newsletter_paths(archive: Path, rendered: RenderedNewsletter) -> tuple[Path,
             archive / "outbox" / f"{plan.issue_id}.eml")
 
 
+@dataclass(frozen=True)
+class PreparedNewsletter:
+    """One newsletter ready to be written: its files, and the ledger entry that records them."""
+
+    files: list[tuple[Path, bytes]]  # .html, .txt, then the outbox .eml
+    entry: tuple[dict, list[str], int]  # (issue, paper ids, cursor) for the store
+    written: WrittenNewsletter
+
+
+def prepare_newsletter(composer: MessageComposer, archive: Path, rendered: RenderedNewsletter,
+                       run_id: int, sending: bool) -> PreparedNewsletter:
+    """The newsletter's three files and its issue, written (dry run) or rendered (to send)."""
+    html_path, text_path, eml_path = newsletter_paths(archive, rendered)
+    message = composer.compose(rendered)
+    plan = rendered.plan
+    issue = {"id": plan.issue_id, "reader": plan.reader.email, "run_id": run_id,
+             "date": plan.date.isoformat(), "status": "written", "message_id": message.message_id,
+             "subject": rendered.subject, "html_path": str(html_path), "text_path": str(text_path),
+             "eml_path": str(eml_path)}
+    files = [(html_path, rendered.html.encode("utf-8")), (text_path, rendered.text.encode("utf-8")),
+             (eml_path, message.data)]
+    written = WrittenNewsletter(plan.reader.email, plan.issue_id, plan.paper_ids, html_path, text_path,
+                                eml_path, message.message_id, "rendered" if sending else "written")
+    return PreparedNewsletter(files, (issue, plan.paper_ids, plan.cursor), written)
+
+
+def write_prepared(store: Store, prepared: list[PreparedNewsletter], sending: bool) -> list[WrittenNewsletter]:
+    """Write the newsletters' files, then record them all in one transaction.
+
+    The ledger learns of a newsletter only after its files are in place and its .eml is on
+    disk (a rerun resends those very bytes), so a crash never counts an unwritten one.
+    """
+    write_atomic_many([file for item in prepared for file in item.files[:2]], durable=False)
+    write_atomic_many([item.files[2] for item in prepared])
+    entries = [item.entry for item in prepared]
+    if sending:
+        store.record_pending_issues(entries)
+    else:
+        store.record_issues(entries)
+    return [item.written for item in prepared]
+
+
 def write_newsletter(store: Store, settings: Settings, rendered: RenderedNewsletter,
                      when: dt.datetime, run_id: int, sending: bool = False) -> WrittenNewsletter:
     """Write .html, .txt and .eml, then record the issue: written (dry run) or rendered (to send)."""
-    html_path, text_path, eml_path = newsletter_paths(settings.paths.archive, rendered)
-    message = build_message(rendered, settings, when)
-    write_atomic(html_path, rendered.html.encode("utf-8"), durable=False)
-    write_atomic(text_path, rendered.text.encode("utf-8"), durable=False)
-    write_atomic(eml_path, message.as_bytes())  # a rerun resends these very bytes: make them durable
-    plan = rendered.plan
-    issue = {"id": plan.issue_id, "reader": plan.reader.email, "run_id": run_id,
-             "date": plan.date.isoformat(), "status": "written", "message_id": message["Message-ID"],
-             "subject": rendered.subject, "html_path": str(html_path), "text_path": str(text_path),
-             "eml_path": str(eml_path)}
-    if sending:
-        store.record_pending_issue(issue, plan.paper_ids, plan.cursor)
-    else:
-        store.record_issue(issue, plan.paper_ids, plan.cursor)
-    return WrittenNewsletter(plan.reader.email, plan.issue_id, plan.paper_ids, html_path, text_path,
-                             eml_path, message["Message-ID"], "rendered" if sending else "written")
+    prepared = prepare_newsletter(MessageComposer(settings, when), settings.paths.archive, rendered, run_id, sending)
+    return write_prepared(store, [prepared], sending)[0]
 
 
 def from_ledger(row: Row) -> WrittenNewsletter:
@@ -82,18 +114,33 @@ def from_ledger(row: Row) -> WrittenNewsletter:
 
 
 def write_newsletters(store: Store, settings: Settings, env: jinja2.Environment, plans: list[NewsletterPlan],
-                      when: dt.datetime, run_id: int, sending: bool = False) -> list[WrittenNewsletter]:
-    """Render and write a batch; a reader's issue still waiting to be sent is taken as it is."""
+                      when: dt.datetime, run_id: int, sending: bool = False,
+                      chunk_size: int = LEDGER_CHUNK) -> list[WrittenNewsletter]:
+    """Render and write a batch, `chunk_size` newsletters per ledger transaction;
+    a reader's issue still waiting to be sent is taken as it is."""
+    composer = MessageComposer(settings, when)
     written = []
-    for plan in plans:
+    for start in range(0, len(plans), chunk_size):
+        chunk = plans[start:start + chunk_size]
+        written += write_chunk(store, settings, env, composer, chunk, run_id, sending)
+    return written
+
+
+def write_chunk(store: Store, settings: Settings, env: jinja2.Environment, composer: MessageComposer,
+                plans: list[NewsletterPlan], run_id: int, sending: bool) -> list[WrittenNewsletter]:
+    """One chunk of plans, in order: pending issues from the ledger, the rest rendered and written."""
+    taken: dict[int, WrittenNewsletter] = {}
+    prepared: list[PreparedNewsletter] = []
+    for position, plan in enumerate(plans):
         pending = store.pending_issue(plan.reader.email)
         if pending is not None:
-            written.append(from_ledger(pending))
+            taken[position] = from_ledger(pending)
             continue
         link = unsubscribe_links(settings.smtp, plan.reader).body_link
         rendered = render_newsletter(env, plan, unsubscribe_url=link)
-        written.append(write_newsletter(store, settings, rendered, when, run_id, sending))
-    return written
+        prepared.append(prepare_newsletter(composer, settings.paths.archive, rendered, run_id, sending))
+    fresh = iter(write_prepared(store, prepared, sending) if prepared else [])
+    return [taken[position] if position in taken else next(fresh) for position in range(len(plans))]
 
 
 @dataclass(frozen=True)

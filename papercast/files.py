@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+SYNC_THREADS = 16  # fsyncs in flight at once: the file system commits them together
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> Path:
@@ -13,16 +16,55 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> Path:
     `durable` also fsyncs before the rename, for files the ledger relies on after a crash
     (the outbox); files that can be rebuilt from the store skip that cost.
     """
+    return write_atomic_many([(path, data)], durable)[0]
+
+
+def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
+                      sync_threads: int = SYNC_THREADS) -> list[Path]:
+    """`write_atomic` for many files: all written, then (if durable) all fsynced at once, then all renamed.
+
+    When it returns, every file is in place (and on disk, if durable); when it raises, no
+    temporary file is left behind, and files renamed before the error stay as written.
+    """
+    temps: list[Path] = []
+    try:
+        for path, data in files:
+            temps.append(write_temporary(path, data))
+        if durable:
+            sync_all(temps, sync_threads)
+        for temp, (path, _) in zip(temps, files):
+            os.replace(temp, path)
+    except BaseException:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+        raise
+    return [path for path, _ in files]
+
+
+def write_temporary(path: Path, data: bytes) -> Path:
+    """`data` in a new hidden file beside `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            if durable:
-                os.fsync(out.fileno())
-        os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return path
+    return Path(temp)
+
+
+def sync_all(paths: list[Path], threads: int) -> None:
+    """fsync every file; concurrent fsyncs share the file system's journal commits."""
+    if len(paths) == 1:
+        return sync_file(paths[0])
+    with ThreadPoolExecutor(max_workers=max(1, min(threads, len(paths)))) as pool:
+        list(pool.map(sync_file, paths))
+
+
+def sync_file(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -6,15 +6,18 @@ headers; non-ASCII names and subjects are RFC 2047 encoded by the email package.
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import email.policy
 import email.utils
 import hashlib
+import random
 import re
+import sys
 import urllib.parse
 from dataclasses import dataclass
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email import quoprimime
 
 from papercast.config import Reader, Settings, Smtp
 from papercast.render import RenderedNewsletter, inline_css, one_line
@@ -22,6 +25,10 @@ from papercast.render import RenderedNewsletter, inline_css, one_line
 # Headers whose value is a list of <URI>s: folded only between items, never encoded,
 # so a long https URL stays one clickable token for mail clients.
 URI_LIST_HEADERS = frozenset({"list-unsubscribe"})
+CRLF = "\r\n"
+CRLF_BYTES = b"\r\n"
+LINE_END = re.compile(r"\r\n|\r|\n")
+MIME_VERSION = b"MIME-Version: 1.0\r\n"
 
 
 class NewsletterPolicy(email.policy.EmailPolicy):
@@ -92,23 +99,129 @@ def address(name: str, addr: str) -> Address:
     return Address(display_name=one_line(name), username=username, domain=domain)
 
 
-def build_message(rendered: RenderedNewsletter, settings: Settings, when: dt.datetime) -> EmailMessage:
-    """The complete message, ready to be written to the outbox and sent as it is."""
-    smtp = settings.smtp
-    reader = rendered.plan.reader
-    unsubscribe = unsubscribe_links(smtp, reader)
-    msg = EmailMessage(policy=NewsletterPolicy(linesep="\r\n"))
-    msg["Subject"] = one_line(rendered.subject)
-    msg["From"] = address(smtp.from_name, smtp.from_addr)
-    msg["To"] = address(reader.name, reader.email)
-    if smtp.reply_to:
-        msg["Reply-To"] = one_line(smtp.reply_to)
-    msg["Date"] = email.utils.format_datetime(when)
-    msg["Message-ID"] = message_id(rendered.plan.issue_id, smtp.from_addr)
-    msg["List-Id"] = list_id(settings)
-    msg["List-Unsubscribe"] = unsubscribe.header
-    if unsubscribe.https:  # RFC 8058: one-click needs an https URI to POST to
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.set_content(rendered.text)
-    msg.add_alternative(inline_css(rendered.html), subtype="html")
-    return msg
+class MessageComposer:
+    """Composes newsletter emails as bytes: multipart/alternative, text first, then inlined HTML.
+
+    The bytes are those `EmailMessage.as_bytes()` gives for the same message under
+    `NewsletterPolicy` (tests compare the two), made without the email package's generic
+    machinery: headers every message of the run shares are folded once, bodies encoded once.
+    """
+
+    def __init__(self, settings: Settings, when: dt.datetime):
+        self.settings = settings
+        self.policy = NewsletterPolicy(linesep=CRLF)
+        self.date = email.utils.format_datetime(when)
+        self.shared: dict[tuple[str, str], bytes] = {}
+
+    def compose(self, rendered: RenderedNewsletter) -> ComposedMessage:
+        """The complete message, ready to be written to the outbox and sent as it is."""
+        smtp = self.settings.smtp
+        reader = rendered.plan.reader
+        unsubscribe = unsubscribe_links(smtp, reader)
+        mid = message_id(rendered.plan.issue_id, smtp.from_addr)
+        head = [self.fold_shared("Subject", one_line(rendered.subject)),
+                self.fold_shared("From", address(smtp.from_name, smtp.from_addr)),
+                self.fold("To", address(reader.name, reader.email))]
+        if smtp.reply_to:
+            head.append(self.fold_shared("Reply-To", one_line(smtp.reply_to)))
+        head += [self.fold_shared("Date", self.date), self.fold("Message-ID", mid),
+                 self.fold_shared("List-Id", list_id(self.settings)),
+                 self.fold("List-Unsubscribe", unsubscribe.header)]
+        if unsubscribe.https:  # RFC 8058: one-click needs an https URI to POST to
+            head.append(self.fold_shared("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+        head.append(self.fold_shared("MIME-Version", "1.0"))
+        max_line = self.policy.max_line_length
+        parts = [text_part(rendered.text, "plain", max_line),
+                 text_part(inline_css(rendered.html), "html", max_line, MIME_VERSION)]
+        return ComposedMessage(mid, b"".join(head) + multipart_alternative(parts))
+
+    def fold(self, name: str, value: str | Address) -> bytes:
+        """One header line as the email package stores and writes it (CR/LF in a value is refused)."""
+        name, header = self.policy.header_store_parse(name, value)
+        return self.policy.fold_binary(name, header)
+
+    def fold_shared(self, name: str, value: str | Address) -> bytes:
+        """`fold`, once per distinct value: for the headers most messages of a run share."""
+        key = (name, str(value))
+        if key not in self.shared:
+            self.shared[key] = self.fold(name, value)
+        return self.shared[key]
+
+
+@dataclass(frozen=True)
+class ComposedMessage:
+    message_id: str
+    data: bytes
+
+
+def compose_message(rendered: RenderedNewsletter, settings: Settings, when: dt.datetime) -> ComposedMessage:
+    """One message; a batch shares one `MessageComposer`."""
+    return MessageComposer(settings, when).compose(rendered)
+
+
+def text_part(text: str, subtype: str, max_line: int, extra_headers: bytes = b"") -> bytes:
+    """A text/<subtype> utf-8 body part, headers included, as `set_content(text, subtype)` makes it.
+
+    An html part added as an alternative carries its own MIME-Version line (`extra_headers`).
+    """
+    cte, body = encode_text(text, max_line)
+    return (f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'
+            f"Content-Transfer-Encoding: {cte}{CRLF}".encode("ascii") + extra_headers + CRLF_BYTES + body)
+
+
+def encode_text(text: str, max_line: int) -> tuple[str, bytes]:
+    """The transfer encoding the email package picks for utf-8 text, and the body it writes.
+
+    Lines that fit: 7bit, else 8bit; longer lines: quoted-printable unless base64 is shorter
+    on the first ten lines.
+    """
+    lines = text.encode("utf-8").splitlines()
+    if max((len(line) for line in lines), default=0) <= max_line:
+        return ("7bit" if text.isascii() else "8bit"), crlf_lines(lines)
+    sniff = CRLF_BYTES.join(lines[:10]) + CRLF_BYTES
+    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), max_line)
+    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+        return "base64", base64_lines(CRLF_BYTES.join(lines) + CRLF_BYTES, max_line)
+    if len(lines) <= 10:
+        return "quoted-printable", crlf_text(sniff_qp)
+    body = b"\n".join(lines).decode("latin-1") + "\n"
+    return "quoted-printable", crlf_text(quoprimime.body_encode(body, max_line))
+
+
+def crlf_lines(lines: list[bytes]) -> bytes:
+    return CRLF_BYTES.join(lines) + CRLF_BYTES
+
+
+def crlf_text(text: str) -> bytes:
+    """Every line ending as CRLF, as the generator writes a payload."""
+    return LINE_END.sub(CRLF, text).encode("ascii")
+
+
+def base64_lines(data: bytes, max_line: int) -> bytes:
+    step = max_line // 4 * 3
+    encoded = "".join(binascii.b2a_base64(data[i:i + step]).decode("ascii") for i in range(0, len(data), step))
+    return crlf_text(encoded)
+
+
+def multipart_alternative(parts: list[bytes]) -> bytes:
+    """The multipart/alternative header and body around the parts, with a boundary none of them holds."""
+    boundary = mime_boundary(CRLF_BYTES.join(parts))
+    head = f'Content-Type: multipart/alternative;{CRLF} boundary="{boundary}"{CRLF}{CRLF}'.encode("ascii")
+    delimiter = f"{CRLF}--{boundary}{CRLF}".encode("ascii")
+    return (head + f"--{boundary}{CRLF}".encode("ascii") + delimiter.join(parts)
+            + f"{CRLF}--{boundary}--{CRLF}".encode("ascii"))
+
+
+def mime_boundary(text: bytes) -> str:
+    """A random boundary in the email package's form (===============<19 digits>==), absent from `text`."""
+    boundary = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="
+    candidate, counter = boundary, 0
+    while boundary_line_in(text, candidate):
+        candidate, counter = f"{boundary}.{counter}", counter + 1
+    return candidate
+
+
+def boundary_line_in(text: bytes, boundary: str) -> bool:
+    """Whether a line of `text` is --boundary or --boundary-- (the email package's test)."""
+    marker = b"--" + boundary.encode("ascii")
+    return marker in text and re.search(b"^" + re.escape(marker) + b"(--)?$", text, re.MULTILINE) is not None

@@ -5,8 +5,10 @@ One render feeds the email, the archive and the feeds.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import css_inline
 import jinja2
@@ -16,6 +18,7 @@ from papercast.personalize import NewsletterPlan
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXCERPT_CHARS = 320
+FILTER_CACHE_SIZE = 8192  # excerpts a batch's newsletters share
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,17 @@ def make_environment(templates: Path = DEFAULT_TEMPLATES) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["excerpt"] = excerpt
+    # The same papers recur in many readers' newsletters: their excerpts are wrapped once per environment.
+    env.filters["excerpt"] = memoized(excerpt)
+    env.filters["wordwrap"] = memoized(env.filters["wordwrap"])
     env.filters["one_line"] = one_line
     return env
+
+
+def memoized(text_filter: Callable, size: int = FILTER_CACHE_SIZE) -> Callable:
+    """A pure filter that remembers its last `size` results (argument types kept apart, so
+    markup and plain text never share one); Jinja's pass_environment marks are kept."""
+    return functools.lru_cache(maxsize=size, typed=True)(text_filter)
 
 
 def render_template(env: jinja2.Environment, name: str, **context) -> str:

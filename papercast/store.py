@@ -280,15 +280,21 @@ class Store:
 
     def record_issue(self, issue: dict, paper_ids: list[str], cursor: int) -> None:
         """The newsletter was written: record the issue, its deliveries and the reader's cursor at once."""
+        self.record_issues([(issue, paper_ids, cursor)])
+
+    def record_issues(self, issues: list[tuple[dict, list[str], int]]) -> None:
+        """Written newsletters as (issue, paper ids, cursor): all recorded in one transaction, or none."""
+        created_at = now_iso()
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, html_path,"
-                " text_path, eml_path, created_at) VALUES (:id, :reader, :run_id, :date, :status,"
-                " :message_id, :subject, :html_path, :text_path, :eml_path, :created_at)",
-                {**issue, "created_at": now_iso()})
-            db.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
-                           [(issue["reader"], paper_id, issue["id"]) for paper_id in paper_ids])
-            self._advance_cursor(issue["reader"], cursor)
+            for issue, paper_ids, cursor in issues:
+                db.execute(
+                    "INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, html_path,"
+                    " text_path, eml_path, created_at) VALUES (:id, :reader, :run_id, :date, :status,"
+                    " :message_id, :subject, :html_path, :text_path, :eml_path, :created_at)",
+                    {**issue, "created_at": created_at})
+                db.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
+                               [(issue["reader"], paper_id, issue["id"]) for paper_id in paper_ids])
+                self._advance_cursor(issue["reader"], cursor)
 
     def advance_cursor(self, reader: str, cursor: int) -> None:
         with self.transaction():
@@ -307,14 +313,20 @@ class Store:
         The same issue id again (a rerun on the same date with the same papers) queues a
         failed issue once more and leaves a rendered or sent one as it is.
         """
+        self.record_pending_issues([(issue, paper_ids, cursor)])
+
+    def record_pending_issues(self, issues: list[tuple[dict, list[str], int]]) -> None:
+        """`record_pending_issue` for many (issue, paper ids, cursor), in one transaction."""
+        created_at = now_iso()
         with self.transaction() as db:
-            db.execute(
+            db.executemany(
                 "INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, html_path,"
                 " text_path, eml_path, created_at, papers, cursor) VALUES (:id, :reader, :run_id, :date,"
                 " 'rendered', :message_id, :subject, :html_path, :text_path, :eml_path, :created_at,"
                 " :papers, :cursor) ON CONFLICT(id) DO UPDATE SET status = 'rendered',"
                 " run_id = excluded.run_id WHERE issues.status = 'failed'",
-                {**issue, "created_at": now_iso(), "papers": json.dumps(paper_ids), "cursor": cursor})
+                [{**issue, "created_at": created_at, "papers": json.dumps(paper_ids), "cursor": cursor}
+                 for issue, paper_ids, cursor in issues])
 
     def issue(self, issue_id: str) -> sqlite3.Row:
         row = self.db.execute("SELECT * FROM issues WHERE id = ?", (issue_id,)).fetchone()

@@ -10,7 +10,7 @@ import pytest
 
 from goldens import assert_golden
 from papercast.config import Reader, load_settings
-from papercast.message import build_message, reader_token, unsubscribe_links
+from papercast.message import compose_message, reader_token, unsubscribe_links
 from papercast.models import Assignment, StoredPaper
 from papercast.personalize import Item, NewsletterPlan, Section
 from papercast.render import make_environment, render_newsletter
@@ -40,7 +40,7 @@ def settings_for(tmp_path, smtp_extra: str = UNSUBSCRIBE):
 def build(settings, the_plan: NewsletterPlan, when: dt.datetime = WHEN) -> tuple[bytes, email.message.EmailMessage]:
     link = unsubscribe_links(settings.smtp, the_plan.reader).body_link
     rendered = render_newsletter(make_environment(), the_plan, unsubscribe_url=link)
-    raw = build_message(rendered, settings, when).as_bytes()
+    raw = compose_message(rendered, settings, when).data
     return raw, email.message_from_bytes(raw, policy=email.policy.default)
 
 
