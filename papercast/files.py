@@ -26,6 +26,8 @@ def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
     When it returns, every file is in place (and on disk, if durable); when it raises, no
     temporary file is left behind, and files renamed before the error stay as written.
     """
+    for folder in dict.fromkeys(path.parent for path, _ in files):  # each folder once, in order
+        folder.mkdir(parents=True, exist_ok=True)
     temps: list[Path] = []
     try:
         for path, data in files:
@@ -42,8 +44,7 @@ def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
 
 
 def write_temporary(path: Path, data: bytes) -> Path:
-    """`data` in a new hidden file beside `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """`data` in a new hidden file beside `path` (its folder exists)."""
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as out:
