@@ -16,6 +16,7 @@ import re
 import sys
 import urllib.parse
 from dataclasses import dataclass
+from email import quoprimime
 from email.headerregistry import Address
 
 from papercast.config import Reader, Settings, Smtp
@@ -27,7 +28,6 @@ URI_LIST_HEADERS = frozenset({"list-unsubscribe"})
 CRLF = "\r\n"
 CRLF_BYTES = b"\r\n"
 MIME_VERSION = b"MIME-Version: 1.0\r\n"
-QP_ESCAPED = re.compile(r"[^\t\n\r -~]")  # besides "=": what quoted-printable writes as =XX
 
 
 class NewsletterPolicy(email.policy.EmailPolicy):
@@ -178,60 +178,13 @@ def encode_text(text: str, max_line: int) -> tuple[str, bytes]:
     if max((len(line) for line in lines), default=0) <= max_line:
         return ("7bit" if text.isascii() else "8bit"), crlf_lines(lines)
     sniff = CRLF_BYTES.join(lines[:10]) + CRLF_BYTES
-    sniff_qp = quoted_printable(sniff.decode("latin-1"), max_line)
+    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), max_line)
     if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
         return "base64", base64_lines(CRLF_BYTES.join(lines) + CRLF_BYTES, max_line)
     if len(lines) <= 10:
         return "quoted-printable", crlf_text(sniff_qp)
     body = b"\n".join(lines).decode("latin-1") + "\n"
-    return "quoted-printable", crlf_text(quoted_printable(body, max_line))
-
-
-def quoted_printable(body: str, max_line: int) -> str:
-    """`email.quoprimime.body_encode(body, max_line)` for latin-1 text (bytes as characters), escaping faster.
-
-    Lines are cut at `max_line` - 1 characters plus a soft break, never inside an =XX
-    escape; a space or tab ending a line is escaped, or kept before a soft break.
-    """
-    pieces: list[str] = []
-    for line in qp_escape(body).splitlines():
-        start = 0
-        last_start = len(line) - 1 - max_line
-        while start <= last_start:
-            stop = start + max_line - 1
-            if line[stop - 2] == "=":
-                pieces.append(line[start:stop - 1])
-                start = stop - 2
-            elif line[stop - 1] == "=":
-                pieces.append(line[start:stop])
-                start = stop - 1
-            else:
-                pieces.append(line[start:stop] + "=")
-                start = stop
-        pieces.append(line_end_qp(line, start, start - last_start))
-    if body and body[-1] in "\r\n":
-        pieces.append("")
-    return "\n".join(pieces)
-
-
-def line_end_qp(line: str, start: int, room: int) -> str:
-    """The rest of a line from `start`; a space or tab at its end is escaped or soft-broken."""
-    if not line or line[-1] not in " \t":
-        return line[start:]
-    if room >= 3:
-        return line[start:-1] + qp_char(line[-1])
-    if room == 2:
-        return line[start:-1] + line[-1] + "=\n"
-    return line[start:-1] + "=\n" + qp_char(line[-1])
-
-
-def qp_escape(text: str) -> str:
-    """Every character quoted-printable must escape, as =XX ('=' first: C speed for the common case)."""
-    return QP_ESCAPED.sub(lambda match: qp_char(match.group()), text.replace("=", "=3D"))
-
-
-def qp_char(char: str) -> str:
-    return f"={ord(char):02X}"
+    return "quoted-printable", crlf_text(quoprimime.body_encode(body, max_line))
 
 
 def crlf_lines(lines: list[bytes]) -> bytes:

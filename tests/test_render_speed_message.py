@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import random
-from email import quoprimime
 from email.message import EmailMessage
 
 import pytest
 
 from conftest import write_config
 from papercast.config import Reader, load_settings
-from papercast.message import (MessageComposer, NewsletterPolicy, address, list_id, message_id, quoted_printable,
+from papercast.message import (MessageComposer, NewsletterPolicy, address, list_id, message_id,
                                unsubscribe_links)
 from papercast.models import Assignment, StoredPaper
 from papercast.personalize import Item, NewsletterPlan, Section
@@ -119,16 +118,3 @@ def test_long_non_ascii_subjects_fold_alike(tmp_path):
     subject = "papercast: " + "Ünïcödé Überschrift " * 8
     rendered = RenderedNewsletter(a_plan(), subject, "<p>x</p>", "x\n")
     assert_same_bytes(MessageComposer(settings, WHEN), rendered, settings)
-
-
-QP_ALPHABET = "ab=  \t\té€\x0b\x7f" + "xyz" * 4  # '=', trailing blanks and escapes meet the line cuts
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_quoted_printable_matches_the_email_package_at_every_cut(seed):
-    rng = random.Random(seed)
-    lines = ["".join(rng.choice(QP_ALPHABET) for _ in range(rng.randint(0, 170))) for _ in range(40)]
-    body = "\n".join(lines) + rng.choice(["", "\n", "\r", "\r\n", " ", "="])
-    body = body.encode("utf-8").decode("latin-1")  # as the message encodes it
-    for max_line in (76, 78):
-        assert quoted_printable(body, max_line) == quoprimime.body_encode(body, max_line)
