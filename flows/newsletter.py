@@ -32,7 +32,7 @@ from papercast.quiet_week import write_notes
 from papercast.render import make_environment
 from papercast.report import RunReport, profile_listing, save_report
 from papercast.schedule import today_in
-from papercast.selection import RunSelection, select_run
+from papercast.selection import RunSelection, narrowed_to, select_run
 from papercast.sources.limits import InputLimits
 from papercast.smtp import SmtpSender, smtp_password
 from papercast.source_status import (fetch_problems, fetched_inputs, known_validators, record_fetches,
@@ -241,9 +241,9 @@ def write_in_batches(settings: Settings, selection: RunSelection, as_of: dt.date
     groups = batches(list(selection.readers), max(1, batch_size))
     results = BatchResults(get_run_logger(), len(selection.readers))
     with_notes = settings.schedule.nothing_new == "note"
-    config, chosen = light_arguments(settings, selection)
     in_flight: deque = deque()
     for group in groups:
+        config, chosen = light_arguments(*narrowed_to(settings, selection, group))
         plan = plan_reader_batch.submit(config, chosen, group, as_of, up_to_seq)
         notes = write_note_batch.submit(config, plan, as_of, run_id, sending) if with_notes else None
         in_flight.append((len(group), write_newsletter_batch.submit(config, plan, run_id, sending), notes))

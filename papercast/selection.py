@@ -10,7 +10,7 @@ delivery ledger keeps any paper from arriving twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from papercast.config import Reader, Settings
 from papercast.errors import ConfigError
@@ -57,3 +57,8 @@ def pick_readers(subscribers: list[Reader], settings: Settings, emails: list[str
 
 def unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(item.strip() for item in items if item.strip()))
+
+
+def narrowed_to(settings: Settings, selection: RunSelection, readers: list[Reader]) -> tuple[Settings, RunSelection]:
+    """The run with only these readers: what one batch needs, and small to ship to a worker process."""
+    return settings.model_copy(update={"readers": list(readers)}), replace(selection, readers=tuple(readers))

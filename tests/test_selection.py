@@ -6,7 +6,7 @@ import pytest
 
 from papercast.config import load_settings
 from papercast.errors import ConfigError
-from papercast.selection import select_run
+from papercast.selection import narrowed_to, select_run
 
 
 def test_everything_by_default(config_path):
@@ -34,3 +34,15 @@ def test_unknown_names_are_config_errors(config_path, kwargs, source, name):
     with pytest.raises(ConfigError) as caught:
         select_run(load_settings(config_path), **kwargs)
     assert caught.value.source == source and name in caught.value.message
+
+
+def test_a_batch_carries_only_its_own_readers(config_path):
+    settings = load_settings(config_path)
+    selection = select_run(settings, profiles=["efficient-llm"])
+    batch = list(selection.readers[:1])
+    narrow_settings, narrow_selection = narrowed_to(settings, selection, batch)
+    assert narrow_settings.readers == batch and narrow_selection.readers == tuple(batch)
+    assert narrow_selection.profiles == selection.profiles
+    assert narrow_selection.partial_profiles == selection.partial_profiles
+    assert narrow_settings.profiles == settings.profiles and narrow_settings.paths == settings.paths
+    assert len(settings.readers) > 1  # the run itself is left as it was
