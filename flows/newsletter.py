@@ -40,7 +40,7 @@ from papercast.source_status import (fetch_problems, fetched_inputs, known_valid
 from papercast.store import Store
 from papercast.summary import summary_markdown
 
-BATCH_SIZE = 200
+BATCH_SIZE = 1000  # readers per plan/write task: fewer tasks, less Prefect overhead per reader
 IN_FLIGHT_BATCHES = 3  # reader batches planned/written at once (see write_in_batches)
 
 

@@ -60,7 +60,7 @@ def add_run_selection(run: argparse.ArgumentParser) -> None:
                      help="only these readers (default: all)")
     run.add_argument("--runner", type=runner_spec, default="default",
                      help="task runner: default, dask (local cluster) or dask://HOST:PORT")
-    run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per planning/writing task (default 200)")
+    run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per planning/writing task (default 1000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
