@@ -22,13 +22,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
 
 from mailserver import mail_server  # noqa: E402  (tests/mailserver.py: aiosmtpd on 127.0.0.1)
-from papercast.classify import make_scorer, classify_papers  # noqa: E402
+from papercast.relevance.classify import make_scorer, classify_papers  # noqa: E402
 from papercast.config import load_settings  # noqa: E402
-from papercast.deliver import send_issues, write_newsletters  # noqa: E402
-from papercast.ingest import ingest_digests, parse_inputs, read_inbox  # noqa: E402
-from papercast.personalize import plan_newsletters  # noqa: E402
-from papercast.render import make_environment  # noqa: E402
-from papercast.smtp import SmtpSender  # noqa: E402
+from papercast.delivery.deliver import send_issues, write_newsletters  # noqa: E402
+from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox  # noqa: E402
+from papercast.newsletter.plan import plan_newsletters  # noqa: E402
+from papercast.newsletter.render import make_environment  # noqa: E402
+from papercast.delivery.smtp import SmtpSender  # noqa: E402
 from papercast.store import Store  # noqa: E402
 
 DIGESTS = PROJECT.parent / "shared" / "digests"

@@ -100,14 +100,14 @@ def build_seen_state(path: Path, seen: int, seed: int = 11) -> Path:
 
 def run_core(config: Path) -> dict[str, float]:
     """The weekly run through the core functions only, stage by stage."""
-    from papercast.classify import classify_papers, make_scorer
+    from papercast.relevance.classify import classify_papers, make_scorer
     from papercast.config import load_settings
-    from papercast.deliver import write_newsletters
-    from papercast.ingest import ingest_digests, parse_inputs, read_inbox
-    from papercast.personalize import plan_batch
-    from papercast.publish import publish_archive
-    from papercast.render import make_environment
-    from papercast.selection import select_run
+    from papercast.delivery.deliver import write_newsletters
+    from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
+    from papercast.newsletter.plan import plan_batch
+    from papercast.site.publish import publish_archive
+    from papercast.newsletter.render import make_environment
+    from papercast.newsletter.selection import select_run
     from papercast.store import Store
 
     times, clock = {}, time.perf_counter()
@@ -143,11 +143,11 @@ def run_core(config: Path) -> dict[str, float]:
 
 def run_plan_compare(config: Path) -> dict[str, float]:
     """Planning alone: the batched planner against one query per reader (the same plans)."""
-    from papercast.classify import classify_papers, make_scorer
+    from papercast.relevance.classify import classify_papers, make_scorer
     from papercast.config import load_settings
-    from papercast.ingest import ingest_digests, parse_inputs, read_inbox
-    from papercast.personalize import plan_batch, plan_newsletter
-    from papercast.selection import select_run
+    from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
+    from papercast.newsletter.plan import plan_batch, plan_newsletter
+    from papercast.newsletter.selection import select_run
     from papercast.store import Store
 
     settings = load_settings(config)
@@ -173,7 +173,7 @@ def run_flow(config: Path, runner: str) -> dict[str, float]:
 
     prepare_prefect(load_settings(config))
     start = time.perf_counter()
-    from flows.runners import run_weekly
+    from papercast.flows.runners import run_weekly
 
     report = run_weekly(str(config), AS_OF, runner=runner)
     times = dict(report["timings"])

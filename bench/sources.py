@@ -20,7 +20,7 @@ sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
 
 from feedserver import Route, start_feed_server  # noqa: E402
 from papercast.config import Source  # noqa: E402
-from papercast.fetch import fetch_feed  # noqa: E402
+from papercast.sources.fetch import fetch_feed  # noqa: E402
 from papercast.sources import parse_input  # noqa: E402
 
 FIXTURE = (PROJECT / "tests" / "data" / "feeds" / "arxiv-cs.CL.rss").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from prefect.schedules import Cron
 
-from flows.newsletter import weekly_newsletter
-from flows.runners import shared_prefect_api
+from papercast.flows.newsletter import weekly_newsletter
+from papercast.flows.runners import shared_prefect_api
 from papercast.config import Settings
 
 DEPLOYMENT_NAME = "weekly"

@@ -18,24 +18,24 @@ from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from papercast.classify import backend_name, classify_papers, make_scorer
+from papercast.relevance.classify import backend_name, classify_papers, make_scorer
 from papercast.config import Settings, Source, load_settings
-from papercast.deliver import apply_send_results, delivery_totals, send_issues, unsent_results, write_newsletters
+from papercast.delivery.deliver import apply_send_results, delivery_totals, send_issues, unsent_results, write_newsletters
 from papercast.errors import DeliveryError
-from papercast.fetch import FetchOutcome, failed_fetch, fetch_feed, is_transient
-from papercast.ingest import ParsedInputs, ingest_digests, parse_inputs, read_inbox
+from papercast.sources.fetch import FetchOutcome, failed_fetch, fetch_feed, is_transient
+from papercast.sources.ingest import ParsedInputs, ingest_digests, parse_inputs, read_inbox
 from papercast.lock import holding_run_lock
 from papercast.models import Assignment, IngestResult, StoredPaper
-from papercast.personalize import PlanBatch, plan_batch
-from papercast.publish import publish_archive
-from papercast.quiet_week import write_notes
-from papercast.render import make_environment
+from papercast.newsletter.plan import PlanBatch, plan_batch
+from papercast.site.publish import publish_archive
+from papercast.newsletter.notes import write_notes
+from papercast.newsletter.render import make_environment
 from papercast.report import RunReport, profile_listing, save_report
 from papercast.schedule import today_in
-from papercast.selection import RunSelection, narrowed_to, select_run
+from papercast.newsletter.selection import RunSelection, narrowed_to, select_run
 from papercast.sources.limits import InputLimits
-from papercast.smtp import SmtpSender, smtp_password
-from papercast.source_status import (fetch_problems, fetched_inputs, known_validators, record_fetches,
+from papercast.delivery.smtp import SmtpSender, smtp_password
+from papercast.sources.status import (fetch_problems, fetched_inputs, known_validators, record_fetches,
                                      source_statuses)
 from papercast.store import Store
 from papercast.summary import summary_markdown

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.newsletter import weekly_newsletter
+from papercast.flows.newsletter import weekly_newsletter
 
 
 def task_runner_for(runner: str, workers: int | None = None):

@@ -93,15 +93,15 @@ def prepare_prefect(settings: Settings) -> None:
 
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
     if args.send:  # a missing SMTP password is a one-line error before Prefect starts or anything is sent
-        from papercast.smtp import smtp_password
+        from papercast.delivery.smtp import smtp_password
 
         smtp_password(settings.smtp, os.environ)
-    from papercast.selection import select_run
+    from papercast.newsletter.selection import select_run
 
     select_run(settings, args.profiles, args.readers)  # unknown names: a one-line error before Prefect starts
     prepare_prefect(settings)
     started = time.perf_counter()
-    from flows.runners import run_weekly
+    from papercast.flows.runners import run_weekly
 
     with run_lock(settings.paths.state, settings.limits.lock_wait_seconds):  # waits or refuses before Prefect starts
         check_state(settings)
@@ -124,8 +124,8 @@ def check_state(settings: Settings) -> None:
 
 
 def command_publish(args: argparse.Namespace, settings: Settings) -> int:
-    from papercast.publish import publish_archive
-    from papercast.render import make_environment
+    from papercast.site.publish import publish_archive
+    from papercast.newsletter.render import make_environment
     from papercast.store import Store
 
     with run_lock(settings.paths.state, settings.limits.lock_wait_seconds), Store.open(settings.paths.state) as store:
@@ -143,7 +143,7 @@ def command_serve(args: argparse.Namespace, settings: Settings) -> int:
     upcoming = next_runs(schedule.cron, schedule.timezone, dt.datetime.now(dt.timezone.utc), 3)
     print(f"papercast: serving the weekly run '{schedule.cron}' ({schedule.timezone}); next runs: "
           + ", ".join(t.isoformat(timespec="minutes") for t in upcoming), file=sys.stderr)
-    from flows.deploy import serve_weekly
+    from papercast.flows.deploy import serve_weekly
 
     serve_weekly(settings)
     return 0

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 from conftest import write_config
-from papercast.classify import classify_papers, make_scorer
+from papercast.relevance.classify import classify_papers, make_scorer
 from papercast.config import Settings, load_settings
-from papercast.ingest import parse_inputs, read_inbox
+from papercast.sources.ingest import parse_inputs, read_inbox
 from papercast.models import Digest, Paper
-from papercast.publish import Published, publish_archive
-from papercast.render import make_environment
+from papercast.site.publish import Published, publish_archive
+from papercast.newsletter.render import make_environment
 from papercast.store import Store
 
 # The real digests, each ingested by a run of its own week.

@@ -18,7 +18,7 @@ from conftest import AS_OF, digest_text, write_config
 from papercast.cli import main
 from papercast.config import load_settings
 from papercast.errors import ConfigError
-from papercast.ingest import parse_inputs
+from papercast.sources.ingest import parse_inputs
 from papercast.sources.inbox import InputFile
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -101,7 +101,7 @@ def test_the_cli_says_one_line_and_exits_1(case, tmp_path, capsys, monkeypatch):
 @pytest.fixture(scope="module")
 def corpus_run(prefect_harness, tmp_path_factory):
     """One real flow run over the whole corpus plus one good digest, then a rerun."""
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     folder = tmp_path_factory.mktemp("corpus")
     config = write_config(folder, extra=f"[limits]\nmax_papers_per_digest = {CORPUS_RUN_CAP}\n"

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from papercast.chart import BAR_MAX_HEIGHT, build_chart, chart_weeks, week_start, weekly_counts
+from papercast.site.chart import BAR_MAX_HEIGHT, build_chart, chart_weeks, week_start, weekly_counts
 from papercast.config import Profile
-from papercast.editions import Edition, EditionItem
+from papercast.site.editions import Edition, EditionItem
 from papercast.models import Assignment, StoredPaper
 
 PROFILES = [Profile(id="a", title="Alpha"), Profile(id="b", title="Beta")]

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from papercast.classify import KeywordScorer, Score, backend_name, classify_papers, make_scorer
+from papercast.relevance.classify import KeywordScorer, Score, backend_name, classify_papers, make_scorer
 from papercast.config import Profile, load_settings
 from papercast.errors import ConfigError
 from papercast.models import StoredPaper

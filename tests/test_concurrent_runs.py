@@ -149,7 +149,7 @@ def test_the_lock_is_reentrant_within_one_process(tmp_path):
 
 def test_the_flow_itself_takes_the_lock(tmp_path, prefect_harness, sending_config):
     """Runs started by `papercast serve` or a deployment do not go through the CLI: the flow locks too."""
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     config = sending_config(port=2525, wait=0)
     holder = hold_lock(tmp_path / "state" / "papercast.sqlite", 120)

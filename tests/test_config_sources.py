@@ -32,7 +32,7 @@ def test_bad_sources_are_config_errors_naming_the_key(tmp_path, extra, message):
 
 
 def test_an_inbox_source_adds_a_folder_that_is_read_like_the_inbox(tmp_path):
-    from papercast.ingest import read_inbox
+    from papercast.sources.ingest import read_inbox
 
     extra = '[[sources]]\nname = "lab-drops"\nkind = "inbox"\npath = "drops"\n'
     settings = load_settings(write_config(tmp_path, extra=extra))

@@ -12,14 +12,14 @@ import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from mailserver import Recorder, free_port, mail_server
-from papercast.classify import KeywordScorer, classify_papers
+from papercast.relevance.classify import KeywordScorer, classify_papers
 from papercast.config import load_settings
-from papercast.deliver import delivery_totals, send_issues, write_newsletters
+from papercast.delivery.deliver import delivery_totals, send_issues, write_newsletters
 from papercast.errors import DeliveryError
 from papercast.models import Digest, Paper
-from papercast.personalize import plan_newsletters
-from papercast.render import make_environment
-from papercast.smtp import SmtpSender
+from papercast.newsletter.plan import plan_newsletters
+from papercast.newsletter.render import make_environment
+from papercast.delivery.smtp import SmtpSender
 from papercast.store import Store
 
 LONG = " It is evaluated on several benchmarks with consistent gains over strong baselines."
@@ -167,7 +167,7 @@ def test_delivery_totals_count_each_status():
 
 
 def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, tmp_path, monkeypatch):
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     recorder = Recorder(rcpt_replies={"marie@example.org": ["550 5.7.1 rejected"] * 2})
     with mail_server(recorder) as (server, port):

@@ -30,7 +30,7 @@ def prefect_run_times(cron: str, timezone: str, start: dt.datetime, count: int) 
 
 @pytest.mark.parametrize("cron, timezone", [("0 7 * * MON", "Europe/Berlin"), ("15 18 * * FRI", "America/New_York")])
 def test_deployment_carries_the_configured_cron_and_time_zone(tmp_path, cron, timezone):
-    from flows.deploy import weekly_deployment
+    from papercast.flows.deploy import weekly_deployment
 
     settings = schedule_config(tmp_path, cron, timezone)
     deployment = weekly_deployment(settings)
@@ -44,7 +44,7 @@ def test_deployment_carries_the_configured_cron_and_time_zone(tmp_path, cron, ti
 def test_deployment_registered_on_a_prefect_server_keeps_cron_and_zone(tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
 
-    from flows.deploy import weekly_deployment
+    from papercast.flows.deploy import weekly_deployment
 
     deployment_id = weekly_deployment(schedule_config(tmp_path, "0 7 * * MON")).apply()
 
@@ -76,7 +76,7 @@ def test_a_run_in_the_changing_hour_happens_exactly_once_that_week(start):
 
 
 def test_prefect_yaml_matches_the_config_and_the_flow_parameters():
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     settings = load_settings(PROJECT / "config" / "papercast.toml")
     spec = yaml.safe_load((PROJECT / "prefect.yaml").read_text(encoding="utf-8"))

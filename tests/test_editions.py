@@ -8,7 +8,7 @@ import pytest
 
 from conftest import write_config
 from papercast.config import load_settings
-from papercast.editions import collect_editions, paper_anchor, profile_archives, public_link
+from papercast.site.editions import collect_editions, paper_anchor, profile_archives, public_link
 from papercast.models import Assignment, Digest, Paper
 from papercast.store import Store
 

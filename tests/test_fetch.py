@@ -11,7 +11,7 @@ from feedserver import Route, start_feed_server
 from papercast import __version__
 from papercast.config import Source
 from papercast.errors import SourceError
-from papercast.fetch import Validators, failed_fetch, fetch_feed, is_transient, user_agent
+from papercast.sources.fetch import Validators, failed_fetch, fetch_feed, is_transient, user_agent
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 CL_RSS = (FEEDS / "arxiv-cs.CL.rss").read_bytes()
@@ -127,7 +127,7 @@ retry_delay = 0
 def feed_weeks(prefect_harness, tmp_path_factory):
     """Three runs against a local server: all fetched; unchanged (304) with the lab feed failing (500);
     the lab feed back and malformed. An inbox digest is ingested in the first run; "gone" is a 404."""
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     state, httpd = start_feed_server()
     state.routes.update({

@@ -34,7 +34,7 @@ max_papers = 500
 
 @pytest.fixture(scope="module")
 def weekly(prefect_harness):
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     return weekly_newsletter
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import AS_OF
 from papercast.errors import SourceError
-from papercast.ingest import ingest_digests
+from papercast.sources.ingest import ingest_digests
 from papercast.sources import parse_input
 from papercast.sources.hf_json import parse_hf_json
 from papercast.store import Store

@@ -10,10 +10,10 @@ import pytest
 
 from goldens import assert_golden
 from papercast.config import Reader, load_settings
-from papercast.message import compose_message, reader_token, unsubscribe_links
+from papercast.delivery.message import compose_message, reader_token, unsubscribe_links
 from papercast.models import Assignment, StoredPaper
-from papercast.personalize import Item, NewsletterPlan, Section
-from papercast.render import make_environment, render_newsletter
+from papercast.newsletter.plan import Item, NewsletterPlan, Section
+from papercast.newsletter.render import make_environment, render_newsletter
 
 from conftest import write_config
 

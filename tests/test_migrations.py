@@ -148,7 +148,7 @@ def test_the_cli_refuses_a_newer_or_damaged_state_in_one_line_before_prefect(v1_
 
 
 def test_a_run_on_a_v1_state_works(v1_copy, tmp_path, prefect_harness):
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     inbox = tmp_path / "inbox"
     shutil.copytree(PROJECT / "examples" / "digests", inbox)

@@ -17,11 +17,11 @@ import pytest
 
 from cdp import Browser, chromium_available
 from conftest import AS_OF, write_config
-from papercast.classify import KeywordScorer, classify_papers
+from papercast.relevance.classify import KeywordScorer, classify_papers
 from papercast.config import load_settings
-from papercast.deliver import write_newsletters
-from papercast.personalize import plan_newsletters
-from papercast.render import make_environment
+from papercast.delivery.deliver import write_newsletters
+from papercast.newsletter.plan import plan_newsletters
+from papercast.newsletter.render import make_environment
 from papercast.sources import parse_input
 from papercast.store import Store
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from papercast.classify import KeywordScorer, classify_papers
+from papercast.relevance.classify import KeywordScorer, classify_papers
 from papercast.config import load_settings
 from papercast.models import Digest, Paper
-from papercast.personalize import plan_newsletters
+from papercast.newsletter.plan import plan_newsletters
 from papercast.store import Store
 from conftest import write_config
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import write_config
 from papercast.config import load_settings
 from papercast.models import Assignment, Digest, Paper
-from papercast.personalize import plan_batch, plan_newsletter
-from papercast.selection import select_run
+from papercast.newsletter.plan import plan_batch, plan_newsletter
+from papercast.newsletter.selection import select_run
 from papercast.store import Store
 
 DAY = dt.date(2026, 11, 20)

@@ -198,7 +198,7 @@ def test_cli_publish_rebuilds_archive_from_store(site, capsys):
 
 
 def test_weekly_flow_reports_absolute_feed_paths_and_keeps_readers_private(prefect_harness, tmp_path):
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     config = write_config(tmp_path, extra=FAST_CLASSIFIER)
     (tmp_path / "inbox" / "d.txt").write_text(digest_text("Nov 20", [

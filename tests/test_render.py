@@ -11,8 +11,8 @@ from goldens import assert_golden
 from papercast.config import Reader
 from papercast.errors import RenderError
 from papercast.models import Assignment, StoredPaper
-from papercast.personalize import Item, NewsletterPlan, Section
-from papercast.render import excerpt, make_environment, render_newsletter, render_template
+from papercast.newsletter.plan import Item, NewsletterPlan, Section
+from papercast.newsletter.render import excerpt, make_environment, render_newsletter, render_template
 
 HOSTILE_TITLE = "Breaking <script>alert('x')</script> {{ config }} {% raw %}"
 

@@ -11,14 +11,14 @@ from email.generator import BytesGenerator
 import pytest
 
 from conftest import AS_OF, write_config
-from papercast.classify import KeywordScorer, classify_papers
+from papercast.relevance.classify import KeywordScorer, classify_papers
 from papercast.config import load_settings
-from papercast.deliver import write_newsletters
+from papercast.delivery.deliver import write_newsletters
 from papercast.files import write_atomic_many
-from papercast.message import mime_boundary
+from papercast.delivery.message import mime_boundary
 from papercast.models import Digest, Paper
-from papercast.personalize import plan_newsletters, reader_slug
-from papercast.render import make_environment
+from papercast.newsletter.plan import plan_newsletters, reader_slug
+from papercast.newsletter.render import make_environment
 from papercast.store import Store
 
 NAMES = ["ada", "grace", "alan", "marie", "emmy"]

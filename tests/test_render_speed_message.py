@@ -15,11 +15,11 @@ import pytest
 
 from conftest import write_config
 from papercast.config import Reader, load_settings
-from papercast.message import (MessageComposer, NewsletterPolicy, address, list_id, message_id,
+from papercast.delivery.message import (MessageComposer, NewsletterPolicy, address, list_id, message_id,
                                unsubscribe_links)
 from papercast.models import Assignment, StoredPaper
-from papercast.personalize import Item, NewsletterPlan, Section
-from papercast.render import RenderedNewsletter, inline_css, make_environment, one_line, render_newsletter
+from papercast.newsletter.plan import Item, NewsletterPlan, Section
+from papercast.newsletter.render import RenderedNewsletter, inline_css, make_environment, one_line, render_newsletter
 
 WHEN = dt.datetime(2026, 11, 23, 7, 30, tzinfo=dt.timezone.utc)
 LONG_ASCII = "A line far longer than seventy-eight characters, " * 3

@@ -6,7 +6,7 @@ import pytest
 
 from papercast.config import load_settings
 from papercast.errors import ConfigError
-from papercast.selection import narrowed_to, select_run
+from papercast.newsletter.selection import narrowed_to, select_run
 
 
 def test_everything_by_default(config_path):

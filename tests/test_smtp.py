@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 from mailserver import Recorder, free_port, mail_server, password_checker
 from papercast.config import Smtp
 from papercast.errors import DeliveryError
-from papercast.smtp import MessageRejected, Pacer, SmtpSender, smtp_password
+from papercast.delivery.smtp import MessageRejected, Pacer, SmtpSender, smtp_password
 
 
 def smtp_config(port: int, **options) -> Smtp:

@@ -10,7 +10,7 @@ import pytest
 from conftest import AS_OF, digest_text, write_config
 from papercast.config import load_settings
 from papercast.errors import SourceError
-from papercast.ingest import ingest_digests, parse_inputs, read_inbox
+from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
 from papercast.sources import detect_format, parse_input
 from papercast.sources.inbox import InputFile
 from papercast.store import Store

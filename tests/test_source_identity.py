@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, digest_text, write_config
-from papercast.classify import classify_papers, make_scorer
+from papercast.relevance.classify import classify_papers, make_scorer
 from papercast.config import load_settings
-from papercast.deliver import write_newsletters
-from papercast.ingest import ingest_digests
+from papercast.delivery.deliver import write_newsletters
+from papercast.sources.ingest import ingest_digests
 from papercast.models import Digest, Paper
-from papercast.personalize import plan_newsletters
-from papercast.render import make_environment
+from papercast.newsletter.plan import plan_newsletters
+from papercast.newsletter.render import make_environment
 from papercast.sources import parse_input
 from papercast.store import Store
 

@@ -8,9 +8,9 @@ import pytest
 
 from papercast.config import Source
 from papercast.errors import SourceError
-from papercast.fetch import FetchOutcome, Validators, failed_fetch
+from papercast.sources.fetch import FetchOutcome, Validators, failed_fetch
 from papercast.models import DigestResult, Problem
-from papercast.source_status import (fetch_problems, fetched_inputs, known_validators, record_fetches,
+from papercast.sources.status import (fetch_problems, fetched_inputs, known_validators, record_fetches,
                                      source_statuses)
 from papercast.store import Store
 

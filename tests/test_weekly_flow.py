@@ -20,7 +20,7 @@ HOSTILE = ("Breaking <script>alert(1)</script> {{ 7*7 }} Reasoning",
 
 @pytest.fixture(scope="module")
 def weekly(prefect_harness):
-    from flows.newsletter import weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
 
     return weekly_newsletter
 

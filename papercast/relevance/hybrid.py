@@ -98,7 +98,7 @@ class HybridScorer:
         self.weights = weights
 
     def score(self, papers: Sequence[StoredPaper], profiles: Sequence[Profile]) -> list[list]:
-        from papercast.classify import Score  # the shared result type; classify imports this module lazily
+        from papercast.relevance.classify import Score  # the shared result type; classify imports this module lazily
 
         compiled = [self.compile(profile) for profile in profiles]
         vectors, titles = self.paper_vectors(papers)

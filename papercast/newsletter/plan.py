@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from papercast.config import Reader, Settings
 from papercast.models import Assignment, StoredPaper
-from papercast.selection import RunSelection
+from papercast.newsletter.selection import RunSelection
 from papercast.store import Store
 
 

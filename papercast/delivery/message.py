@@ -20,7 +20,7 @@ from email import quoprimime
 from email.headerregistry import Address
 
 from papercast.config import Reader, Settings, Smtp
-from papercast.render import RenderedNewsletter, inline_css, one_line
+from papercast.newsletter.render import RenderedNewsletter, inline_css, one_line
 
 # Headers whose value is a list of <URI>s: folded only between items, never encoded,
 # so a long https URL stays one clickable token for mail clients.

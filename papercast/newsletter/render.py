@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Callable
 
@@ -14,9 +15,8 @@ import css_inline
 import jinja2
 
 from papercast.errors import RenderError
-from papercast.personalize import NewsletterPlan
+from papercast.newsletter.plan import NewsletterPlan
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXCERPT_CHARS = 320
 FILTER_CACHE_SIZE = 8192  # excerpts a batch's newsletters share
 
@@ -42,7 +42,14 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def make_environment(templates: Path = DEFAULT_TEMPLATES) -> jinja2.Environment:
+def shipped_templates() -> Path:
+    """The templates installed with papercast (the repository's templates/ folder)."""
+    return Path(str(resources.files("papercast.templates")))
+
+
+def make_environment(templates: Path | None = None) -> jinja2.Environment:
+    """Templates from `templates`, or the shipped ones."""
+    templates = templates or shipped_templates()
     if not templates.is_dir():
         raise RenderError("templates folder not found", source=str(templates))
     env = jinja2.Environment(

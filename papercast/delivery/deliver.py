@@ -24,10 +24,10 @@ import jinja2
 from papercast.config import Settings
 from papercast.errors import DeliveryError
 from papercast.files import write_atomic_many
-from papercast.message import MessageComposer, unsubscribe_links
-from papercast.personalize import NewsletterPlan, reader_slug
-from papercast.render import RenderedNewsletter, render_newsletter
-from papercast.smtp import MessageRejected, SmtpSender
+from papercast.delivery.message import MessageComposer, unsubscribe_links
+from papercast.newsletter.plan import NewsletterPlan, reader_slug
+from papercast.newsletter.render import RenderedNewsletter, render_newsletter
+from papercast.delivery.smtp import MessageRejected, SmtpSender
 from papercast.store import Store
 
 LEDGER_CHUNK = 200  # newsletters written, synced and recorded together

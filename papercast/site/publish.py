@@ -18,12 +18,12 @@ from pathlib import Path
 
 import jinja2
 
-from papercast.chart import build_chart
+from papercast.site.chart import build_chart
 from papercast.config import Settings, Site
-from papercast.editions import Edition, ProfileArchive, collect_editions, profile_archives
+from papercast.site.editions import Edition, ProfileArchive, collect_editions, profile_archives
 from papercast.files import write_atomic
-from papercast.render import render_template
-from papercast.site_feeds import (FeedLink, combined_feed, combined_feed_links, profile_feed,
+from papercast.newsletter.render import render_template
+from papercast.site.feeds import (FeedLink, combined_feed, combined_feed_links, profile_feed,
                                   profile_feed_links, site_base_url, write_feeds)
 from papercast.store import Store
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from papercast.config import Profile
-from papercast.editions import Edition
+from papercast.site.editions import Edition
 
 WIDTH = 640
 LABEL_WIDTH = 200

@@ -13,11 +13,11 @@ import datetime as dt
 import jinja2
 
 from papercast.config import Reader, Settings
-from papercast.deliver import WrittenNewsletter, write_newsletter
+from papercast.delivery.deliver import WrittenNewsletter, write_newsletter
 from papercast.errors import StateError
-from papercast.message import unsubscribe_links
-from papercast.personalize import NewsletterPlan, reader_slug
-from papercast.render import RenderedNewsletter, one_line, render_template
+from papercast.delivery.message import unsubscribe_links
+from papercast.newsletter.plan import NewsletterPlan, reader_slug
+from papercast.newsletter.render import RenderedNewsletter, one_line, render_template
 from papercast.store import Store
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from papercast.config import Profile, Site
-from papercast.editions import Edition, EditionItem, ProfileArchive
+from papercast.site.editions import Edition, EditionItem, ProfileArchive
 from papercast.files import write_atomic
-from papercast.render import excerpt
+from papercast.newsletter.render import excerpt
 
 FEED_KINDS = {"rss": ("rss.xml", "application/rss+xml", "RSS"),
               "atom": ("atom.xml", "application/atom+xml", "Atom")}

@@ -6,7 +6,7 @@ and ingested: a feed that failed to parse is fetched in full again next run.
 
 from __future__ import annotations
 
-from papercast.fetch import FetchOutcome, Validators
+from papercast.sources.fetch import FetchOutcome, Validators
 from papercast.models import DigestResult, Problem
 from papercast.store import Store
 

@@ -1,0 +1,1 @@
+"""Who gets what, and what it looks like: run selection, planning each reader's issue, rendering, notes."""
