@@ -22,7 +22,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
 
 from mailserver import mail_server  # noqa: E402  (tests/mailserver.py: aiosmtpd on 127.0.0.1)
-from papercast.relevance.classify import make_scorer, classify_papers  # noqa: E402
+from papercast.relevance.registry import make_scorer  # noqa: E402
+from papercast.relevance.classify import classify_papers  # noqa: E402
 from papercast.config import load_settings  # noqa: E402
 from papercast.delivery.deliver import send_issues, write_newsletters  # noqa: E402
 from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox  # noqa: E402

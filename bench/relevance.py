@@ -24,7 +24,8 @@ import numpy as np
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from papercast.relevance.classify import KeywordScorer, classify_papers  # noqa: E402
+from papercast.relevance.keywords import KeywordScorer  # noqa: E402
+from papercast.relevance.classify import classify_papers  # noqa: E402
 from papercast.config import load_settings  # noqa: E402
 from papercast.identity import normalize_title  # noqa: E402
 from papercast.models import StoredPaper  # noqa: E402

@@ -100,7 +100,8 @@ def build_seen_state(path: Path, seen: int, seed: int = 11) -> Path:
 
 def run_core(config: Path) -> dict[str, float]:
     """The weekly run through the core functions only, stage by stage."""
-    from papercast.relevance.classify import classify_papers, make_scorer
+    from papercast.relevance.classify import classify_papers
+    from papercast.relevance.registry import make_scorer
     from papercast.config import load_settings
     from papercast.delivery.deliver import write_newsletters
     from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
@@ -143,7 +144,8 @@ def run_core(config: Path) -> dict[str, float]:
 
 def run_plan_compare(config: Path) -> dict[str, float]:
     """Planning alone: the batched planner against one query per reader (the same plans)."""
-    from papercast.relevance.classify import classify_papers, make_scorer
+    from papercast.relevance.classify import classify_papers
+    from papercast.relevance.registry import make_scorer
     from papercast.config import load_settings
     from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
     from papercast.newsletter.plan import plan_batch, plan_newsletter

@@ -18,7 +18,8 @@ from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from papercast.relevance.classify import backend_name, classify_papers, make_scorer
+from papercast.relevance.registry import backend_name, make_scorer
+from papercast.relevance.classify import classify_papers
 from papercast.config import Settings, Source, load_settings
 from papercast.delivery.deliver import apply_send_results, delivery_totals, send_issues, unsent_results, write_newsletters
 from papercast.errors import DeliveryError

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 from conftest import write_config
-from papercast.relevance.classify import classify_papers, make_scorer
+from papercast.relevance.classify import classify_papers
+from papercast.relevance.registry import make_scorer
 from papercast.config import Settings, load_settings
 from papercast.sources.ingest import parse_inputs, read_inbox
 from papercast.models import Digest, Paper

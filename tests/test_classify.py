@@ -11,7 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from papercast.relevance.classify import KeywordScorer, Score, backend_name, classify_papers, make_scorer
+from papercast.relevance.keywords import KeywordScorer
+from papercast.relevance.base import Score
+from papercast.relevance.registry import backend_name, make_scorer
+from papercast.relevance.classify import classify_papers
 from papercast.config import Profile, load_settings
 from papercast.errors import ConfigError
 from papercast.models import StoredPaper

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from mailserver import Recorder, free_port, mail_server
-from papercast.relevance.classify import KeywordScorer, classify_papers
+from papercast.relevance.keywords import KeywordScorer
+from papercast.relevance.classify import classify_papers
 from papercast.config import load_settings
 from papercast.delivery.deliver import delivery_totals, send_issues, write_newsletters
 from papercast.errors import DeliveryError

@@ -17,7 +17,8 @@ import pytest
 
 from cdp import Browser, chromium_available
 from conftest import AS_OF, write_config
-from papercast.relevance.classify import KeywordScorer, classify_papers
+from papercast.relevance.keywords import KeywordScorer
+from papercast.relevance.classify import classify_papers
 from papercast.config import load_settings
 from papercast.delivery.deliver import write_newsletters
 from papercast.newsletter.plan import plan_newsletters

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from papercast.relevance.classify import KeywordScorer, classify_papers
+from papercast.relevance.keywords import KeywordScorer
+from papercast.relevance.classify import classify_papers
 from papercast.config import load_settings
 from papercast.models import Digest, Paper
 from papercast.newsletter.plan import plan_newsletters

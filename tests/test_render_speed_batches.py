@@ -11,7 +11,8 @@ from email.generator import BytesGenerator
 import pytest
 
 from conftest import AS_OF, write_config
-from papercast.relevance.classify import KeywordScorer, classify_papers
+from papercast.relevance.keywords import KeywordScorer
+from papercast.relevance.classify import classify_papers
 from papercast.config import load_settings
 from papercast.delivery.deliver import write_newsletters
 from papercast.files import write_atomic_many

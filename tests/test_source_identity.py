@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, digest_text, write_config
-from papercast.relevance.classify import classify_papers, make_scorer
+from papercast.relevance.classify import classify_papers
+from papercast.relevance.registry import make_scorer
 from papercast.config import load_settings
 from papercast.delivery.deliver import write_newsletters
 from papercast.sources.ingest import ingest_digests

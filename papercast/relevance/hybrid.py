@@ -27,6 +27,7 @@ import numpy as np
 
 from papercast.config import Profile
 from papercast.models import StoredPaper
+from papercast.relevance.base import Score
 from papercast.relevance.embed import Embedder, VectorCache, embed_with_cache
 from papercast.relevance.explain import reason
 from papercast.relevance.terms import Evidence, TermMatcher
@@ -98,8 +99,6 @@ class HybridScorer:
         self.weights = weights
 
     def score(self, papers: Sequence[StoredPaper], profiles: Sequence[Profile]) -> list[list]:
-        from papercast.relevance.classify import Score  # the shared result type; classify imports this module lazily
-
         compiled = [self.compile(profile) for profile in profiles]
         vectors, titles = self.paper_vectors(papers)
         rows = []
