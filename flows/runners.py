@@ -1,10 +1,9 @@
-"""Which task runner runs the reader batches: Prefect's default threads, or Dask.
+"""Running the weekly flow from the CLI: which Prefect API, which task runner, and no lost records.
 
-`dask` starts a local cluster of worker processes; `dask://HOST:PORT` joins an
-existing Dask scheduler. Dask workers are separate processes that report their
-task runs to the Prefect API: they find it through PREFECT_API_URL. When it is
-unset, this module starts Prefect's temporary server once, in this process,
-and points the workers at it, instead of letting each worker start its own.
+`dask` starts a local cluster of worker processes; `dask://HOST:PORT` joins an existing Dask
+scheduler. Workers report their task runs to the same Prefect API as this process
+(PREFECT_API_URL, exported for them). With a temporary server, the command waits (bounded)
+until the API holds every task run of the flow in a final state before the server stops.
 """
 
 from __future__ import annotations
@@ -12,11 +11,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import time
 from typing import Iterator
 
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
 from papercast.flows.newsletter import weekly_newsletter
+from papercast.flows.server import TemporaryServer, launchable
+
+RECORDS_WAIT_SECONDS = 15.0
+PAGE = 200  # task runs per API request (the server's default limit)
 
 
 def task_runner_for(runner: str, workers: int | None = None):
@@ -33,46 +37,78 @@ def task_runner_for(runner: str, workers: int | None = None):
 
 
 @contextlib.contextmanager
-def shared_prefect_api() -> Iterator[tuple[str, bool]]:
-    """The API every process of this command uses, and whether it is a temporary server.
+def using_api(server: TemporaryServer | None) -> Iterator[None]:
+    """Prefect in this process talks to `server` (already exported to child processes), once it answers."""
+    if server is None:
+        yield
+        return
+    server.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
 
-    PREFECT_API_URL when set; else Prefect's temporary server, started once here and
-    exported, so child processes (Dask workers, served flow runs) use it instead of
-    each starting their own.
-    """
+
+@contextlib.contextmanager
+def shared_prefect_api() -> Iterator[tuple[str, bool]]:
+    """The API every process of a long-running command uses, and whether it is a temporary server:
+    PREFECT_API_URL when set, else one temporary server started here for all of them."""
     configured = os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
     if configured:
         yield configured, False
         return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
+    if not launchable():  # a Prefect we do not know: its own start
+        from prefect.server.api.server import SubprocessASGIServer
+        server = SubprocessASGIServer()
+        server.start()
+    else:
+        server = TemporaryServer().start()
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        with using_api(server if isinstance(server, TemporaryServer) else None), \
+                temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield server.api_url, True
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         server.stop()
 
 
-@contextlib.contextmanager
-def api_for_workers(runner: str) -> Iterator[str | None]:
-    """Under Dask, workers are other processes: give them the same Prefect API as this one."""
-    if runner == "default":
-        yield None
-        return
-    with shared_prefect_api() as (url, _):
-        yield url
-
-
 def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
                readers: list[str] | None = None, send: bool = False, runner: str = "default",
-               batch_size: int | None = None) -> dict:
+               batch_size: int | None = None, server: TemporaryServer | None = None) -> dict:
     """One run of the weekly flow on the chosen task runner; returns the run report."""
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
-    with api_for_workers(runner):
-        extra = {"batch_size": batch_size} if batch_size else {}
-        return flow(config_path, as_of, profiles, readers, send, **extra)
+    extra = {"batch_size": batch_size} if batch_size else {}
+    with using_api(server):
+        report = flow(config_path, as_of, profiles, readers, send, **extra)
+        if server is not None:
+            wait_for_task_runs(report["prefect"], RECORDS_WAIT_SECONDS)
+            flush_to_api()
+    return report
+
+
+def flush_to_api() -> None:
+    """Send the logs and events Prefect still holds while the temporary server still listens."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=5)
+
+
+def wait_for_task_runs(ids: dict, seconds: float) -> int:
+    """Until the API shows the flow run's task runs, all final (bounded): Prefect sends them in the
+    background, and a temporary server stopped too early would lose some. Returns how many it saw."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[ids["flow_run_id"]]))
+    deadline, seen = time.monotonic() + seconds, 0
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            seen = sum(1 for offset in range(0, ids["task_runs"] + PAGE, PAGE)
+                       for run in client.read_task_runs(flow_run_filter=wanted, limit=PAGE, offset=offset)
+                       if run.state is not None and run.state.is_final())
+            if seen >= ids["task_runs"]:
+                break
+            time.sleep(0.1)
+    return seen

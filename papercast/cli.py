@@ -13,8 +13,8 @@ from pathlib import Path
 
 from papercast.config import Settings, load_settings
 from papercast.errors import PapercastError
-from papercast.summary import summary_lines
 from papercast.lock import run_lock
+from papercast.summary import summary_lines
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -53,33 +53,37 @@ def runner_spec(text: str) -> str:
     raise argparse.ArgumentTypeError(f"expected default, dask or dask://HOST:PORT, not {text!r}")
 
 
-def add_run_selection(run: argparse.ArgumentParser) -> None:
+def add_command(commands, name: str, text: str, config: bool = True) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=text, description=text)
+    if config:
+        command.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
+    command.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
+    return command
+
+
+def add_run(commands) -> None:
+    run = add_command(commands, "run", "run the weekly flow once through Prefect")
+    run.add_argument("--as-of", type=parse_date, help="the run's date (default: today)")
+    run.add_argument("--json", action="store_true", help="print the run report as JSON on stdout")
+    run.add_argument("--send", action="store_true", help="send through SMTP (default: dry run to the outbox)")
     run.add_argument("--profiles", type=name_list, action="extend", metavar="ID[,ID...]",
                      help="only these profiles (default: all); readers' other profiles wait for the next run")
     run.add_argument("--readers", type=name_list, action="extend", metavar="EMAIL[,EMAIL...]",
                      help="only these readers (default: all)")
     run.add_argument("--runner", type=runner_spec, default="default",
                      help="task runner: default, dask (local cluster) or dask://HOST:PORT")
-    run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per planning/writing task (default 1000)")
+    run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per write task (default 1000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="papercast", description="Personalized research-paper newsletters.")
     parser.add_argument("--verbose", "-v", action="store_true", help="show tracebacks and debug logs")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the weekly flow once through Prefect")
-    run.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
-    run.add_argument("--as-of", type=parse_date, help="the run's date (default: today)")
-    run.add_argument("--json", action="store_true", help="print the run report as JSON on stdout")
-    run.add_argument("--send", action="store_true", help="send through SMTP (default: dry run to the outbox)")
-    add_run_selection(run)
-    run.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
-    serve = commands.add_parser("serve", help="serve the weekly deployment on the [schedule] cron until Ctrl-C")
-    serve.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
-    serve.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
-    publish = commands.add_parser("publish", help="rebuild the public archive from the store")
-    publish.add_argument("--config", required=True, type=Path, help="path to papercast.toml")
-    publish.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS)
+    add_run(commands)
+    add_command(commands, "serve", "serve the weekly deployment on the [schedule] cron until Ctrl-C")
+    add_command(commands, "publish", "rebuild the public archive from the store")
+    init = add_command(commands, "init", "write a starter config and example digests into a folder", config=False)
+    init.add_argument("folder", type=Path, help="where to put papercast.toml (created if missing)")
     return parser
 
 
@@ -92,46 +96,30 @@ def prepare_prefect(settings: Settings) -> None:
 
 
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.send:  # a missing SMTP password is a one-line error before Prefect starts or anything is sent
-        from papercast.delivery.smtp import smtp_password
+    from papercast.flows.server import EarlyServer
+    from papercast.preflight import prepare_run, preflight
 
-        smtp_password(settings.smtp, os.environ)
-    from papercast.newsletter.selection import select_run
-
-    select_run(settings, args.profiles, args.readers)  # unknown names: a one-line error before Prefect starts
-    prepare_prefect(settings)
     started = time.perf_counter()
-    from papercast.flows.runners import run_weekly
+    options = (str(settings.source_file), args.as_of, args.profiles, args.readers, args.send)
+    prepare_run(*options)  # a missing password or an unknown name: one line before anything starts
+    prepare_prefect(settings)
+    with EarlyServer() as server, preflight(*options):  # the server boots while the lock and state are checked
+        from papercast.flows.runners import run_weekly
 
-    with run_lock(settings.paths.state, settings.limits.lock_wait_seconds):  # waits or refuses before Prefect starts
-        check_state(settings)
-        report = run_weekly(str(settings.source_file), args.as_of, args.profiles, args.readers,
-                            args.send, args.runner, args.batch_size)
+        report = run_weekly(*options, args.runner, args.batch_size, server=server)
     report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
-    if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        print("\n".join(summary_lines(report)))
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else "\n".join(summary_lines(report)))
     return 0
 
 
-def check_state(settings: Settings) -> None:
-    """Open (and migrate) the state once, so a newer or damaged state file is one line before Prefect starts."""
-    from papercast.store import Store
-
-    with Store.open(settings.paths.state):
-        pass
-
-
 def command_publish(args: argparse.Namespace, settings: Settings) -> int:
-    from papercast.site.publish import publish_archive
     from papercast.newsletter.render import make_environment
+    from papercast.site.publish import publish_archive
     from papercast.store import Store
 
-    with run_lock(settings.paths.state, settings.limits.lock_wait_seconds), Store.open(settings.paths.state) as store:
+    with run_lock(settings.paths.state, settings.limits.lock_wait_seconds), Store.of(settings) as store:
         published = publish_archive(store, settings, make_environment())  # never beside a run writing the archive
-    print(f"published {len(published.pages)} pages and {len(published.feeds)} feeds"
-          f" under {settings.paths.archive}")
+    print(f"published {len(published.pages)} pages and {len(published.feeds)} feeds under {settings.paths.archive}")
     return 0
 
 
@@ -149,6 +137,14 @@ def command_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def command_init(args: argparse.Namespace) -> int:
+    from papercast.first_run import init_folder
+
+    config = init_folder(args.folder.expanduser().resolve())
+    print(f"wrote {config} and its example inbox; next: papercast run --config {config}")
+    return 0
+
+
 COMMANDS = {"run": command_run, "serve": command_serve, "publish": command_publish}
 
 
@@ -157,8 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        settings = load_settings(args.config)
-        return COMMANDS[args.command](args, settings)
+        if args.command == "init":
+            return command_init(args)
+        return COMMANDS[args.command](args, load_settings(args.config))
     except PapercastError as exc:
         return fail(exc.one_line(), exc, args.verbose)
     except KeyboardInterrupt:

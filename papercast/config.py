@@ -144,6 +144,7 @@ class Limits(Section):
     max_papers_per_digest: int = Field(default=5000, ge=1)
     max_abstract_chars: int = Field(default=10_000, ge=100)
     lock_wait_seconds: float = Field(default=600.0, ge=0)  # how long a run waits for another on the same state
+    state_busy_seconds: float = Field(default=30.0, gt=0, le=3600)  # how long a write waits for another process's
 
 
 def repeated(values: list[str]) -> list[str]:
@@ -198,9 +199,30 @@ class Settings(Section):
         return next(p for p in self.profiles if p.id == profile_id)
 
 
+_loaded: dict[tuple[Path, int, int], Settings] = {}
+
+
 def load_settings(path: str | Path) -> Settings:
-    """Read, validate and resolve a config file; raise ConfigError naming file and key."""
+    """Read, validate and resolve a config file; raise ConfigError naming file and key.
+
+    A file already loaded by this process and unchanged since (same size and mtime) is not
+    read again: the CLI and the flow it starts share one load.
+    """
     path = Path(path).expanduser().resolve()
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = (path, stat.st_mtime_ns, stat.st_size) if stat else None
+    if key in _loaded:
+        return _loaded[key]
+    settings = read_settings(path)
+    if key:
+        _loaded[key] = settings
+    return settings
+
+
+def read_settings(path: Path) -> Settings:
     raw = read_toml(path)
     try:
         settings = Settings.model_validate({**raw, "source_file": path})

@@ -6,8 +6,8 @@ bounded time) or refuse with one clear line. The lock file holds the holder's pi
 start time so the message can say who holds it; the kernel drops the lock when the
 holder's process ends, so a crashed run never leaves a stale lock.
 
-The lock is re-entrant within one process (the CLI takes it before Prefect starts and
-the flow takes it again, which also covers runs started by `serve` or a deployment).
+The lock is re-entrant within one process: the CLI takes it before Prefect starts, and the
+flow's preflight takes it again (which also covers runs started by `serve` or a deployment).
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import functools
-import inspect
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
-from papercast.config import load_settings
 from papercast.errors import StateError
 
 log = logging.getLogger(__name__)
@@ -36,18 +33,21 @@ def lock_path_for(state_path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def run_lock(state_path: Path, wait_seconds: float) -> Iterator[Path]:
-    """Hold the state's run lock for the `with` block; wait up to `wait_seconds` for it."""
+def run_lock(state_path: Path, wait_seconds: float) -> Iterator[bool]:
+    """Hold the state's run lock for the `with` block; wait up to `wait_seconds` for it.
+
+    Yields True when this call took the lock, False when this process already held it.
+    """
     path = lock_path_for(state_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         if holder_pid(fd) == os.getpid() and not try_lock(fd):
-            yield path  # this process already holds it: re-entrant, nothing to do
+            yield False  # this process already holds it: re-entrant, nothing to do
             return
         acquire(fd, path, state_path, wait_seconds)
         write_holder(fd)
-        yield path
+        yield True
     finally:
         os.close(fd)  # closing our descriptor releases our flock
 
@@ -98,20 +98,3 @@ def holder_text(fd: int) -> str:
     if len(fields) < 2:
         return "holder unknown"
     return f"pid {fields[0]}, started {fields[1]}"
-
-
-def holding_run_lock(flow_fn: Callable) -> Callable:
-    """Wrap a flow function whose first parameter is `config_path` so it runs under the lock.
-
-    The signature is kept (functools.wraps), so an orchestrator sees the same parameters.
-    """
-    signature = inspect.signature(flow_fn)
-
-    @functools.wraps(flow_fn)
-    def locked(*args, **kwargs):
-        config_path = signature.bind(*args, **kwargs).arguments["config_path"]
-        settings = load_settings(config_path)
-        with run_lock(settings.paths.state, settings.limits.lock_wait_seconds):
-            return flow_fn(*args, **kwargs)
-
-    return locked

@@ -65,6 +65,8 @@ class StoredPaper:
     authors: tuple[str, ...] = ()
     link: str | None = None
     categories: tuple[str, ...] = ()
+    seq: int = 0  # the order the store received it in (0: not stored)
+    first_run: int | None = None  # the run that stored it
 
 
 @dataclass(frozen=True)

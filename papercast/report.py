@@ -1,57 +1,155 @@
-"""The run report: one JSON object that says what a run did."""
+"""The run report: one JSON object that says what a run did, assembled from typed stage outcomes.
+
+`RunReport.as_dict()` is the only place the report becomes a dict. What each newsletter's
+delivery came to is read back from the ledger, so the report says what the state says.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from papercast.config import Settings
+from papercast.delivery.email import NAME as EMAIL, outbox_path
+from papercast.delivery.write import WrittenIssue
 from papercast.files import write_atomic
 from papercast.models import Assignment, DigestResult, Problem, StoredPaper
+from papercast.newsletter.plan import Planning, reader_slug
+from papercast.relevance.backlog import Classified
+from papercast.sources.status import SourceStatus
+from papercast.store import Store
+from papercast.store.records import FAILED, PENDING, ChannelDelivery, IssueRecord
+
+STILL_QUEUED = " (still queued: the next run with --send tries again)"
+
+
+@dataclass(frozen=True)
+class ProfilePick:
+    """A paper classified this run into a profile."""
+
+    id: str
+    title: str
+    score: float
+    why: str
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "score": self.score, "why": self.why}
+
+
+@dataclass(frozen=True)
+class NewsletterEntry:
+    """One reader's newsletter written or delivered this run, and how its delivery stands."""
+
+    reader: str
+    issue: str
+    papers: tuple[str, ...]
+    html: Path
+    text: Path
+    eml: Path
+    message_id: str
+    status: str  # written (dry run) | sent | failed
+    reason: str = ""
+    note: bool = False
+    resumed: bool = False  # written by an earlier run (sent now)
+
+    def as_dict(self) -> dict:
+        return {"reader": self.reader, "issue": self.issue, "papers": list(self.papers), "html": str(self.html),
+                "text": str(self.text), "eml": str(self.eml), "message_id": self.message_id,
+                "status": self.status, "reason": self.reason, "note": self.note, "resumed": self.resumed}
+
+
+@dataclass(frozen=True)
+class NoNewsletter:
+    reader: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"reader": self.reader, "status": "skipped", "reason": self.reason}
+
+
+@dataclass
+class Resumed:
+    """Work an earlier, interrupted run left and this one finished."""
+
+    classified: int = 0  # papers stored earlier, classified now
+    written: int = 0  # issues planned earlier, written now
+    sent: int = 0  # messages written earlier, sent now
+
+    def as_dict(self) -> dict:
+        return {"classified": self.classified, "written": self.written, "sent": self.sent}
 
 
 @dataclass
 class RunReport:
     run_id: int
     as_of: dt.date
+    sending: bool = False
     classifier: str = ""
     new_papers: int = 0
     digests: list[DigestResult] = field(default_factory=list)
-    sources: list[dict] = field(default_factory=list)  # per fetched source: status, entries, new (see fetch.py)
-    profiles: dict[str, list[dict]] = field(default_factory=dict)
-    newsletters: list[dict] = field(default_factory=list)
-    no_newsletter: list[dict] = field(default_factory=list)
-    delivery: dict = field(default_factory=dict)  # totals per delivery status (see papercast/deliver.py)
-    pages: list[str] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
+    sources: list[SourceStatus] = field(default_factory=list)
+    profiles: dict[str, list[ProfilePick]] = field(default_factory=dict)
+    newsletters: list[NewsletterEntry] = field(default_factory=list)
+    no_newsletter: list[NoNewsletter] = field(default_factory=list)
+    resumed: Resumed = field(default_factory=Resumed)
+    pages: list[Path] = field(default_factory=list)
+    feeds: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    prefect: dict[str, str | int] = field(default_factory=dict)  # flow run id and task runs (the flow sets it)
     report_path: str = ""
+
+    def delivery(self) -> dict:
+        """Counts per delivery status: sent, failed, written, queued (still pending), skipped."""
+        totals = {"mode": "send" if self.sending else "dry-run", "sent": 0, "failed": 0, "written": 0,
+                  "queued": 0, "skipped": len(self.no_newsletter)}
+        for entry in self.newsletters:
+            totals[entry.status] += 1
+            totals["queued"] += entry.reason.endswith(STILL_QUEUED)
+        return totals
 
     def as_dict(self) -> dict:
         return {
             "run_id": self.run_id, "as_of": self.as_of.isoformat(), "classifier": self.classifier,
             "new_papers": self.new_papers, "digests": [d.as_dict() for d in self.digests],
-            "sources": self.sources, "profiles": self.profiles, "newsletters": self.newsletters,
-            "no_newsletter": self.no_newsletter, "delivery": self.delivery, "pages": self.pages, "feeds": self.feeds,
-            "warnings": [w.as_dict() for w in self.warnings],
+            "sources": [s.as_dict() for s in self.sources],
+            "profiles": {pid: [p.as_dict() for p in picks] for pid, picks in self.profiles.items()},
+            "newsletters": [n.as_dict() for n in self.newsletters],
+            "no_newsletter": [n.as_dict() for n in self.no_newsletter], "delivery": self.delivery(),
+            "resumed": self.resumed.as_dict(), "pages": [str(p) for p in self.pages],
+            "feeds": [str(f) for f in self.feeds], "warnings": [w.as_dict() for w in self.warnings],
             "errors": [e.as_dict() for e in self.errors],
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "timings": {k: round(v, 3) for k, v in self.timings.items()}, "prefect": self.prefect,
             "report_path": self.report_path,
         }
 
 
 def profile_listing(assignments: list[Assignment], papers: list[StoredPaper],
-                    profile_ids: list[str]) -> dict[str, list[dict]]:
-    """profile id -> the new papers assigned to it, best first, as {id, title, score, why}."""
+                    profile_ids: list[str]) -> dict[str, list[ProfilePick]]:
+    """profile id -> the papers classified this run into it, best first."""
     titles = {paper.id: paper.title for paper in papers}
-    listing: dict[str, list[dict]] = {pid: [] for pid in profile_ids}
+    listing: dict[str, list[ProfilePick]] = {pid: [] for pid in profile_ids}
     for a in sorted(assignments, key=lambda a: (-a.score, a.paper_id)):
-        listing.setdefault(a.profile_id, []).append(
-            {"id": a.paper_id, "title": titles.get(a.paper_id, ""), "score": a.score, "why": a.why})
+        listing.setdefault(a.profile_id, []).append(ProfilePick(a.paper_id, titles.get(a.paper_id, ""), a.score, a.why))
     return listing
+
+
+def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[NewsletterEntry]:
+    """Every newsletter this run wrote or tried to deliver, with its delivery as the ledger has it."""
+    return [newsletter_entry(archive, issue, delivery, run_id) for issue, delivery in store.run_deliveries(run_id, EMAIL)]
+
+
+def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> NewsletterEntry:
+    folder = archive / "newsletters" / reader_slug(issue.reader)
+    status = FAILED if delivery.status == PENDING else delivery.status
+    reason = (delivery.last_error or "") + (STILL_QUEUED if delivery.status == PENDING else "")
+    return NewsletterEntry(issue.reader, issue.id, tuple(issue.paper_ids), folder / f"{issue.id}.html",
+                           folder / f"{issue.id}.txt", outbox_path(archive, issue.id), delivery.ref or "", status,
+                           reason, note=not issue.sections, resumed=issue.run_id != run_id)
 
 
 def save_report(report: RunReport, archive: Path) -> Path:
@@ -63,3 +161,50 @@ def save_report(report: RunReport, archive: Path) -> Path:
     write_atomic(path, data)
     write_atomic(archive / "reports" / "latest.json", data)
     return path
+
+
+@dataclass
+class RunOutcome:
+    """What the stages of a run produced, collected by the flow for the report."""
+
+    digests: list[DigestResult] = field(default_factory=list)
+    new_papers: int = 0
+    sources: list[SourceStatus] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    classified: Classified | None = None
+    planning: Planning | None = None
+    written: list[WrittenIssue] = field(default_factory=list)
+    pages: list[Path] = field(default_factory=list)
+    feeds: list[Path] = field(default_factory=list)
+
+
+def assemble_report(store: Store, settings: Settings, run_id: int, as_of: dt.date, sending: bool,
+                    outcome: RunOutcome, classifier: str) -> RunReport:
+    """The run report from the stages' outcomes and, for deliveries, the ledger."""
+    classified, planning = outcome.classified or Classified(), outcome.planning or Planning()
+    entries = newsletter_entries(store, settings.paths.archive, run_id)
+    written = {item.issue_id for item in outcome.written}
+    resumed = Resumed(classified.resumed, planning.resumed,
+                      sum(1 for e in entries if e.status == "sent" and e.issue not in written))
+    waiting = [] if sending else [NoNewsletter(r, "an earlier issue waits to be sent (run with --send)")
+                                  for r in planning.waiting]
+    return RunReport(
+        run_id, as_of, sending, classifier, outcome.new_papers, outcome.digests, outcome.sources,
+        profile_listing(classified.assignments, classified.papers, [p.id for p in settings.profiles]),
+        entries, [NoNewsletter(r, "nothing new") for r in planning.nothing_new] + waiting, resumed,
+        outcome.pages, outcome.feeds, outcome.warnings, outcome.errors)
+
+
+class StageClock:
+    """Times each stage of a run for the report: `clock("stage", fn, *args)` calls and times fn."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, stage: str, fn, *args):
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start

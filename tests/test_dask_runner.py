@@ -1,8 +1,11 @@
-"""The flow under a local Dask cluster writes the same newsletters as under the default runner.
+"""The flow on a Dask cluster writes the same newsletters as under the default runner, and its
+workers never touch the state.
 
-Dask workers are separate processes: they report task runs to the Prefect API
-named by PREFECT_API_URL, here a real `prefect server start` on loopback that
-this test starts itself (the distributed setup the docs describe).
+The cluster is a real `dask scheduler` and two `dask worker` processes. The workers run in a
+mount namespace of their own where the folder holding every state file of this test is an
+empty read-only file system: a worker that tried to open (or create) the state would fail the
+run. Workers report their task runs to the Prefect API named by PREFECT_API_URL, here a real
+`prefect server start` on loopback (the distributed setup the docs describe).
 """
 
 from __future__ import annotations
@@ -96,16 +99,92 @@ def newsletter_files(report: dict) -> dict[str, tuple]:
     return files
 
 
+def hidden_from(folder: Path) -> list[str] | None:
+    """A command prefix that runs a process with `folder` replaced by an empty read-only file system,
+    or None when this machine cannot make mount namespaces."""
+    prefix = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+              f'mount -t tmpfs -o ro,size=4k none "{folder}" && exec "$@"', "sh"]
+    if not shutil.which("unshare"):
+        return None
+    probe = subprocess.run(prefix + ["true"], capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory, prefect_server, shared_digests):
-    reports = {}
-    for runner in ("default", "dask"):
-        folder = tmp_path_factory.mktemp(f"runner-{runner}")
-        write_config(folder, profiles=PROFILES, readers=READERS, extra='[classify]\nbackend = "keywords"')
+def state_root(tmp_path_factory) -> Path:
+    """Where every state file of this module lives: the folder the workers never see."""
+    return tmp_path_factory.mktemp("states")
+
+
+@pytest.fixture(scope="module")
+def cluster(prefect_server, state_root, tmp_path_factory):
+    """A Dask scheduler and two workers that cannot see `state_root`; yields the runner spec."""
+    hide = hidden_from(state_root)
+    if hide is None:
+        pytest.skip("this machine cannot make mount namespaces (unshare --mount)")
+    port, home = free_port(), tmp_path_factory.mktemp("workers")
+    dask = str(Path(sys.executable).with_name("dask"))
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--dashboard-address", ":0"], env=prefect_server, cwd=home,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    processes += [subprocess.Popen(hide + [dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1",
+                                           "--no-dashboard", "--local-directory", str(home)],
+                                   env=prefect_server, cwd=home, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL) for _ in range(2)]
+    try:
+        wait_for_workers(f"127.0.0.1:{port}", 2)
+        yield f"dask://127.0.0.1:{port}"
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def wait_for_workers(address: str, count: int, timeout: float = 120) -> None:
+    from distributed import Client
+
+    with Client(address, timeout=timeout) as client:
+        client.wait_for_workers(count, timeout=timeout)
+
+
+def project_folder(base: Path, state_root: Path, name: str) -> Path:
+    """A config whose state lives under `state_root`, out of the workers' sight."""
+    folder = base / name
+    config = write_config(folder, profiles=PROFILES, readers=READERS, extra='[classify]\nbackend = "keywords"')
+    state = state_root / name / "papercast.sqlite"
+    config.write_text(config.read_text().replace('state = "state/papercast.sqlite"', f'state = "{state}"'))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def two_runs(cluster, prefect_server, shared_digests, state_root, tmp_path_factory):
+    reports, base = {}, tmp_path_factory.mktemp("runs")
+    for name, runner in (("default", "default"), ("dask", cluster)):
+        folder = project_folder(base, state_root, name)
         for digest in sorted(shared_digests.glob("*.txt")):
             shutil.copy(digest, folder / "inbox" / digest.name)
-        reports[runner] = run_cli(folder, prefect_server, "--runner", runner)
+        reports[name] = run_cli(folder, prefect_server, "--runner", runner)
     return reports
+
+
+def test_the_workers_cannot_reach_the_state(cluster, state_root, tmp_path):
+    """The check the setup rests on: a task that opens or creates a state file fails on these workers."""
+    from distributed import Client
+
+    (state_root / "probe").mkdir()
+    (state_root / "probe" / "papercast.sqlite").write_bytes(b"")
+
+    def probe(path: str, mode: str) -> str:
+        try:
+            open(path, mode).close()
+        except OSError as exc:
+            return type(exc).__name__
+        return "opened"
+
+    with Client(cluster.removeprefix("dask://")) as client:
+        assert client.submit(probe, str(state_root / "probe" / "papercast.sqlite"), "rb").result() == "FileNotFoundError"
+        assert client.submit(probe, str(state_root / "new.sqlite"), "wb").result() == "OSError"  # read-only
+        assert client.submit(probe, str(tmp_path / "archive.txt"), "wb").result() == "opened"
 
 
 def test_dask_runner_writes_the_same_newsletters_as_the_default_runner(two_runs):
@@ -127,7 +206,7 @@ def test_dask_batches_ran_on_worker_processes_reporting_to_the_server(two_runs, 
     async def batch_runs():
         async with get_client() as client:
             return await client.read_task_runs(task_run_filter=TaskRunFilter(
-                name=TaskRunFilterName(like_="write_newsletter_batch")))
+                name=TaskRunFilterName(like_="write_issues")))
 
     with temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
         runs = asyncio.run(batch_runs())

@@ -1,4 +1,4 @@
-"""Delivery: the ledger (rendered -> sent only once accepted), counted against a real SMTP server,
+"""Delivery: the ledger (written -> sent only once accepted), counted against a real SMTP server,
 core first, then the whole flow through Prefect."""
 
 from __future__ import annotations
@@ -7,21 +7,17 @@ import datetime as dt
 import email
 import email.policy
 import json
+from pathlib import Path
 
 import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from mailserver import Recorder, free_port, mail_server
-from papercast.relevance.keywords import KeywordScorer
-from papercast.relevance.classify import classify_papers
 from papercast.config import load_settings
-from papercast.delivery.deliver import delivery_totals, send_issues, write_newsletters
 from papercast.errors import DeliveryError
-from papercast.models import Digest, Paper
-from papercast.newsletter.plan import plan_newsletters
-from papercast.newsletter.render import make_environment
-from papercast.delivery.smtp import SmtpSender
+from papercast.report import NewsletterEntry, NoNewsletter, RunReport
 from papercast.store import Store
+from stages import ingest, plan_and_write, send_pending
 
 LONG = " It is evaluated on several benchmarks with consistent gains over strong baselines."
 WEEK1 = [("Four-bit Quantization of Language Models", "We study quantization and pruning." + LONG),
@@ -36,7 +32,6 @@ name = "{name.title()}"
 profiles = ["efficient-llm", "multimodal", "reasoning"]
 max_papers = 5
 ''' for name in ["ada", "grace", "alan", "marie"])
-NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone.utc)
 
 
 def smtp_section(port: int, **extra) -> str:
@@ -49,25 +44,12 @@ def settings_for(tmp_path, port: int, **extra):
     return load_settings(write_config(tmp_path, readers=READERS, extra=smtp_section(port, **extra)))
 
 
-def ingest(store: Store, settings, papers, day: dt.date) -> None:
-    run = store.start_run(day)
-    digest = Digest("d.txt", day, tuple(Paper(t, a) for t, a in papers), content_hash=f"h{day}")
-    _, new = store.ingest_digest(digest, run)
-    store.save_assignments(classify_papers(new, settings.profiles, KeywordScorer(), 0.5))
-
-
-def write_week(store: Store, settings, day: dt.date, sending: bool = True):
-    plans, _ = plan_newsletters(store, settings, day)
-    return write_newsletters(store, settings, make_environment(), plans, NOW, 1, sending)
-
-
-def send(store: Store, settings, written) -> list:
-    with SmtpSender(settings.smtp, None) as sender:
-        return send_issues(store, sender, [w.issue_id for w in written if w.status == "rendered"])
-
-
 def message_ids(server: Recorder, reader: str) -> list[str]:
     return [email.message_from_bytes(r.data, policy=email.policy.default)["Message-ID"] for r in server.to(reader)]
+
+
+def email_status(store: Store, issue_id: str) -> str:
+    return next(d.status for d in store.channel_deliveries(issue_id) if d.channel == "email")
 
 
 @pytest.fixture
@@ -82,29 +64,29 @@ def week(tmp_path):
 
 def test_one_message_per_reader_and_a_second_run_sends_none(week):
     settings, store, server = week
-    written = write_week(store, settings, AS_OF)
-    assert {w.status for w in written} == {"rendered"}
+    written = plan_and_write(store, settings, AS_OF, sending=True)
+    assert {email_status(store, w.issue_id) for w in written} == {"pending"}
     assert store.delivered("ada@example.org") == set()  # not counted before the server accepts it
-    results = send(store, settings, written)
+    results = send_pending(store, settings)
     assert [r.status for r in results] == ["sent"] * 4
     assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(w.reader for w in written)
     assert len(store.delivered("ada@example.org")) == 3
-    assert write_week(store, settings, AS_OF) == []
-    assert write_week(store, settings, AS_OF + dt.timedelta(days=7)) == []
-    assert len(server.received) == 4
+    assert plan_and_write(store, settings, AS_OF, sending=True) == []
+    assert plan_and_write(store, settings, AS_OF + dt.timedelta(days=7), sending=True) == []
+    assert send_pending(store, settings) == [] and len(server.received) == 4
 
 
 def test_a_run_that_died_before_sending_sends_the_same_message_later(week):
     settings, store, server = week
-    first = write_week(store, settings, AS_OF)  # ...and the process died here
+    first = plan_and_write(store, settings, AS_OF, sending=True)  # ...and the process died here
     ingest(store, settings, WEEK2, dt.date(2026, 11, 25))
-    again = write_week(store, settings, AS_OF + dt.timedelta(days=7))
-    assert [(w.issue_id, w.message_id) for w in again] == [(w.issue_id, w.message_id) for w in first]
-    send(store, settings, again)
+    assert plan_and_write(store, settings, AS_OF + dt.timedelta(days=7), sending=True) == [], \
+        "a reader whose issue waits to be sent gets no new one before it is sent"
+    send_pending(store, settings)
     assert message_ids(server, "ada@example.org") == [first[0].message_id]
-    later = write_week(store, settings, AS_OF + dt.timedelta(days=14))  # week 2's papers were not lost
+    later = plan_and_write(store, settings, AS_OF + dt.timedelta(days=14), sending=True)  # week 2 was not lost
     assert sorted(len(w.papers) for w in later) == [2, 2, 2, 2]
-    send(store, settings, later)
+    send_pending(store, settings)
     assert len(server.to("ada@example.org")) == 2
 
 
@@ -114,15 +96,16 @@ def test_550_for_one_reader_is_recorded_and_the_others_are_sent(tmp_path):
         settings = settings_for(tmp_path, port)
         with Store.open(settings.paths.state) as store:
             ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
-            results = {r.reader: r for r in send(store, settings, write_week(store, settings, AS_OF))}
+            plan_and_write(store, settings, AS_OF, sending=True)
+            results = {r.reader: r for r in send_pending(store, settings)}
             assert results["alan@example.org"].status == "failed"
             assert results["alan@example.org"].reason == "550 5.1.1 mailbox unavailable"
             assert sorted(r for r, res in results.items() if res.status == "sent") == \
                 ["ada@example.org", "grace@example.org", "marie@example.org"]
             assert store.delivered("alan@example.org") == set()
-            retry = write_week(store, settings, AS_OF + dt.timedelta(days=7))  # a later run tries again
+            retry = plan_and_write(store, settings, AS_OF + dt.timedelta(days=7), sending=True)  # tried again
             assert [w.reader for w in retry] == ["alan@example.org"]
-            send(store, settings, retry)
+            send_pending(store, settings)
     assert [len(server.to(f"{name}@example.org")) for name in ["ada", "grace", "alan", "marie"]] == [1, 1, 1, 1]
 
 
@@ -131,7 +114,8 @@ def test_451_then_250_is_retried_and_counted_once(tmp_path):
         settings = settings_for(tmp_path, port)
         with Store.open(settings.paths.state) as store:
             ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
-            results = send(store, settings, write_week(store, settings, AS_OF))
+            plan_and_write(store, settings, AS_OF, sending=True)
+            results = send_pending(store, settings)
     assert [r.status for r in results] == ["sent"] * 4
     assert server.attempts == 5 and len(server.received) == 4
 
@@ -140,31 +124,38 @@ def test_unreachable_server_leaves_issues_queued_for_the_next_run(tmp_path):
     settings = settings_for(tmp_path, free_port(), retries=0)
     with Store.open(settings.paths.state) as store:
         ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
-        written = write_week(store, settings, AS_OF)
+        written = plan_and_write(store, settings, AS_OF, sending=True)
         with pytest.raises(DeliveryError):
-            send(store, settings, written)
-        first = store.issue(written[0].issue_id)
-        assert first["status"] == "rendered" and "cannot deliver" in first["last_error"]
+            send_pending(store, settings)
+        first = store.channel_deliveries(written[0].issue_id)[0]
+        assert first.status == "pending" and "cannot deliver" in first.last_error
         with mail_server() as (server, port):
             settings = settings.model_copy(update={"smtp": settings.smtp.model_copy(update={"port": port})})
-            again = write_week(store, settings, AS_OF)
-            assert [r.status for r in send(store, settings, again)] == ["sent"] * 4
+            assert plan_and_write(store, settings, AS_OF, sending=True) == []
+            assert [r.status for r in send_pending(store, settings)] == ["sent"] * 4
     assert message_ids(server, "ada@example.org") == [written[0].message_id]
 
 
 def test_dry_run_counts_deliveries_when_written_and_sends_nothing(week):
     settings, store, server = week
-    written = write_week(store, settings, AS_OF, sending=False)
-    assert {w.status for w in written} == {"written"}
+    written = plan_and_write(store, settings, AS_OF, sending=False)
+    assert {email_status(store, w.issue_id) for w in written} == {"written"}
     assert len(store.delivered("ada@example.org")) == 3
-    assert all(w.eml.exists() for w in written)
-    assert server.received == []
+    assert all(path.exists() for w in written for path in w.files)
+    assert send_pending(store, settings) == [] and server.received == []
+
+
+def entry(status: str, reason: str = "") -> NewsletterEntry:
+    return NewsletterEntry("r@x.org", "i", (), *[Path("x")] * 3, "<m>", status, reason)
 
 
 def test_delivery_totals_count_each_status():
-    newsletters = [{"status": "sent"}, {"status": "sent"}, {"status": "failed"}, {"status": "rendered"}]
-    totals = delivery_totals(newsletters, [{"reader": "x", "status": "skipped"}], sending=True)
-    assert totals == {"mode": "send", "sent": 2, "failed": 1, "written": 0, "queued": 1, "skipped": 1}
+    from papercast.report import STILL_QUEUED
+
+    report = RunReport(1, AS_OF, sending=True, newsletters=[
+        entry("sent"), entry("sent"), entry("failed", "550"), entry("failed", "421" + STILL_QUEUED)],
+        no_newsletter=[NoNewsletter("x@example.org", "nothing new")])
+    assert report.delivery() == {"mode": "send", "sent": 2, "failed": 2, "written": 0, "queued": 1, "skipped": 1}
 
 
 def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import email.policy
@@ -29,7 +30,7 @@ def plan(title: str = "KV-Lite: Two-Bit Key-Value Cache Quantization", name: str
                         link="https://arxiv.org/abs/2411.00001")
     item = Item(paper, Assignment("t:1", "efficient-llm", 0.86, "title mentions quantization"))
     return NewsletterPlan("2026-11-23-ada-abc123-0000", reader, dt.date(2026, 11, 23),
-                          (Section("efficient-llm", "Efficient LLM inference", (item,)),), 3)
+                          (Section("efficient-llm", "Efficient LLM inference", (item,)),), WHEN)
 
 
 def settings_for(tmp_path, smtp_extra: str = UNSUBSCRIBE):
@@ -37,10 +38,10 @@ def settings_for(tmp_path, smtp_extra: str = UNSUBSCRIBE):
     return load_settings(write_config(tmp_path, extra=smtp))
 
 
-def build(settings, the_plan: NewsletterPlan, when: dt.datetime = WHEN) -> tuple[bytes, email.message.EmailMessage]:
+def build(settings, the_plan: NewsletterPlan) -> tuple[bytes, email.message.EmailMessage]:
     link = unsubscribe_links(settings.smtp, the_plan.reader).body_link
     rendered = render_newsletter(make_environment(), the_plan, unsubscribe_url=link)
-    raw = compose_message(rendered, settings, when).data
+    raw = compose_message(rendered, settings).data
     return raw, email.message_from_bytes(raw, policy=email.policy.default)
 
 
@@ -76,12 +77,15 @@ def test_without_an_https_template_only_mailto_and_no_one_click(tmp_path):
     assert "mailto:papers@example.org?subject=unsubscribe" in msg.get_body(("plain",)).get_content()
 
 
-def test_message_id_is_stable_for_the_issue_and_date_follows_the_clock(tmp_path):
+def test_the_same_issue_gives_the_same_bytes_and_its_date_is_when_it_was_planned(tmp_path):
     settings = settings_for(tmp_path)
-    _, first = build(settings, plan())
-    _, again = build(settings, plan(), WHEN + dt.timedelta(hours=5))
-    assert first["Message-ID"] == again["Message-ID"]
-    assert first["Date"] != again["Date"]
+    raw, first = build(settings, plan())
+    again, _ = build(settings, plan())
+    assert again == raw, "a rerun rewrites an interrupted outbox file identically"
+    later = dataclasses.replace(plan(), planned_at=WHEN + dt.timedelta(hours=5))
+    _, moved = build(settings, later)
+    assert moved["Message-ID"] == first["Message-ID"]
+    assert (first["Date"], moved["Date"]) == ("Mon, 23 Nov 2026 07:30:00 +0000", "Mon, 23 Nov 2026 12:30:00 +0000")
 
 
 def test_non_ascii_names_and_subject_are_encoded_and_round_trip(tmp_path):
@@ -116,7 +120,7 @@ def test_only_web_links_become_anchors(tmp_path):
     item = the_plan.sections[0].items[0]
     hostile = Item(item.paper.__class__(**{**item.paper.__dict__, "link": "javascript:alert(1)"}), item.assignment)
     the_plan = NewsletterPlan(the_plan.issue_id, the_plan.reader, the_plan.date,
-                              (Section("efficient-llm", "Efficient LLM inference", (hostile,)),), 3)
+                              (Section("efficient-llm", "Efficient LLM inference", (hostile,)),), WHEN)
     _, msg = build(settings_for(tmp_path), the_plan)
     html = msg.get_body(("html",)).get_content()
     assert "javascript:" not in html and "KV-Lite" in html

@@ -8,7 +8,6 @@ are kept in tests/artifacts/newsletter-<width>.png.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import email
 import email.policy
 from pathlib import Path
@@ -17,14 +16,10 @@ import pytest
 
 from cdp import Browser, chromium_available
 from conftest import AS_OF, write_config
-from papercast.relevance.keywords import KeywordScorer
-from papercast.relevance.classify import classify_papers
 from papercast.config import load_settings
-from papercast.delivery.deliver import write_newsletters
-from papercast.newsletter.plan import plan_newsletters
-from papercast.newsletter.render import make_environment
 from papercast.sources import parse_input
 from papercast.store import Store
+from stages import classify, plan_and_write
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LONG_WORD = "Sub" + "quadratic" * 14 + "Attention"  # one unbreakable 131-letter word
@@ -35,7 +30,8 @@ name = "Ada Lovelace"
 profiles = ["efficient-llm", "multimodal", "reasoning"]
 max_papers = 14
 """
-SMTP = '[smtp]\nfrom_addr = "papers@example.org"\nunsubscribe_url = "https://example.org/u?list={list}&r={token}"\n'
+SMTP = '[smtp]\nfrom_addr = "papers@example.org"\nunsubscribe_url = "https://example.org/u?list={list}&r={token}"\n' \
+       '[classify]\nthreshold = 0.3\n'
 
 OVERFLOW = """(() => {
   const width = document.documentElement.clientWidth;
@@ -63,19 +59,15 @@ def newsletter(tmp_path_factory, shared_digests) -> tuple[Path, list[str]]:
     papers = (dataclasses.replace(first, title=f"{LONG_WORD}: {first.title}"), *digest.papers[1:])
     digest = dataclasses.replace(digest, papers=papers)
     with Store.open(settings.paths.state) as store:
-        _, new = store.ingest_digest(digest, store.start_run(AS_OF))
-        store.save_assignments(classify_papers(new, settings.profiles, KeywordScorer(), 0.3))
-        plans, _ = plan_newsletters(store, settings, AS_OF)
-        written = write_newsletters(store, settings, make_environment(), plans, dt.datetime.now(dt.timezone.utc), 1)
-    message = email.message_from_bytes(written[0].eml.read_bytes(), policy=email.policy.default)
+        run = store.start_run(AS_OF)
+        store.ingest_digest(digest, run)
+        classify(store, settings, run)
+        written = plan_and_write(store, settings, AS_OF, run_id=run)
+        titles = [" ".join(store.paper(pid).title.split()) for pid in written[0].papers]
+    message = email.message_from_bytes(written[0].files[0].read_bytes(), policy=email.policy.default)
     page = folder / "sent.html"
     page.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
-    titles = [" ".join(store_title.split()) for store_title in titles_of(plans[0])]
     return page, titles
-
-
-def titles_of(plan) -> list[str]:
-    return [item.paper.title for section in plan.sections for item in section.items]
 
 
 @pytest.fixture(scope="module")

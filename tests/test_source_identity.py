@@ -9,15 +9,14 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, digest_text, write_config
-from papercast.relevance.classify import classify_papers
-from papercast.relevance.registry import make_scorer
 from papercast.config import load_settings
-from papercast.delivery.deliver import write_newsletters
-from papercast.sources.ingest import ingest_digests
+from papercast.delivery.write import record_written, write_issues
 from papercast.models import Digest, Paper
-from papercast.newsletter.plan import plan_newsletters
-from papercast.newsletter.render import make_environment
+from papercast.newsletter.plan import plan_issues
+from papercast.newsletter.selection import select_run
+from papercast.relevance.backlog import classify_backlog
 from papercast.sources import parse_input
+from papercast.sources.ingest import ingest_digests
 from papercast.store import Store
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
@@ -100,25 +99,24 @@ def test_a_paper_in_a_text_digest_and_an_arxiv_feed_is_delivered_once(tmp_path, 
 def run_week(store: Store, settings, as_of: dt.date, inputs) -> list[tuple[str, list[str]]]:
     """Ingest, classify, plan and write one week through the core; (reader, paper ids) written."""
     run = store.start_run(as_of)
-    digests = [parse_input(data, source, as_of) for source, data in inputs]
-    new = ingest_digests(store, digests, run).new_papers
-    store.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings, cache=store),
-                                           settings.classify.threshold))
-    plans, _ = plan_newsletters(store, settings, as_of)
+    ingest_digests(store, [parse_input(data, source, as_of) for source, data in inputs], run)
+    classify_backlog(store, settings, run)  # the configured scorer (hybrid)
     when = dt.datetime(as_of.year, as_of.month, as_of.day, 7, tzinfo=dt.timezone.utc)
-    written = write_newsletters(store, settings, make_environment(), plans, when, run)
-    return [(item.reader, item.papers) for item in written]
+    written = write_issues(plan_issues(store, settings, select_run(settings), as_of, run, when).to_write,
+                           settings, sending=False)
+    record_written(store, written, run)
+    return [(item.reader, list(item.papers)) for item in written]
 
 
 def test_fetch_state_keeps_validators_until_replaced_and_forgets_them_for_a_new_url(store):
     store.record_fetch("arxiv", "https://a.example/rss", "fetched", validators=('"v1"', "Fri, 20 Nov 2026"))
     store.record_fetch("arxiv", "https://a.example/rss", "failed", "HTTP 500")
-    row = store.fetch_state("arxiv")
-    assert (row["etag"], row["last_modified"], row["status"], row["message"]) == (
+    state = store.fetch_state("arxiv")
+    assert (state.etag, state.last_modified, state.status, state.message) == (
         '"v1"', "Fri, 20 Nov 2026", "failed", "HTTP 500")
     store.record_fetch("arxiv", "https://b.example/rss", "failed", "timeout")
-    row = store.fetch_state("arxiv")
-    assert (row["url"], row["etag"], row["last_modified"]) == ("https://b.example/rss", None, None)
+    state = store.fetch_state("arxiv")
+    assert (state.url, state.etag, state.last_modified) == ("https://b.example/rss", None, None)
     assert store.fetch_state("unknown") is None
 
 
@@ -127,4 +125,4 @@ def test_a_v1_state_gains_the_fetch_state_table(tmp_path):
     shutil.copy(V1_STATE, copy)
     with Store.open(copy) as opened:
         opened.record_fetch("hf", "https://h.example/api", "fetched", validators=("e", None))
-        assert opened.fetch_state("hf")["etag"] == "e"
+        assert opened.fetch_state("hf").etag == "e"

@@ -34,7 +34,8 @@ def test_report_entries_per_status():
                 failed_fetch(Source(name="lab", kind="feed", url=URL), SourceError("HTTP 500 Server Error"))]
     digests = [DigestResult("cl", dt.date(2026, 11, 20), 3, 2), DigestResult("inbox/a.txt", dt.date(2026, 11, 20), 9, 9)]
     entries = source_statuses(outcomes, [Problem("bad", "malformed feed: junk")], digests)
-    assert [(e["name"], e["status"], e["entries"], e["new"], e.get("reason")) for e in entries] == [
+    assert [(e["name"], e["status"], e["entries"], e["new"], e.get("reason")) for e in
+            (entry.as_dict() for entry in entries)] == [
         ("cl", "fetched", 3, 2, None), ("bad", "failed", 0, 0, "malformed feed: junk"),
         ("hf", "not-modified", 0, 0, None), ("lab", "failed", 0, 0, "HTTP 500 Server Error")]
     assert [p.as_dict() for p in fetch_problems(outcomes)] == [{"source": "lab", "message": "HTTP 500 Server Error"}]
@@ -47,12 +48,12 @@ def test_validators_are_remembered_only_for_an_ingested_body(store):
     record_fetches(store, [fetched("cl"), fetched("bad")], [Problem("bad", "malformed feed: junk")])
     assert known_validators(store, "cl", URL) == Validators('"new"', None)
     assert known_validators(store, "bad", URL) == Validators('"old"', None)
-    assert (store.fetch_state("bad")["status"], store.fetch_state("bad")["message"]) == ("failed", "malformed feed: junk")
+    assert (store.fetch_state("bad").status, store.fetch_state("bad").message) == ("failed", "malformed feed: junk")
 
 
 def test_a_failed_fetch_keeps_the_validators_and_a_changed_url_drops_them(store):
     store.record_fetch("cl", URL, "fetched", validators=('"v1"', None))
     record_fetches(store, [failed_fetch(SOURCE, TimeoutError("slow"))], [])
-    assert store.fetch_state("cl")["message"] == "TimeoutError: slow"
+    assert store.fetch_state("cl").message == "TimeoutError: slow"
     assert known_validators(store, "cl", URL) == Validators('"v1"', None)
     assert known_validators(store, "cl", "https://elsewhere.example/rss") == Validators()

@@ -8,8 +8,9 @@ import sqlite3
 
 import pytest
 
-from papercast.models import Digest, Paper
+from papercast.models import Assignment, Digest, Paper
 from papercast.store import SCHEMA_VERSION, Store
+from papercast.store.records import ChannelDelivery, IssueRecord, IssueSection
 
 ABSTRACT = "An abstract long enough to be one."
 
@@ -66,15 +67,37 @@ def test_a_failing_digest_leaves_nothing_behind(store):
     assert result.new == 2 and len(new) == 2
 
 
-def test_record_issue_marks_deliveries_and_moves_the_cursor_together(store):
+def issue(issue_id: str, paper_ids: list[str], cursor: int | None) -> IssueRecord:
+    items = tuple(Assignment(pid, "p", 0.9, "why") for pid in paper_ids)
+    return IssueRecord(issue_id, "r@example.org", dt.date(2026, 3, 20), "planned",
+                       (IssueSection("p", "P", items),), cursor, dt.datetime(2026, 3, 20, 7, tzinfo=dt.timezone.utc))
+
+
+def test_an_issue_counts_as_delivered_only_when_settled_and_moves_the_cursor_with_it(store):
     run = store.start_run(dt.date(2026, 3, 20))
-    _, new = store.ingest_digest(digest(12, ["A", "B"]), run)
-    issue = {"id": "i1", "reader": "r@example.org", "run_id": run, "date": "2026-03-20", "status": "written",
-             "message_id": "<i1@example.org>", "subject": "s", "html_path": None, "text_path": None,
-             "eml_path": None}
-    store.record_issue(issue, [new[0].id], cursor=2)
-    assert store.delivered("r@example.org") == {new[0].id}
-    assert store.reader_cursor("r@example.org") == 2
-    with pytest.raises(sqlite3.IntegrityError):
-        store.record_issue(issue, [new[1].id], cursor=5)
+    _, new = store.ingest_digest(digest(12, ["A", "B", "C"]), run)
+    store.record_planned([issue("i1", [new[0].id], 2)], run)
+    assert store.issue("i1").status == "planned" and store.delivered("r@example.org") == set()
+    store.record_written([("i1", "s", [ChannelDelivery("i1", "email", "written", "<i1@x>")])], run)
+    assert store.issue("i1").status == "done"  # a dry run: written is delivered
     assert store.delivered("r@example.org") == {new[0].id} and store.reader_cursor("r@example.org") == 2
+
+    store.record_planned([issue("i2", [new[1].id], 3)], run)
+    store.record_written([("i2", "s", [ChannelDelivery("i2", "email", "pending", "<i2@x>")])], run)
+    assert store.issue("i2").status == "written" and new[1].id not in store.delivered("r@example.org")
+    assert [i.id for i in store.pending_deliveries("email", ["r@example.org"])] == ["i2"]
+    store.mark_delivered("i2", "email", run)
+    assert store.issue("i2").status == "done" and store.reader_cursor("r@example.org") == 3
+    assert store.pending_deliveries("email", ["r@example.org"]) == []
+
+
+def test_a_permanent_failure_settles_the_issue_as_failed_and_delivers_nothing(store):
+    run = store.start_run(dt.date(2026, 3, 20))
+    _, new = store.ingest_digest(digest(12, ["A"]), run)
+    store.record_planned([issue("i1", [new[0].id], 1)], run)
+    store.record_written([("i1", "s", [ChannelDelivery("i1", "email", "pending", "<i1@x>")])], run)
+    store.record_delivery_failure("i1", "email", "421 busy", False, run)
+    assert store.issue("i1").status == "written"  # transient: still pending
+    store.record_delivery_failure("i1", "email", "550 no such user", True, run)
+    assert store.issue("i1").status == "failed" and store.delivered("r@example.org") == set()
+    assert store.reader_cursor("r@example.org") is None

@@ -11,7 +11,6 @@ import datetime as dt
 import email.policy
 import email.utils
 import hashlib
-import random
 import re
 import sys
 import urllib.parse
@@ -104,12 +103,13 @@ class MessageComposer:
     The bytes are those `EmailMessage.as_bytes()` gives for the same message under
     `NewsletterPolicy` (tests compare the two), made without the email package's generic
     machinery: headers every message of the run shares are folded once, bodies encoded once.
+    The same issue always composes to the same bytes: its Date is when it was planned and its
+    MIME boundary derives from its id, so a rerun rewrites an interrupted outbox file identically.
     """
 
-    def __init__(self, settings: Settings, when: dt.datetime):
+    def __init__(self, settings: Settings):
         self.settings = settings
         self.policy = NewsletterPolicy(linesep=CRLF)
-        self.date = email.utils.format_datetime(when)
         self.shared: dict[tuple[str, str], bytes] = {}
 
     def compose(self, rendered: RenderedNewsletter) -> ComposedMessage:
@@ -123,7 +123,8 @@ class MessageComposer:
                 self.fold("To", address(reader.name, reader.email))]
         if smtp.reply_to:
             head.append(self.fold_shared("Reply-To", one_line(smtp.reply_to)))
-        head += [self.fold_shared("Date", self.date), self.fold("Message-ID", mid),
+        date = email.utils.format_datetime(rendered.plan.planned_at)
+        head += [self.fold_shared("Date", date), self.fold("Message-ID", mid),
                  self.fold_shared("List-Id", list_id(self.settings)),
                  self.fold("List-Unsubscribe", unsubscribe.header)]
         if unsubscribe.https:  # RFC 8058: one-click needs an https URI to POST to
@@ -132,7 +133,7 @@ class MessageComposer:
         max_line = self.policy.max_line_length
         parts = [text_part(rendered.text, "plain", max_line),
                  text_part(inline_css(rendered.html), "html", max_line, MIME_VERSION)]
-        return ComposedMessage(mid, b"".join(head) + multipart_alternative(parts))
+        return ComposedMessage(mid, b"".join(head) + multipart_alternative(parts, rendered.plan.issue_id))
 
     def fold(self, name: str, value: str | Address) -> bytes:
         """One header line as the email package stores and writes it (CR/LF in a value is refused)."""
@@ -153,9 +154,9 @@ class ComposedMessage:
     data: bytes
 
 
-def compose_message(rendered: RenderedNewsletter, settings: Settings, when: dt.datetime) -> ComposedMessage:
+def compose_message(rendered: RenderedNewsletter, settings: Settings) -> ComposedMessage:
     """One message; a batch shares one `MessageComposer`."""
-    return MessageComposer(settings, when).compose(rendered)
+    return MessageComposer(settings).compose(rendered)
 
 
 def text_part(text: str, subtype: str, max_line: int, extra_headers: bytes = b"") -> bytes:
@@ -202,18 +203,20 @@ def base64_lines(data: bytes, max_line: int) -> bytes:
     return crlf_text(encoded)
 
 
-def multipart_alternative(parts: list[bytes]) -> bytes:
+def multipart_alternative(parts: list[bytes], seed: str) -> bytes:
     """The multipart/alternative header and body around the parts, with a boundary none of them holds."""
-    boundary = mime_boundary(CRLF_BYTES.join(parts))
+    boundary = mime_boundary(CRLF_BYTES.join(parts), seed)
     head = f'Content-Type: multipart/alternative;{CRLF} boundary="{boundary}"{CRLF}{CRLF}'.encode("ascii")
     delimiter = f"{CRLF}--{boundary}{CRLF}".encode("ascii")
     return (head + f"--{boundary}{CRLF}".encode("ascii") + delimiter.join(parts)
             + f"{CRLF}--{boundary}--{CRLF}".encode("ascii"))
 
 
-def mime_boundary(text: bytes) -> str:
-    """A random boundary in the email package's form (===============<19 digits>==), absent from `text`."""
-    boundary = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="
+def mime_boundary(text: bytes, seed: str) -> str:
+    """A boundary in the email package's form (===============<19 digits>==), absent from `text`;
+    its digits derive from `seed` (the issue id), so the same issue gets the same boundary."""
+    digits = int(hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16], 16) % sys.maxsize
+    boundary = "=" * 15 + f"{digits:019d}" + "=="
     candidate, counter = boundary, 0
     while boundary_line_in(text, candidate):
         candidate, counter = f"{boundary}.{counter}", counter + 1

@@ -1,28 +1,30 @@
-"""Who gets what: each reader's newsletter from the assignments of their profiles.
+"""Who gets what: each reader's next issue, planned and recorded before anything is written.
 
-A reader's candidates are the papers stored since their last newsletter that
-were assigned to one of their profiles and never delivered to them. Each paper
-appears once, under the profile where it scored best; the best `max_papers`
-are kept.
+A reader's candidates are the papers stored after their cursor, up to the paper every profile
+is classified to (never past a paper still owed a classification), assigned to one of their
+profiles and never delivered to them. Each paper appears once, under the profile where it
+scored best; the best `max_papers` are kept.
+
+A reader whose earlier issue is still planned or waiting to be sent gets no new issue: that
+one is finished first. A reader seen for the first time joins with the papers stored by the
+runs of the last NEW_READER_DAYS days (not the whole history); their starting cursor is
+recorded with the run's plans, and from then on they get every paper assigned to them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from papercast.config import Reader, Settings
-from papercast.models import Assignment, StoredPaper
+from papercast.faults import checkpoint
+from papercast.newsletter.candidates import CandidateIndex, Item
 from papercast.newsletter.selection import RunSelection
 from papercast.store import Store
+from papercast.store.records import PLANNED, WRITTEN, IssueRecord, IssueSection
 
-
-@dataclass(frozen=True)
-class Item:
-    paper: StoredPaper
-    assignment: Assignment
+NEW_READER_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -34,17 +36,32 @@ class Section:
 
 @dataclass(frozen=True)
 class NewsletterPlan:
-    """What one reader's newsletter will hold, and the cursor it moves the reader to."""
+    """One reader's issue, ready to render: its papers by section, its date and when it was planned."""
 
     issue_id: str
     reader: Reader
     date: dt.date
     sections: tuple[Section, ...]
-    cursor: int
+    planned_at: dt.datetime
 
     @property
     def paper_ids(self) -> list[str]:
         return [item.paper.id for section in self.sections for item in section.items]
+
+    @property
+    def is_note(self) -> bool:
+        """A "nothing new" note: an issue without papers."""
+        return not self.sections
+
+
+@dataclass
+class Planning:
+    """The plan stage's outcome: issues to write now, and readers who get none."""
+
+    to_write: list[NewsletterPlan] = field(default_factory=list)
+    nothing_new: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # an earlier issue still waits to be sent
+    resumed: int = 0  # issues planned by an earlier run, written in this one
 
 
 def reader_slug(email: str) -> str:
@@ -59,111 +76,88 @@ def issue_id(reader: Reader, date: dt.date, paper_ids: list[str]) -> str:
     return f"{date.isoformat()}-{reader_slug(reader.email)}-{digest[:8]}"
 
 
-def best_per_paper(rows: list[tuple[StoredPaper, Assignment]], delivered: set[str]) -> list[Item]:
-    """Each undelivered paper once, under its best-scoring profile, best first."""
-    best: dict[str, Item] = {}
-    for paper, assignment in rows:
-        if paper.id in delivered:
-            continue
-        current = best.get(paper.id)
-        if current is None or assignment.score > current.assignment.score:
-            best[paper.id] = Item(paper, assignment)
-    return sorted(best.values(), key=lambda item: (-item.assignment.score, item.paper.id))
+def note_issue_id(reader: Reader, date: dt.date) -> str:
+    return f"{date.isoformat()}-{reader_slug(reader.email)}-nothing-new"
 
 
-def plan_newsletter(store: Store, settings: Settings, reader: Reader, date: dt.date,
-                    up_to_seq: int, profiles: list[str] | None = None) -> NewsletterPlan | None:
-    """The reader's next newsletter, or None when nothing new was assigned to them.
-
-    With `profiles` (a manual run on some profiles) only those are used and the
-    reader's cursor stays put, so their other profiles' papers are not skipped.
-    """
-    cursor = store.reader_cursor(reader.email)
-    wanted = reader.profiles if profiles is None else profiles
-    rows = store.assigned_since(wanted, cursor, up_to_seq)
-    items = best_per_paper(rows, store.delivered(reader.email))[: reader.max_papers]
-    if not items:
-        return None
-    next_cursor = up_to_seq if profiles is None else cursor
-    return make_plan(settings, reader, date, wanted, items, next_cursor)
-
-
-def make_plan(settings: Settings, reader: Reader, date: dt.date, profile_ids: list[str],
-              items: list[Item], cursor: int) -> NewsletterPlan:
-    """Group the chosen items into sections in the reader's profile order."""
-    sections = tuple(
-        Section(pid, settings.profile(pid).title,
-                tuple(item for item in items if item.assignment.profile_id == pid))
-        for pid in profile_ids)
-    sections = tuple(section for section in sections if section.items)
-    ids = [item.paper.id for section in sections for item in section.items]
-    return NewsletterPlan(issue_id(reader, date, ids), reader, date, sections, cursor)
+def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of: dt.date, run_id: int,
+                now: dt.datetime) -> Planning:
+    """Finish what earlier runs planned, plan the rest, record every new plan; then they get written."""
+    readers = list(selection.readers)
+    unfinished = store.unfinished_issues([r.email for r in readers])
+    fresh = [r for r in readers if r.email not in unfinished]
+    horizon = min(store.classification_progress([p.id for p in settings.profiles]).values(), default=0)
+    cursors, joined = reader_cursors(store, fresh, as_of)
+    planned, idle = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of)
+    notes = plan_notes(store, settings, idle, as_of, now)
+    store.record_planned(planned + notes, run_id, joined)
+    checkpoint("plan.done")
+    leftover = [issue for issue in unfinished.values() if issue.status == PLANNED]
+    noted = {note.reader for note in notes}
+    order = {reader.email: position for position, reader in enumerate(readers)}
+    to_write = sorted(planned + notes + leftover, key=lambda issue: order[issue.reader])
+    return Planning(materialize(store, settings, to_write),
+                    [email for email in idle if email not in noted],
+                    [issue.reader for issue in unfinished.values() if issue.status == WRITTEN], len(leftover))
 
 
-def plan_newsletters(store: Store, settings: Settings, date: dt.date
-                     ) -> tuple[list[NewsletterPlan], list[str]]:
-    """Plans for every reader with something new, and the readers without."""
-    up_to = store.max_paper_seq()
-    plans, nothing_new = [], []
-    for reader in settings.readers:
-        plan = plan_newsletter(store, settings, reader, date, up_to)
-        if plan is None:
-            nothing_new.append(reader.email)
-        else:
-            plans.append(plan)
-    return plans, nothing_new
-
-
-@dataclass(frozen=True)
-class PlanBatch:
-    """Plans for one batch of readers, and the readers of the batch with nothing new."""
-
-    plans: tuple[NewsletterPlan, ...]
-    nothing_new: tuple[str, ...]
-
-
-def plan_batch(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
-               date: dt.date, up_to_seq: int) -> PlanBatch:
-    """Plan one batch of readers against papers stored up to `up_to_seq`.
-
-    Gives the same plans as `plan_newsletter` per reader, with one assignments
-    query per distinct reader cursor (usually one per batch) instead of one per reader.
-    """
-    cursors = {reader.email: store.reader_cursor(reader.email) for reader in readers}
-    candidates = {cursor: CandidateIndex(store.assigned_since(list(selection.profiles), cursor, up_to_seq))
-                  for cursor in set(cursors.values())}
-    plans, nothing_new = [], []
+def plan_new(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
+             cursors: dict[str, int], horizon: int, now: dt.datetime, as_of: dt.date
+             ) -> tuple[list[IssueRecord], list[str]]:
+    """New issues for these readers, one candidates query per distinct reader cursor."""
+    candidates = {cursor: CandidateIndex(store.assigned_since(list(selection.profiles), cursor, horizon))
+                  for cursor in set(cursors.values()) if cursor < horizon}
+    planned, idle = [], []
     for reader in readers:
-        cursor = cursors[reader.email]
+        index = candidates.get(cursors[reader.email])
         profiles = selection.reader_profiles(reader)
-        items = candidates[cursor].best(profiles, store.delivered(reader.email), reader.max_papers)
+        items = index.best(profiles, store.delivered(reader.email), reader.max_papers) if index else []
         if not items:
-            nothing_new.append(reader.email)
+            idle.append(reader.email)
             continue
-        next_cursor = cursor if selection.partial_profiles else up_to_seq
-        plans.append(make_plan(settings, reader, date, profiles, items, next_cursor))
-    return PlanBatch(tuple(plans), tuple(nothing_new))
+        cursor = None if selection.partial_profiles else horizon
+        planned.append(issue_record(settings, reader, as_of, profiles, items, cursor, now))
+    return planned, idle
 
 
-class CandidateIndex:
-    """One query's rows (best score first), indexed by profile, for picking each reader's best papers."""
+def reader_cursors(store: Store, readers: list[Reader], as_of: dt.date) -> tuple[dict[str, int], dict[str, int]]:
+    """Each reader's cursor, and those of readers seen for the first time (NEW_READER_DAYS back)."""
+    cursors = {reader.email: store.reader_cursor(reader.email) for reader in readers}
+    joined = [email for email, cursor in cursors.items() if cursor is None]
+    start = store.first_seq_since(as_of - dt.timedelta(NEW_READER_DAYS)) if joined else 0
+    return {**cursors, **{email: start for email in joined}}, {email: start for email in joined}
 
-    def __init__(self, rows: list[tuple[StoredPaper, Assignment]]):
-        self.by_profile: dict[str, list[tuple[int, StoredPaper, Assignment]]] = {}
-        for position, (paper, assignment) in enumerate(rows):
-            self.by_profile.setdefault(assignment.profile_id, []).append((position, paper, assignment))
 
-    def best(self, profiles: list[str], delivered: set[str], limit: int) -> list[Item]:
-        """What `best_per_paper(rows of these profiles, delivered)[:limit]` gives, stopping early."""
-        merged = heapq.merge(*(self.by_profile.get(pid, []) for pid in profiles), key=lambda row: row[0])
-        best: dict[str, Item] = {}
-        cutoff = None
-        for _, paper, assignment in merged:
-            if cutoff is not None and assignment.score < cutoff:
-                break
-            if paper.id in delivered or paper.id in best:
-                continue  # rows come best score first: a paper's first row is its best
-            best[paper.id] = Item(paper, assignment)
-            if cutoff is None and len(best) >= limit:
-                cutoff = assignment.score  # papers tied with the last one may still sort before it
-        return sorted(best.values(), key=lambda item: (-item.assignment.score, item.paper.id))[:limit]
+def issue_record(settings: Settings, reader: Reader, date: dt.date, profile_ids: list[str], items: list[Item],
+                 cursor: int | None, now: dt.datetime) -> IssueRecord:
+    """The chosen items grouped into sections in the reader's profile order."""
+    sections = tuple(IssueSection(pid, settings.profile(pid).title,
+                                  tuple(item.assignment for item in items if item.assignment.profile_id == pid))
+                     for pid in profile_ids)
+    sections = tuple(section for section in sections if section.items)
+    ids = [a.paper_id for section in sections for a in section.items]
+    return IssueRecord(issue_id(reader, date, ids), reader.email, date, PLANNED, sections, cursor, now)
+
+
+def plan_notes(store: Store, settings: Settings, idle: list[str], as_of: dt.date,
+               now: dt.datetime) -> list[IssueRecord]:
+    """A "nothing new" note for idle readers ([schedule] nothing_new = "note"), once per reader and date."""
+    if settings.schedule.nothing_new != "note":
+        return []
+    readers = [reader_by_email(settings, email) for email in idle]
+    return [IssueRecord(note_issue_id(r, as_of), r.email, as_of, PLANNED, (), None, now)
+            for r in readers if not store.has_issue(note_issue_id(r, as_of))]
+
+
+def materialize(store: Store, settings: Settings, records: list[IssueRecord]) -> list[NewsletterPlan]:
+    """Plans with their papers, for rendering; issues of readers no longer in the config are left alone."""
+    papers = store.papers([pid for record in records for pid in record.paper_ids])
+    readers = {reader.email: reader for reader in settings.readers}
+    return [NewsletterPlan(record.id, readers[record.reader], record.date,
+                           tuple(Section(s.profile_id, s.title, tuple(Item(papers[a.paper_id], a) for a in s.items))
+                                 for s in record.sections), record.planned_at)
+            for record in records if record.reader in readers]
+
+
+def reader_by_email(settings: Settings, email: str) -> Reader:
+    return next(reader for reader in settings.readers if reader.email == email)

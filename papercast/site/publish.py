@@ -21,6 +21,7 @@ import jinja2
 from papercast.site.chart import build_chart
 from papercast.config import Settings, Site
 from papercast.site.editions import Edition, ProfileArchive, collect_editions, profile_archives
+from papercast.faults import checkpoint
 from papercast.files import write_atomic
 from papercast.newsletter.render import render_template
 from papercast.site.feeds import (FeedLink, combined_feed, combined_feed_links, profile_feed,
@@ -52,7 +53,9 @@ class SiteContext:
         """Render `template` to archive/<path>; `root` leads back to the archive folder."""
         root = "../" * path.count("/")
         html = render_template(self.env, template, site=self.site, root=root, feeds=feeds, **context)
-        return write_atomic(self.archive / path, html.encode("utf-8"), durable=False)
+        written = write_atomic(self.archive / path, html.encode("utf-8"), durable=False)
+        checkpoint("publish.page")
+        return written
 
 
 def write_profile_pages(context: SiteContext, archive: ProfileArchive) -> list[Path]:

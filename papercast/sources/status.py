@@ -6,17 +6,37 @@ and ingested: a feed that failed to parse is fetched in full again next run.
 
 from __future__ import annotations
 
-from papercast.sources.fetch import FetchOutcome, Validators
+from dataclasses import dataclass
+
 from papercast.models import DigestResult, Problem
+from papercast.sources.fetch import FetchOutcome, Validators
 from papercast.store import Store
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One fetched source in the run report: fetched, not-modified or failed, and what it brought."""
+
+    name: str
+    kind: str
+    url: str
+    status: str
+    entries: int = 0
+    new: int = 0
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        entry = {"name": self.name, "kind": self.kind, "url": self.url, "status": self.status,
+                 "entries": self.entries, "new": self.new}
+        return {**entry, "reason": self.reason} if self.status == "failed" else entry
 
 
 def known_validators(store: Store, name: str, url: str) -> Validators:
     """The validators of the source's last ingested copy, if it was fetched from this url."""
-    row = store.fetch_state(name)
-    if row is None or row["url"] != url:
+    state = store.fetch_state(name)
+    if state is None or state.url != url:
         return Validators()
-    return Validators(etag=row["etag"], last_modified=row["last_modified"])
+    return Validators(etag=state.etag, last_modified=state.last_modified)
 
 
 def fetched_inputs(outcomes: list[FetchOutcome]) -> list:
@@ -29,22 +49,19 @@ def fetch_problems(outcomes: list[FetchOutcome]) -> list[Problem]:
 
 
 def source_statuses(outcomes: list[FetchOutcome], parse_errors: list[Problem],
-                    digests: list[DigestResult]) -> list[dict]:
+                    digests: list[DigestResult]) -> list[SourceStatus]:
     """One entry per fetched source: name, kind, url, status, entries, new (and reason when failed)."""
     failed_parse = {problem.source: problem.message for problem in parse_errors}
     by_source = {digest.source: digest for digest in digests}
     return [source_status(o, failed_parse.get(o.source), by_source.get(o.source)) for o in outcomes]
 
 
-def source_status(outcome: FetchOutcome, parse_error: str | None, digest: DigestResult | None) -> dict:
+def source_status(outcome: FetchOutcome, parse_error: str | None, digest: DigestResult | None) -> SourceStatus:
     status, reason = outcome.status, outcome.reason
     if status == "fetched" and parse_error is not None:
         status, reason = "failed", parse_error
-    entry = {"name": outcome.source, "kind": outcome.kind, "url": outcome.url, "status": status,
-             "entries": digest.papers if digest else 0, "new": digest.new if digest else 0}
-    if status == "failed":
-        entry["reason"] = reason
-    return entry
+    return SourceStatus(outcome.source, outcome.kind, outcome.url, status, digest.papers if digest else 0,
+                        digest.new if digest else 0, reason if status == "failed" else "")
 
 
 def record_fetches(store: Store, outcomes: list[FetchOutcome], parse_errors: list[Problem]) -> None:

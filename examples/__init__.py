@@ -1,0 +1,1 @@
+"""Example digests of our own, installed as papercast.examples: the first run's input."""

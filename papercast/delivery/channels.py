@@ -1,0 +1,43 @@
+"""How an issue reaches a reader: one small interface per channel (email today).
+
+A channel prepares what an issue needs on its way out (the email channel: a complete message
+in the outbox) and, if it has a send step, delivers what is still pending. The flow never
+names a channel: it asks `channels_for` and loops over what it gets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ContextManager, Protocol
+
+from papercast.newsletter.render import RenderedNewsletter
+from papercast.store.records import ChannelDelivery, IssueRecord
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What one channel needs for one issue: files to write (durably), and its delivery row."""
+
+    files: tuple[tuple[Path, bytes], ...]
+    delivery: ChannelDelivery
+
+
+class Sender(Protocol):
+    """Delivers one issue; raises MessageRejected (one issue refused) or DeliveryError (channel down)."""
+
+    def send(self, issue: IssueRecord, delivery: ChannelDelivery) -> None: ...
+
+
+class Channel(Protocol):
+    name: str
+
+    def prepare(self, rendered: RenderedNewsletter, sending: bool) -> Prepared: ...
+
+    def sender(self) -> ContextManager[Sender] | None:
+        """A sender for pending deliveries, or None when preparing already delivered the issue."""
+
+
+def no_sender() -> contextlib.nullcontext:
+    return contextlib.nullcontext(None)

@@ -1,0 +1,112 @@
+"""The write stage: render planned issues and write their files. Pure: no state is touched.
+
+Workers (threads or Dask processes) run `write_issues` on a batch of plans and hand back what
+they wrote; only the coordinating process records it (`record_written`), so a cluster needs
+shared archive storage but never a shared state file. Files are written whole (temporary file,
+then rename) and, for what a channel sends later (the outbox), fsynced first; the same plan
+always writes the same bytes, so a rerun after a crash rewrites interrupted files identically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from papercast.config import Settings
+from papercast.delivery.channels import Channel, Prepared
+from papercast.delivery.email import NAME as EMAIL, EmailChannel
+from papercast.delivery.message import unsubscribe_links
+from papercast.faults import checkpoint
+from papercast.files import write_atomic_many
+from papercast.newsletter.notes import render_note
+from papercast.newsletter.plan import NewsletterPlan, reader_slug
+from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
+from papercast.store import Store
+from papercast.store.records import ChannelDelivery
+
+RECORD_CHUNK = 200  # written issues recorded per ledger transaction
+
+
+@dataclass(frozen=True)
+class WrittenIssue:
+    """One issue whose files are in place, and how each channel stands with it."""
+
+    issue_id: str
+    reader: str
+    subject: str
+    papers: tuple[str, ...]
+    html: Path
+    text: Path
+    deliveries: tuple[ChannelDelivery, ...]
+    files: tuple[Path, ...] = ()  # what the channels wrote (the outbox .eml)
+
+    @property
+    def message_id(self) -> str:
+        return next((d.ref or "" for d in self.deliveries if d.channel == EMAIL), "")
+
+    @property
+    def note(self) -> bool:
+        return not self.papers
+
+
+NO_STATE = Path("/dev/null/papercast-workers-never-open-the-state")
+
+
+def for_workers(settings: Settings) -> Settings:
+    """What a write task needs of the settings: no readers (each plan carries its own) and no state
+    path (a worker that tried to open the state would fail at once)."""
+    return settings.model_copy(update={"readers": [], "paths": settings.paths.model_copy(update={"state": NO_STATE})})
+
+
+def channels_for(settings: Settings) -> list[Channel]:
+    """Every channel an issue goes out on (email today)."""
+    return [EmailChannel(settings)]
+
+
+def newsletter_paths(archive: Path, plan: NewsletterPlan) -> tuple[Path, Path]:
+    folder = archive / "newsletters" / reader_slug(plan.reader.email)
+    return folder / f"{plan.issue_id}.html", folder / f"{plan.issue_id}.txt"
+
+
+def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPlan) -> RenderedNewsletter:
+    link = unsubscribe_links(settings.smtp, plan.reader).body_link
+    if plan.is_note:
+        return render_note(env, settings, plan, link)
+    return render_newsletter(env, plan, unsubscribe_url=link)
+
+
+def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
+                 env: jinja2.Environment | None = None) -> list[WrittenIssue]:
+    """Render each plan, write its pages and every channel's files; return what was written."""
+    env = env or make_environment()
+    channels = channels_for(settings)
+    pages: list[tuple[Path, bytes]] = []
+    outgoing: list[tuple[Path, bytes]] = []
+    written = []
+    for plan in plans:
+        rendered = render_issue(env, settings, plan)
+        html, text = newsletter_paths(settings.paths.archive, plan)
+        pages += [(html, rendered.html.encode("utf-8")), (text, rendered.text.encode("utf-8"))]
+        prepared = [channel.prepare(rendered, sending) for channel in channels]
+        outgoing += [file for item in prepared for file in item.files]
+        written.append(written_issue(rendered, html, text, prepared))
+    write_atomic_many(pages, durable=False)  # rebuildable from the plan
+    write_atomic_many(outgoing)  # what a channel sends later: on disk before the ledger says written
+    return written
+
+
+def written_issue(rendered: RenderedNewsletter, html: Path, text: Path, prepared: list[Prepared]) -> WrittenIssue:
+    plan = rendered.plan
+    return WrittenIssue(plan.issue_id, plan.reader.email, rendered.subject, tuple(plan.paper_ids), html, text,
+                        tuple(item.delivery for item in prepared),
+                        tuple(path for item in prepared for path, _ in item.files))
+
+
+def record_written(store: Store, written: list[WrittenIssue], run_id: int, chunk: int = RECORD_CHUNK) -> None:
+    """The coordinator's half of the write stage: the ledger learns of written issues, a chunk at a time."""
+    for start in range(0, len(written), chunk):
+        part = written[start:start + chunk]
+        store.record_written([(w.issue_id, w.subject, list(w.deliveries)) for w in part], run_id)
+        checkpoint("write.chunk")

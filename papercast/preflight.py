@@ -1,0 +1,60 @@
+"""Before a run touches anything: the config, the SMTP password, the run's selection, the run
+lock and the state file, checked once, in the same order, by the CLI and by the flow.
+
+The CLI runs it before Prefect starts, so a bad config, a missing password or a damaged state is
+one line and nothing else happens; the flow runs it again (the config is loaded once per process
+and the lock is re-entrant), which covers runs started by `serve` or a deployment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Iterator
+
+from papercast.config import Settings, load_settings
+from papercast.delivery.smtp import smtp_password
+from papercast.lock import run_lock
+from papercast.newsletter.selection import RunSelection, select_run
+from papercast.schedule import today_in
+from papercast.store import Store
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A run that passed preflight: its settings, who and what it covers, its date, whether it sends."""
+
+    settings: Settings
+    selection: RunSelection
+    as_of: dt.date
+    send: bool = False
+
+
+def prepare_run(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
+                readers: list[str] | None = None, send: bool = False) -> PreparedRun:
+    """Config, password (with send) and selection, each a one-line error when wrong."""
+    settings = load_settings(config_path)
+    if send:
+        smtp_password(settings.smtp, os.environ)
+    selection = select_run(settings, profiles, readers)
+    return PreparedRun(settings, selection, as_of or today_in(settings.schedule.timezone), send)
+
+
+@contextlib.contextmanager
+def preflight(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
+              readers: list[str] | None = None, send: bool = False) -> Iterator[PreparedRun]:
+    """`prepare_run`, then hold the run lock and check the state for the `with` block."""
+    run = prepare_run(config_path, as_of, profiles, readers, send)
+    with run_lock(run.settings.paths.state, run.settings.limits.lock_wait_seconds) as taken:
+        if taken:
+            check_state(run.settings)
+        yield run
+
+
+def check_state(settings: Settings) -> None:
+    """Open (and migrate) the state and read it through once: a newer, damaged or truncated state
+    file is one line now, never a traceback mid-run and never a silent fresh start."""
+    with Store.of(settings) as store:
+        store.check()

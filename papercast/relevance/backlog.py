@@ -1,0 +1,60 @@
+"""The classify stage: every stored paper a profile has not been scored against yet, a chunk at a time.
+
+Each profile remembers how far (in stored order) it is classified. A chunk's assignments and
+the profiles' new progress are saved in one transaction, so a run killed mid-way leaves the
+rest of the backlog for the next run, which classifies it before anything is planned: no
+paper is stored as seen and then forgotten. A profile added to the config starts where the
+others stand: it takes the backlog still to classify, not the papers classified before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from papercast.config import Profile, Settings
+from papercast.faults import checkpoint
+from papercast.models import Assignment, StoredPaper
+from papercast.relevance.base import Scorer
+from papercast.relevance.classify import classify_papers
+from papercast.relevance.registry import make_scorer
+from papercast.store import Store
+
+CHUNK = 256  # papers per transaction
+
+
+@dataclass
+class Classified:
+    """What a classify stage did: the papers it scored, their assignments, and how many were owed
+    by an earlier run (stored then, classified now)."""
+
+    papers: list[StoredPaper] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    resumed: int = 0
+
+
+def classify_backlog(store: Store, settings: Settings, run_id: int, chunk: int = CHUNK,
+                     scorer_for: Callable[..., Scorer] = make_scorer) -> Classified:
+    """Classify every paper some profile still owes a score, oldest first."""
+    progress = store.classification_progress([p.id for p in settings.profiles])
+    result, scorer = Classified(), None
+    while papers := store.papers_after(min(progress.values(), default=0), chunk):
+        scorer = scorer or scorer_for(settings, cache=store)  # no model load when nothing is owed
+        found = classify_chunk(papers, settings.profiles, progress, scorer, settings.classify.threshold)
+        advanced = {pid: papers[-1].seq for pid, seq in progress.items() if seq < papers[-1].seq}
+        store.save_classified(found, advanced)
+        progress.update(advanced)
+        result.papers += papers
+        result.assignments += found
+        result.resumed += sum(1 for paper in papers if paper.first_run != run_id)
+        checkpoint("classify.chunk")
+    checkpoint("classify.done")
+    return result
+
+
+def classify_chunk(papers: list[StoredPaper], profiles: list[Profile], progress: dict[str, int], scorer: Scorer,
+                   threshold: float) -> list[Assignment]:
+    """Assignments for the (paper, profile) pairs not classified yet."""
+    due = [profile for profile in profiles if progress[profile.id] < papers[-1].seq]
+    seq = {paper.id: paper.seq for paper in papers}
+    return [a for a in classify_papers(papers, due, scorer, threshold) if seq[a.paper_id] > progress[a.profile_id]]

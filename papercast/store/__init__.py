@@ -1,0 +1,23 @@
+"""The state store: the one place that reads and writes papercast's SQLite state.
+
+`Store.open(path)` gives the whole store; its tables are described in `schema.py`, the
+records it hands out in `records.py`. Every write runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from papercast.store.connection import Database
+from papercast.store.ledger import LedgerTables
+from papercast.store.papers import PaperTables
+from papercast.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
+
+
+class Store(PaperTables, LedgerTables, Database):
+    """Open with `Store.open(path)` or `Store.of(settings)`; use as a context manager to close it."""
+
+    @classmethod
+    def of(cls, settings) -> "Store":
+        """The state named in the settings' [paths] state, waiting [limits] state_busy_seconds for a lock."""
+        return cls.open(settings.paths.state, settings.limits.state_busy_seconds)

@@ -1,0 +1,188 @@
+"""The readers' side of the state: runs, issues and their channel deliveries, what each reader got.
+
+An issue is planned (papers chosen), then written (files in place, a delivery row per channel),
+then settled: done once no channel is pending and one delivered it, failed when none did.
+Settling records the reader's deliveries and cursor in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from papercast.errors import StateError
+from papercast.models import Assignment
+from papercast.store.connection import now_iso
+from papercast.store.records import (DONE, FAILED, PENDING, PLANNED, SENT, WRITTEN, ChannelDelivery, IssueRecord,
+                                     IssueSection)
+
+UNFINISHED = (PLANNED, WRITTEN)
+
+
+class LedgerTables:
+    """Mixed into Store: runs, issues, channel deliveries, deliveries and reader cursors."""
+
+    def start_run(self, as_of: dt.date) -> int:
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO runs (as_of, started_at) VALUES (?, ?)", (as_of.isoformat(), now_iso()))
+            return int(cursor.lastrowid)
+
+    def reader_cursor(self, reader: str) -> int | None:
+        """The last paper seq the reader's newsletters covered; None for a reader never served."""
+        row = self.db.execute("SELECT paper_seq FROM reader_cursors WHERE reader = ?", (reader,)).fetchone()
+        return int(row[0]) if row else None
+
+    def delivered(self, reader: str) -> set[str]:
+        rows = self.db.execute("SELECT paper_id FROM deliveries WHERE reader = ?", (reader,))
+        return {row[0] for row in rows}
+
+    # -- issues ------------------------------------------------------------
+
+    def issue(self, issue_id: str) -> IssueRecord:
+        row = self.db.execute("SELECT * FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        if row is None:
+            raise StateError(f"unknown issue {issue_id}", source=str(self.path))
+        return issue_record(row)
+
+    def has_issue(self, issue_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM issues WHERE id = ?", (issue_id,)).fetchone() is not None
+
+    def unfinished_issues(self, readers: list[str]) -> dict[str, IssueRecord]:
+        """Each reader's oldest issue that is planned or written but not yet settled."""
+        found: dict[str, IssueRecord] = {}
+        for start in range(0, len(readers), 500):
+            chunk = readers[start:start + 500]
+            rows = self.db.execute(
+                f"SELECT * FROM issues WHERE status IN ('planned', 'written') AND reader IN"
+                f" ({','.join('?' * len(chunk))}) ORDER BY created_at DESC, id DESC", chunk)
+            found.update((row["reader"], issue_record(row)) for row in rows)
+        return found
+
+    def record_planned(self, issues: list[IssueRecord], run_id: int, joined: dict[str, int] | None = None) -> None:
+        """Planned issues, in one transaction. An issue id already in the ledger is left as it is,
+        unless it failed: the same papers for the same reader and date are then tried once more.
+        `joined` gives readers seen for the first time their starting cursor."""
+        created = now_iso()
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO reader_cursors VALUES (?, ?)", list((joined or {}).items()))
+            db.executemany(
+                "INSERT INTO issues (id, reader, run_id, date, status, created_at, papers, cursor,"
+                " sections, planned_at) VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
+                " SET status = 'planned', run_id = excluded.run_id WHERE issues.status = 'failed'",
+                [(i.id, i.reader, run_id, i.date.isoformat(), created, json.dumps(i.paper_ids), i.cursor,
+                  sections_json(i.sections), i.planned_at.isoformat()) for i in issues])
+
+    def record_written(self, written: list[tuple[str, str, list[ChannelDelivery]]], run_id: int) -> None:
+        """(issue id, subject, a delivery per channel) for written issues, in one transaction;
+        an issue that no channel still waits for is settled at once."""
+        now = now_iso()
+        with self.transaction() as db:
+            for issue_id, subject, channels in written:
+                db.execute("UPDATE issues SET status = 'written', subject = ? WHERE id = ? AND status = 'planned'",
+                           (subject, issue_id))
+                db.executemany("INSERT INTO channel_deliveries (issue_id, channel, status, ref, updated_at, run_id)"
+                               " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(issue_id, channel) DO UPDATE SET"
+                               " status = excluded.status, run_id = excluded.run_id, last_error = NULL"
+                               " WHERE channel_deliveries.status = 'failed'",
+                               [(issue_id, c.channel, c.status, c.ref, now, run_id) for c in channels])
+                self._settle(issue_id)
+
+    # -- channel deliveries -------------------------------------------------
+
+    def channel_deliveries(self, issue_id: str) -> list[ChannelDelivery]:
+        rows = self.db.execute("SELECT * FROM channel_deliveries WHERE issue_id = ? ORDER BY channel", (issue_id,))
+        return [channel_delivery(row) for row in rows]
+
+    def pending_deliveries(self, channel: str, readers: list[str]) -> list[IssueRecord]:
+        """Issues of these readers whose delivery on `channel` is still pending, oldest first."""
+        wanted = set(readers)
+        rows = self.db.execute(
+            "SELECT i.* FROM channel_deliveries d JOIN issues i ON i.id = d.issue_id"
+            " WHERE d.channel = ? AND d.status = 'pending' ORDER BY i.created_at, i.id", (channel,)).fetchall()
+        return [issue_record(row) for row in rows if row["reader"] in wanted]
+
+    def pending_for(self, channel: str, issue_ids: list[str]) -> list[tuple[IssueRecord, ChannelDelivery]]:
+        """These issues' deliveries on `channel` that are pending right now, in the order given."""
+        found = {}
+        for start in range(0, len(issue_ids), 500):
+            chunk = issue_ids[start:start + 500]
+            rows = self.db.execute(
+                f"SELECT i.*, d.status AS delivery_status, d.ref, d.attempts, d.last_error"
+                f" FROM channel_deliveries d JOIN issues i ON i.id = d.issue_id WHERE d.channel = ?"
+                f" AND d.status = 'pending' AND d.issue_id IN ({','.join('?' * len(chunk))})", (channel, *chunk))
+            found.update((row["id"], (issue_record(row), joined_delivery(row, channel))) for row in rows)
+        return [found[issue_id] for issue_id in issue_ids if issue_id in found]
+
+    def mark_delivered(self, issue_id: str, channel: str, run_id: int) -> None:
+        """The channel delivered the issue (the server accepted it): settle it in the same transaction."""
+        with self.transaction() as db:
+            db.execute("UPDATE channel_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL,"
+                       " updated_at = ?, run_id = ? WHERE issue_id = ? AND channel = ? AND status = 'pending'",
+                       (now_iso(), run_id, issue_id, channel))
+            self._settle(issue_id)
+
+    def record_delivery_failure(self, issue_id: str, channel: str, error: str, permanent: bool, run_id: int) -> None:
+        """A failed attempt: a permanent rejection ends this channel's delivery, a transient one keeps it pending."""
+        with self.transaction() as db:
+            db.execute("UPDATE channel_deliveries SET attempts = attempts + 1, last_error = ?, updated_at = ?,"
+                       " run_id = ?, status = CASE WHEN ? THEN 'failed' ELSE status END"
+                       " WHERE issue_id = ? AND channel = ? AND status = 'pending'",
+                       (error, now_iso(), run_id, permanent, issue_id, channel))
+            self._settle(issue_id)
+
+    def run_deliveries(self, run_id: int, channel: str) -> list[tuple[IssueRecord, ChannelDelivery]]:
+        """Deliveries on `channel` this run wrote or tried, in the order the issues were created."""
+        rows = self.db.execute(
+            "SELECT i.*, d.status AS delivery_status, d.ref, d.attempts, d.last_error FROM channel_deliveries d"
+            " JOIN issues i ON i.id = d.issue_id WHERE d.run_id = ? AND d.channel = ? ORDER BY i.created_at, i.id",
+            (run_id, channel)).fetchall()
+        return [(issue_record(row), joined_delivery(row, channel)) for row in rows]
+
+    def _settle(self, issue_id: str) -> None:
+        """Inside a transaction: done (deliveries and cursor recorded) or failed, once nothing is pending."""
+        statuses = [row[0] for row in self.db.execute(
+            "SELECT status FROM channel_deliveries WHERE issue_id = ?", (issue_id,))]
+        issue = self.issue(issue_id)
+        if not statuses or PENDING in statuses or issue.status != WRITTEN:
+            return
+        delivered = SENT in statuses or WRITTEN in statuses
+        self.db.execute("UPDATE issues SET status = ?, settled_at = ? WHERE id = ?",
+                        (DONE if delivered else FAILED, now_iso(), issue_id))
+        if delivered:
+            self.db.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
+                                [(issue.reader, paper_id, issue_id) for paper_id in issue.paper_ids])
+            if issue.cursor is not None:
+                self.advance_cursor(issue.reader, issue.cursor)
+
+    def advance_cursor(self, reader: str, cursor: int) -> None:
+        self.db.execute("INSERT INTO reader_cursors VALUES (?, ?) ON CONFLICT(reader)"
+                        " DO UPDATE SET paper_seq = MAX(paper_seq, excluded.paper_seq)", (reader, cursor))
+
+
+def sections_json(sections: tuple[IssueSection, ...]) -> str:
+    return json.dumps([{"profile": s.profile_id, "title": s.title,
+                        "items": [[a.paper_id, a.score, a.why] for a in s.items]} for s in sections])
+
+
+def sections_from_json(text: str | None) -> tuple[IssueSection, ...]:
+    return tuple(IssueSection(s["profile"], s["title"],
+                              tuple(Assignment(pid, s["profile"], score, why) for pid, score, why in s["items"]))
+                 for s in json.loads(text or "[]"))
+
+
+def issue_record(row: sqlite3.Row) -> IssueRecord:
+    planned = row["planned_at"] or row["created_at"]
+    return IssueRecord(row["id"], row["reader"], dt.date.fromisoformat(row["date"]), row["status"],
+                       sections_from_json(row["sections"]), row["cursor"], dt.datetime.fromisoformat(planned),
+                       row["run_id"], row["subject"])
+
+
+def joined_delivery(row: sqlite3.Row, channel: str) -> ChannelDelivery:
+    """The delivery columns of an issues-join-deliveries row."""
+    return ChannelDelivery(row["id"], channel, row["delivery_status"], row["ref"], row["attempts"], row["last_error"])
+
+
+def channel_delivery(row: sqlite3.Row) -> ChannelDelivery:
+    return ChannelDelivery(row["issue_id"], row["channel"], row["status"], row["ref"], row["attempts"],
+                           row["last_error"])

@@ -1,0 +1,224 @@
+"""The papers side of the state: ingested digests, papers, fetch state, vectors, classification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from papercast.errors import StateError
+from papercast.models import Assignment, Digest, DigestResult, Paper, StoredPaper
+from papercast.store.connection import now_iso
+from papercast.store.records import FetchState
+
+PAPER_COLUMNS = "p.seq, p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors," \
+                " p.link, p.categories, p.first_run"
+
+
+class PaperTables:
+    """Mixed into Store: everything about papers and their classification."""
+
+    # -- ingest: the diff against everything seen before -------------------
+
+    def has_digest(self, content_hash: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM digests WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row is not None
+
+    def ingest_digest(self, digest: Digest, run_id: int) -> tuple[DigestResult, list[StoredPaper]]:
+        """Record a digest and its papers in one transaction; return the papers never seen before."""
+        with self.transaction() as db:
+            if self.has_digest(digest.content_hash):
+                return DigestResult(digest.source, digest.date, len(digest.papers), 0, skipped=True), []
+            new = [self._add_paper(paper, digest, run_id) for paper in digest.papers]
+            new = [paper for paper in new if paper is not None]
+            db.execute("INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (digest.content_hash, digest.source, digest.date.isoformat(), digest.format,
+                        len(digest.papers), len(new), run_id, now_iso()))
+        return DigestResult(digest.source, digest.date, len(digest.papers), len(new)), new
+
+    def _add_paper(self, paper: Paper, digest: Digest, run_id: int) -> StoredPaper | None:
+        existing = self._find_paper(paper)
+        if existing is not None:
+            self._merge_paper(existing, paper, digest)
+            return None
+        self.db.execute(
+            "INSERT INTO papers (id, title_key, arxiv_id, title, abstract, authors, link, categories,"
+            " first_seen, first_source, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (paper.id, self._free_title_key(paper), paper.arxiv_id, paper.title, paper.abstract,
+             json.dumps(list(paper.authors)), paper.link, json.dumps(list(paper.categories)),
+             digest.date.isoformat(), digest.source, run_id))
+        return self.paper(paper.id)
+
+    def _find_paper(self, paper: Paper) -> sqlite3.Row | None:
+        """The same paper: by arXiv id when both have one, else by normalized title.
+
+        A stored paper with the same title but another arXiv id is another paper.
+        """
+        if paper.arxiv_id:
+            row = self.db.execute("SELECT * FROM papers WHERE arxiv_id = ?", (paper.arxiv_id,)).fetchone()
+            if row is not None:
+                return row
+        row = self.db.execute("SELECT * FROM papers WHERE title_key = ?", (paper.title_key,)).fetchone()
+        if row is not None and paper.arxiv_id and row["arxiv_id"] not in (None, paper.arxiv_id):
+            return None
+        return row
+
+    def _free_title_key(self, paper: Paper) -> str:
+        """The title key, suffixed with the arXiv id when another paper already has this title."""
+        taken = self.db.execute("SELECT 1 FROM papers WHERE title_key = ?", (paper.title_key,)).fetchone()
+        return f"{paper.title_key} #{paper.arxiv_id}" if taken and paper.arxiv_id else paper.title_key
+
+    def _merge_paper(self, row: sqlite3.Row, paper: Paper, digest: Digest) -> None:
+        """Fill in what a later source knows (id, abstract, authors, link, categories).
+
+        first_seen never moves later; an earlier sighting moves it (and first_source) earlier.
+        """
+        self.db.execute(
+            "UPDATE papers SET arxiv_id = COALESCE(arxiv_id, ?),"
+            " abstract = CASE WHEN abstract = '' THEN ? ELSE abstract END,"
+            " authors = CASE WHEN authors = '[]' THEN ? ELSE authors END,"
+            " categories = CASE WHEN categories = '[]' THEN ? ELSE categories END,"
+            " first_source = CASE WHEN ? < first_seen THEN ? ELSE first_source END,"
+            " link = COALESCE(link, ?), first_seen = MIN(first_seen, ?) WHERE seq = ?",
+            (paper.arxiv_id if not self._arxiv_taken(paper.arxiv_id) else None, paper.abstract,
+             json.dumps(list(paper.authors)), json.dumps(list(paper.categories)), digest.date.isoformat(),
+             digest.source, paper.link, digest.date.isoformat(), row["seq"]))
+
+    def _arxiv_taken(self, arxiv_id: str | None) -> bool:
+        if not arxiv_id:
+            return True
+        return self.db.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone() is not None
+
+    # -- fetch state: conditional GET per source ---------------------------
+
+    def fetch_state(self, source: str) -> FetchState | None:
+        row = self.db.execute("SELECT * FROM fetch_state WHERE source = ?", (source,)).fetchone()
+        return FetchState(**dict(row)) if row is not None else None
+
+    def record_fetch(self, source: str, url: str, status: str, message: str = "",
+                     validators: tuple[str | None, str | None] | None = None) -> None:
+        """How a fetch went. `validators` (etag, last_modified) replace the stored ones;
+        None keeps them, unless the url changed (they belonged to the old url)."""
+        keep = validators is None
+        etag, last_modified = validators or (None, None)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET"
+                " etag = CASE WHEN ? AND url = excluded.url THEN etag ELSE excluded.etag END,"
+                " last_modified = CASE WHEN ? AND url = excluded.url THEN last_modified"
+                " ELSE excluded.last_modified END, url = excluded.url, status = excluded.status,"
+                " message = excluded.message, checked_at = excluded.checked_at",
+                (source, url, etag, last_modified, status, message, now_iso(), keep, keep))
+
+    # -- papers --------------------------------------------------------------
+
+    def paper(self, paper_id: str) -> StoredPaper:
+        row = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise StateError(f"unknown paper {paper_id}", source=str(self.path))
+        return stored_paper(row)
+
+    def papers(self, paper_ids: list[str]) -> dict[str, StoredPaper]:
+        found = {}
+        for start in range(0, len(paper_ids), 500):
+            chunk = paper_ids[start:start + 500]
+            rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE id IN"
+                                   f" ({','.join('?' * len(chunk))})", chunk)
+            found.update((row["id"], stored_paper(row)) for row in rows)
+        return found
+
+    def max_paper_seq(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
+
+    def first_seq_since(self, day: dt.date) -> int:
+        """The last seq of papers stored by runs dated before `day` (a new reader's starting point)."""
+        row = self.db.execute("SELECT COALESCE(MAX(p.seq), 0) FROM papers p JOIN runs r ON r.id = p.first_run"
+                              " WHERE r.as_of < ?", (day.isoformat(),)).fetchone()
+        return int(row[0])
+
+    # -- classification: progress per profile, assignments -----------------
+
+    def classification_progress(self, profile_ids: list[str]) -> dict[str, int]:
+        """Per profile, the paper seq it is classified up to; a profile seen for the first time
+        starts where the others stand, so it takes the unclassified backlog but no older papers."""
+        with self.transaction() as db:
+            known = dict(db.execute("SELECT profile_id, classified_to FROM profile_progress").fetchall())
+            start = self._starting_point(known, profile_ids)
+            missing = [(pid, start) for pid in profile_ids if pid not in known]
+            db.executemany("INSERT INTO profile_progress VALUES (?, ?)", missing)
+        return {pid: known.get(pid, start) for pid in profile_ids}
+
+    def _starting_point(self, known: dict[str, int], profile_ids: list[str]) -> int:
+        current = [known[pid] for pid in profile_ids if pid in known]
+        if current or known:
+            return min(current) if current else max(known.values())
+        row = self.db.execute("SELECT COALESCE(MAX(p.seq), 0) FROM papers p"  # a state from before v5:
+                              " WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.paper_id = p.id)").fetchone()
+        return int(row[0])  # its papers up to the last one assigned were classified by that version
+
+    def papers_after(self, seq: int, limit: int) -> list[StoredPaper]:
+        """The next `limit` papers stored after `seq`, in the order they were stored."""
+        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? ORDER BY seq LIMIT ?",
+                               (seq, limit)).fetchall()
+        return [stored_paper(row) for row in rows]
+
+    def save_classified(self, assignments: list[Assignment], progress: dict[str, int]) -> None:
+        """A chunk's assignments and how far each profile is now classified, at once."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
+                           [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments])
+            db.executemany("UPDATE profile_progress SET classified_to = MAX(classified_to, ?) WHERE profile_id = ?",
+                           [(seq, pid) for pid, seq in progress.items()])
+
+    def save_assignments(self, assignments: list[Assignment]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
+                           [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments])
+
+    def assigned_since(self, profile_ids: list[str], after_seq: int, up_to_seq: int
+                       ) -> list[tuple[StoredPaper, Assignment]]:
+        """Assignments to these profiles of papers first stored in (after_seq, up_to_seq]."""
+        marks = ",".join("?" * len(profile_ids))
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why FROM assignments a"
+            f" JOIN papers p ON p.id = a.paper_id WHERE a.profile_id IN ({marks})"
+            f" AND p.seq > ? AND p.seq <= ? ORDER BY a.score DESC, p.seq, a.profile_id",
+            (*profile_ids, after_seq, up_to_seq)).fetchall()
+        return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
+
+    def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
+        """Every (profile, run date, paper, assignment), newest first: the public archive."""
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of FROM assignments a"
+            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = p.first_run"
+            f" ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq").fetchall()
+        return [(r["profile_id"], dt.date.fromisoformat(r["as_of"]), stored_paper(r),
+                 Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
+
+    # -- the relevance vector cache (raw bytes; the scorer owns their meaning) ----
+
+    def cached_vectors(self, model: str, text_hashes: dict[str, str]) -> dict[str, bytes]:
+        """Stored vectors of `model` for paper ids whose text hash still matches."""
+        found = {}
+        ids = list(text_hashes)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.db.execute(
+                f"SELECT paper_id, text_hash, vector FROM paper_vectors WHERE model = ?"
+                f" AND paper_id IN ({','.join('?' * len(chunk))})", (model, *chunk))
+            found.update({r["paper_id"]: r["vector"] for r in rows if r["text_hash"] == text_hashes[r["paper_id"]]})
+        return found
+
+    def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None:
+        """(paper_id, text_hash, vector bytes) rows, replacing older vectors of the same model."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO paper_vectors VALUES (?, ?, ?, ?)",
+                           [(paper_id, model, text_hash, blob) for paper_id, text_hash, blob in vectors])
+
+
+def stored_paper(row: sqlite3.Row) -> StoredPaper:
+    return StoredPaper(
+        id=row["id"], title=row["title"], abstract=row["abstract"],
+        first_seen=dt.date.fromisoformat(row["first_seen"]), first_source=row["first_source"],
+        arxiv_id=row["arxiv_id"], authors=tuple(json.loads(row["authors"])), link=row["link"],
+        categories=tuple(json.loads(row["categories"])), seq=row["seq"], first_run=row["first_run"])

@@ -1,0 +1,64 @@
+"""What the store hands out: typed records, never database rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from papercast.models import Assignment
+
+PENDING, SENT, WRITTEN, FAILED = "pending", "sent", "written", "failed"  # a channel delivery
+PLANNED, DONE = "planned", "done"  # an issue: planned -> written -> done | failed
+
+
+@dataclass(frozen=True)
+class FetchState:
+    """How a fetched source's last fetch went, and the validators of the copy last ingested."""
+
+    source: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    status: str
+    message: str
+    checked_at: str
+
+
+@dataclass(frozen=True)
+class IssueSection:
+    """One profile's part of an issue: its title and the chosen papers' assignments, best first."""
+
+    profile_id: str
+    title: str
+    items: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """One reader's newsletter in the ledger (see schema.py for its states)."""
+
+    id: str
+    reader: str
+    date: dt.date
+    status: str
+    sections: tuple[IssueSection, ...]
+    cursor: int | None  # the reader's cursor once delivered; None leaves it (notes, partial runs)
+    planned_at: dt.datetime
+    run_id: int | None = None
+    subject: str | None = None
+
+    @property
+    def paper_ids(self) -> list[str]:
+        return [item.paper_id for section in self.sections for item in section.items]
+
+
+@dataclass(frozen=True)
+class ChannelDelivery:
+    """How one channel delivered one issue: pending, sent, written (dry run) or failed."""
+
+    issue_id: str
+    channel: str
+    status: str
+    ref: str | None = None  # the Message-ID for email
+    attempts: int = 0
+    last_error: str | None = None

@@ -1,0 +1,58 @@
+"""The weekly run's core stages called in order, without Prefect: what the flow wires, for tests
+that look at one stage closely. The keyword scorer keeps them fast and free of the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from papercast.config import Settings
+from papercast.delivery.send import SendResult, send_batch
+from papercast.delivery.write import WrittenIssue, channels_for, record_written, write_issues
+from papercast.models import Digest, Paper
+from papercast.newsletter.plan import Planning, plan_issues
+from papercast.newsletter.selection import select_run
+from papercast.relevance.backlog import Classified, classify_backlog
+from papercast.relevance.keywords import KeywordScorer
+from papercast.store import Store
+
+NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def keywords(settings, cache=None) -> KeywordScorer:
+    return KeywordScorer()
+
+
+def ingest(store: Store, settings: Settings, papers: list[tuple[str, str]], day: dt.date,
+           source: str = "d.txt") -> int:
+    """A digest of (title, abstract) stored and classified on `day`; returns the run id."""
+    run = store.start_run(day)
+    digest = Digest(source, day, tuple(Paper(t, a) for t, a in papers), content_hash=f"{source}-{day}")
+    store.ingest_digest(digest, run)
+    classify(store, settings, run)
+    return run
+
+
+def classify(store: Store, settings: Settings, run_id: int) -> Classified:
+    return classify_backlog(store, settings, run_id, scorer_for=keywords)
+
+
+def plan(store: Store, settings: Settings, day: dt.date, run_id: int, readers=None, profiles=None) -> Planning:
+    return plan_issues(store, settings, select_run(settings, profiles, readers), day, run_id, NOW)
+
+
+def plan_and_write(store: Store, settings: Settings, day: dt.date, sending: bool = False,
+                   run_id: int | None = None) -> list[WrittenIssue]:
+    """Plan every reader's issue for `day`, write the files, record them: what one run writes."""
+    run_id = run_id or store.start_run(day)
+    written = write_issues(plan(store, settings, day, run_id).to_write, settings, sending)
+    record_written(store, written, run_id)
+    return written
+
+
+def send_pending(store: Store, settings: Settings, run_id: int = 1) -> list[SendResult]:
+    """Send everything pending for the config's readers, as the flow's send stage does."""
+    results = []
+    for channel in channels_for(settings):
+        ids = [issue.id for issue in store.pending_deliveries(channel.name, [r.email for r in settings.readers])]
+        results += send_batch(store, channel, ids, run_id)
+    return results
