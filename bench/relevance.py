@@ -1,253 +1,186 @@
-"""Relevance benchmark: precision, recall and micro-F1 per profile, on dev and test, per backend.
+"""Relevance benchmark: what a new user gets, measured on profiles that played no part in fitting.
 
-    .venv/bin/python bench/relevance.py            # evaluate keywords baseline and hybrid, time a week
-    .venv/bin/python bench/relevance.py --fit      # refit the hybrid weights on dev only and print them
+    .venv/bin/python bench/relevance.py              # the held-out tables, agreement, speed (about 4 min)
+    .venv/bin/python bench/relevance.py --choosing   # only the choosing sets (what every choice was made on)
+    .venv/bin/python bench/relevance.py --fit        # fit the shipped weights on the choosing sets, print them
+    .venv/bin/python bench/relevance.py --reference  # recompute the typical paper (papercast/relevance/reference.py)
 
-Labels: bench/data/relevance_labels.jsonl (see LABELLING.md); papers: ../shared/digests.
-Profiles: config/papercast.toml, given only title, description and keywords (no examples).
+Primary table: leave-one-set-out over the four sets of new users' profiles (terse, chatty, mixed,
+practitioner). Each held-out set is scored by weights fitted on all the other sets (the sample
+profiles included), with papers cross-fitted: weights fitted on the dev papers score the held-out
+set's test papers and the reverse, so every figure is on new profiles and new papers. All at the
+shipped threshold. Data: bench/relevance_data.py; recipe: bench/relevance_fit.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import datetime as dt
 import json
-import resource
+import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
-PROJECT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
 
+from papercast.relevance.embed import paper_vectors  # noqa: E402
 from papercast.relevance.keywords import KeywordScorer  # noqa: E402
-from papercast.relevance.classify import classify_papers  # noqa: E402
-from papercast.config import load_settings  # noqa: E402
-from papercast.identity import normalize_title  # noqa: E402
-from papercast.models import StoredPaper  # noqa: E402
-from papercast.relevance.embed import MiniLMOnnx  # noqa: E402
-from papercast.relevance.hybrid import DEFAULT_WEIGHTS, HybridScorer, Weights  # noqa: E402
-from papercast.sources import parse_input  # noqa: E402
-from papercast.store import Store  # noqa: E402
 
-LABELS = PROJECT / "bench" / "data" / "relevance_labels.jsonl"
-DIGESTS = PROJECT.parent / "shared" / "digests"
-CONFIG = PROJECT / "config" / "papercast.toml"
-AS_OF = dt.date(2026, 11, 23)
-FEATURES = ("topic", "keyword", "title_keyword", "title", "abstract")
+import relevance_data as data  # noqa: E402
+import relevance_fit as fitting  # noqa: E402
+import relevance_metrics as metrics  # noqa: E402
+
+THRESHOLD = 0.5  # the shipped default ([classify] threshold), decided before the lockbox was opened
+REFERENCE = BENCH.parent / "papercast" / "relevance" / "reference.py"
 
 
-def digest_papers(folder: Path) -> list:
-    """Every paper entry of every digest, in file order (repeats included)."""
-    entries = []
-    for path in sorted(folder.glob("*.txt")):
-        entries += parse_input(path.read_bytes(), path.name, AS_OF).papers
-    return entries
+def keyword_outcome(profile_set: data.ProfileSet, papers: data.Papers) -> fitting.Outcome:
+    """The lexical baseline has nothing to fit: its scores on every paper."""
+    rows = KeywordScorer().score(papers.papers, profile_set.profiles)
+    s = np.array([[score.value for score in row] for row in rows])
+    y = np.array([[p.id in profile_set.gold[paper.id] for p in profile_set.profiles] for paper in papers.papers],
+                 dtype=float)
+    return fitting.Outcome(profile_set.name, [p.id for p in profile_set.profiles], [p.id for p in papers.papers], s, y)
 
 
-def stored(paper, source: str = "bench") -> StoredPaper:
-    return StoredPaper(paper.id, paper.title, paper.abstract, AS_OF, source)
+def print_row(label: str, outcomes: list, threshold: float = THRESHOLD) -> None:
+    at = metrics.micro(outcomes, threshold)
+    best_at, best_f1 = metrics.best_threshold(outcomes)
+    low, high = metrics.interval(outcomes, threshold)
+    print(f"  {label:34} F1 {at.f1:.3f} [{low:.3f}-{high:.3f}]  P {at.precision:.3f}  R {at.recall:.3f}  "
+          f"(tp {at.tp} fp {at.fp} fn {at.fn}) | best threshold afterwards {best_at:.2f}: F1 {best_f1:.3f} "
+          f"| pooled AP {metrics.average_precision(outcomes):.3f}")
 
 
-def labelled_set() -> tuple[list[StoredPaper], dict[str, set[str]], dict[str, str]]:
-    """The labelled papers, their gold profile ids and their split, keyed by paper id."""
-    by_key = {normalize_title(p.title): p for p in digest_papers(DIGESTS)}
-    papers, gold, split = [], {}, {}
-    for line in LABELS.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        paper = stored(by_key[normalize_title(record["title"])])
-        papers.append(paper)
-        gold[paper.id], split[paper.id] = set(record["labels"]), record["split"]
-    return papers, gold, split
+def print_recalls(outcomes: list, threshold: float = THRESHOLD) -> None:
+    rows = metrics.recalls(outcomes, threshold)
+    for name in dict.fromkeys(r[0] for r in rows):
+        cells = [f"{pid} {'n/a' if r is None else f'{r:.2f}'} ({n})" for s, pid, n, r in rows if s == name]
+        print(f"    {name}: " + ", ".join(cells))
+    low = [f"{s}/{pid}" for s, pid, n, r in rows if r is not None and r < 0.5]
+    print(f"    profiles with recall under 0.5: {len(low)} of {sum(r is not None for *_, r in rows)}"
+          + (f" ({', '.join(low)})" if low else ""))
 
 
-def other_annotators(papers: list[StoredPaper], folder: Path = LABELS.parent) -> dict[str, dict[str, set[str]]]:
-    """Labels of further annotators (`relevance_labels_<name>.jsonl`), by name, keyed by paper id."""
-    by_key = {normalize_title(p.title): p.id for p in papers}
-    found = {}
-    for path in sorted(folder.glob("relevance_labels_*.jsonl")):
-        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        found[path.stem.removeprefix("relevance_labels_")] = {
-            by_key[normalize_title(r["title"])]: set(r["labels"]) for r in records}
-    return found
+def choosing_table(papers: data.Papers) -> None:
+    """Leave-one-set-out among the choosing sets only: the figure every choice was made on."""
+    sets = {name: data.load_set(name, papers) for name in data.CHOOSING}
+    print(f"\nCHOOSING sets only ({', '.join(data.CHOOSING)}): leave one set out, papers cross-fitted, "
+          f"threshold {THRESHOLD}")
+    for held in (("terse", "chatty"), ("sample",)):
+        outcomes = fitting.leave_one_set_out(held, sets, papers)
+        print_row(f"hybrid, held out: {'+'.join(held)}", outcomes)
+        print_recalls(outcomes)
+        print_row(f"keywords, same sets", [keyword_outcome(sets[n], papers) for n in held])
 
 
-def micro_f1(predicted: dict[str, set[str]], gold: dict[str, set[str]], split: dict[str, str], part: str) -> float:
-    part_gold = {pid: labels for pid, labels in gold.items() if split[pid] == part}
-    return prf(*counts(predicted, part_gold, None))[2]
+def primary_table(papers: data.Papers) -> None:
+    sets = {name: data.load_set(name, papers) for name in ("sample",) + data.NEW_SETS}
+    print(f"\nPRIMARY: leave one set out over the four sets of new users' profiles; each fitted on all other sets "
+          f"(sample included), papers cross-fitted; threshold {THRESHOLD}. Sets that played a part in choosing: "
+          f"{', '.join(n for n in data.NEW_SETS if n in data.CHOOSING)}; lockbox: {', '.join(data.LOCKBOX)}")
+    outcomes = fitting.leave_one_set_out(data.NEW_SETS, sets, papers)
+    print_row("hybrid, all four sets", outcomes)
+    for o in outcomes:
+        print_row(f"  {o.name}{' (choosing)' if o.name in data.CHOOSING else ' (lockbox)'}", [o])
+    print_recalls(outcomes)
+    print_row("keywords, all four sets", [keyword_outcome(sets[n], papers) for n in data.NEW_SETS])
+    lockbox_table(papers, sets)
 
 
-def print_agreement(runs: dict[str, dict[str, set[str]]], gold, others, split) -> None:
-    """How each further annotator agrees with the gold labels, and how each backend does against them."""
-    for name, labels in others.items():
-        print(f"\nannotator '{name}' (labelled independently; see LABELLING.md):")
-        for part in ("dev", "test"):
-            mine = {pid: found for pid, found in labels.items() if split[pid] == part}
-            if not mine:
-                continue
-            against = ", ".join(f"{backend} {micro_f1(p, mine, split, part):.3f}" for backend, p in runs.items())
-            print(f"  {part} ({len(mine)} papers): agreement with the gold labels (micro-F1) "
-                  f"{micro_f1(mine, gold, split, part):.3f}; backends scored against this annotator: {against}")
+def lockbox_table(papers: data.Papers, sets: dict) -> None:
+    """The lockbox sets scored by weights fitted on the choosing sets only (papers cross-fitted)."""
+    choosing = [sets[n] for n in data.CHOOSING]
+    outcomes = [fitting.cross_fitted(sets[n], choosing, papers) for n in data.LOCKBOX]
+    print(f"\nLOCKBOX only: {' + '.join(data.LOCKBOX)}, weights fitted on the choosing sets, papers cross-fitted")
+    print_row("hybrid", outcomes)
+    print_recalls(outcomes)
+    print_row("keywords", [keyword_outcome(sets[n], papers) for n in data.LOCKBOX])
 
 
-def counts(predicted: dict[str, set[str]], gold: dict[str, set[str]], profile: str | None) -> tuple[int, int, int]:
-    tp = fp = fn = 0
-    for paper_id, truth in gold.items():
-        guess = predicted.get(paper_id, set())
-        if profile is not None:
-            truth, guess = truth & {profile}, guess & {profile}
-        tp, fp, fn = tp + len(truth & guess), fp + len(guess - truth), fn + len(truth - guess)
-    return tp, fp, fn
+def sample_table(papers: data.Papers) -> None:
+    """Secondary: the sample profiles (seen in fitting) on the test papers, weights fitted on dev papers."""
+    sets = {name: data.load_set(name, papers) for name in data.CHOOSING}
+    base = fitting.scorer()
+    weights = fitting.fit([fitting.design(base, papers.part("dev"), s) for s in sets.values()])
+    test = papers.part("test")
+    rows = fitting.scorer(weights).score(test, sets["sample"].profiles)
+    ids = [p.id for p in test]
+    y = np.array([[q.id in sets["sample"].gold[pid] for q in sets["sample"].profiles] for pid in ids], dtype=float)
+    hybrid = fitting.Outcome("sample", [q.id for q in sets["sample"].profiles], ids,
+                             np.array([[s.value for s in row] for row in rows]), y)
+    keywords = keyword_outcome(sets["sample"], papers)
+    keep = np.array([papers.split[pid] == "test" for pid in keywords.paper_ids])
+    keywords = fitting.Outcome("sample", keywords.profile_ids, ids, keywords.s[keep], keywords.y[keep])
+    print("\nSECONDARY: the sample profiles of config/ (tuned on dev in earlier rounds), 120 test papers, "
+          "weights fitted on the dev papers")
+    print_row("hybrid", [hybrid])
+    print_row("keywords", [keywords])
 
 
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-    return precision, recall, f1
+def agreement_table(papers: data.Papers, names) -> None:
+    print("\nANNOTATOR agreement (micro-F1 of one labelling against another, 219 papers)")
+    for name in names:
+        gold = data.load_set(name, papers).gold
+        others = {a: data.load_set(name, papers, a).gold for a in data.annotators(name)}
+        cells = [f"{a} vs gold {metrics.agreement(labels, gold):.3f}" for a, labels in others.items()]
+        if {"a", "b"} <= set(others):
+            cells.insert(0, f"a vs b {metrics.agreement(others['a'], others['b']):.3f}")
+        positives = sum(len(v) for v in gold.values())
+        print(f"  {name:13} ({positives} positives): " + ", ".join(cells))
 
 
-def predictions(scorer, papers, profiles, threshold: float) -> dict[str, set[str]]:
-    predicted: dict[str, set[str]] = {}
-    for a in classify_papers(papers, profiles, scorer, threshold):
-        predicted.setdefault(a.paper_id, set()).add(a.profile_id)
-    return predicted
+def speed_table() -> None:
+    """Each configuration in a fresh process, so that its time and peak memory are its own."""
+    print("\nSPEED: 2,000 new papers (2 cores), each run in a fresh process; peak = that process's max RSS")
+    for profiles in (8, 50):
+        for mode in ("cold", "cached"):
+            out = subprocess.run([sys.executable, str(BENCH / "relevance_speed.py"), str(profiles), mode],
+                                 capture_output=True, text=True, check=True).stdout
+            r = json.loads(out.splitlines()[-1])
+            print(f"  {profiles:2} profiles, {mode:6}: {r['seconds']:5.1f} s in all (model load {r['load']:.1f} s, "
+                  f"embedding {r['embed']:.1f} s, scoring {r['score']:.1f} s); peak {r['peak_mb']:.0f} MB")
 
 
-def print_table(name: str, predicted, gold, split, profile_ids) -> dict[str, float]:
-    micro = {}
-    for part in ("dev", "test"):
-        part_gold = {pid: labels for pid, labels in gold.items() if split[pid] == part}
-        print(f"\n{name} — {part} ({len(part_gold)} papers)")
-        print(f"  {'profile':18} {'P':>6} {'R':>6} {'F1':>6}  tp fp fn")
-        for profile in profile_ids + [None]:
-            tp, fp, fn = counts(predicted, part_gold, profile)
-            p, r, f = prf(tp, fp, fn)
-            print(f"  {profile or 'MICRO (all)':18} {p:6.3f} {r:6.3f} {f:6.3f}  {tp} {fp} {fn}")
-        micro[part] = prf(*counts(predicted, part_gold, None))[2]
-    return micro
+def write_reference(papers: data.Papers) -> None:
+    """The mean of the papers' whole-text vectors, as the module the scorer loads."""
+    scorer = fitting.scorer()
+    mean = paper_vectors(scorer.embedder, papers.papers, None)[:, 0].mean(axis=0)
+    template = REFERENCE.read_text(encoding="utf-8").split("MEAN = (")[0]
+    numbers = ",\n".join("    " + ", ".join(f"{v:.6f}" for v in mean[i:i + 8]) for i in range(0, len(mean), 8))
+    REFERENCE.write_text(template + f"MEAN = (\n{numbers},\n)\n", encoding="utf-8")
+    print(f"wrote {REFERENCE} (mean of {len(papers.papers)} papers)")
 
 
-def evaluate(settings) -> None:
-    papers, gold, split = labelled_set()
-    profiles = settings.profiles
-    assert not any(p.examples or p.counter_examples for p in profiles), "profiles must carry no examples"
-    ids = [p.id for p in profiles]
-    threshold = settings.classify.threshold
-    runs = {"keywords": predictions(KeywordScorer(), papers, profiles, threshold),
-            "hybrid": predictions(HybridScorer(MiniLMOnnx()), papers, profiles, threshold)}
-    base = print_table("keywords (baseline)", runs["keywords"], gold, split, ids)
-    hybrid = print_table("hybrid-minilm", runs["hybrid"], gold, split, ids)
-    print(f"\nmicro-F1 at threshold {threshold}: keywords dev {base['dev']:.3f} test {base['test']:.3f}; "
-          f"hybrid dev {hybrid['dev']:.3f} test {hybrid['test']:.3f}; "
-          f"gain on test {hybrid['test'] - base['test']:+.3f}")
-    print_intervals(runs, gold, split)
-    print_agreement(runs, gold, other_annotators(papers), split)
-
-
-def paper_counts(predicted: dict[str, set[str]], gold: dict[str, set[str]], ids: list[str]) -> np.ndarray:
-    """One row of (tp, fp, fn) per paper, so that papers can be resampled."""
-    return np.array([counts({pid: predicted.get(pid, set())}, {pid: gold[pid]}, None) for pid in ids], dtype=float)
-
-
-def bootstrap_f1(rows: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """Micro-F1 of each resample of papers (`draws` holds row indices, one resample per line)."""
-    tp, fp, fn = (rows[draws][..., i].sum(axis=1) for i in range(3))
-    return 2 * tp / np.maximum(2 * tp + fp + fn, 1)
-
-
-def print_intervals(runs: dict[str, dict[str, set[str]]], gold, split, resamples: int = 2000) -> None:
-    """95 % intervals of test micro-F1 and of the gain, resampling the test papers (seeded)."""
-    ids = sorted(pid for pid in gold if split[pid] == "test")
-    draws = np.random.default_rng(0).integers(0, len(ids), size=(resamples, len(ids)))
-    f1 = {name: bootstrap_f1(paper_counts(p, gold, ids), draws) for name, p in runs.items()}
-    low_high = {name: np.percentile(values, [2.5, 97.5]) for name, values in f1.items()}
-    gain = np.percentile(f1["hybrid"] - f1["keywords"], [2.5, 97.5])
-    print("95 % intervals on test (papers resampled): " +
-          "; ".join(f"{name} {lo:.3f}-{hi:.3f}" for name, (lo, hi) in low_high.items()) +
-          f"; gain of hybrid over keywords {gain[0]:+.3f} to {gain[1]:+.3f}")
-
-
-def week_of(size: int) -> list[StoredPaper]:
-    """`size` distinct papers from the real digests (repeats get fresh ids)."""
-    entries = digest_papers(DIGESTS)
-    week = []
-    for i in range(size):
-        paper = entries[i % len(entries)]
-        week.append(dataclasses.replace(stored(paper), id=f"w{i}-{paper.id}"))
-    return week
-
-
-def time_week(settings, size: int = 250) -> None:
-    week, profiles = week_of(size), settings.profiles
-    start = time.perf_counter()
-    KeywordScorer().score(week, profiles)
-    keyword_seconds = time.perf_counter() - start
-    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "state.sqlite") as store:
-        start = time.perf_counter()
-        scorer = HybridScorer(MiniLMOnnx(), cache=store)
-        load_seconds = time.perf_counter() - start
-        cold = timed(lambda: scorer.score(week, profiles))
-        warm = timed(lambda: HybridScorer(MiniLMOnnx(), cache=store).score(week, profiles))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nweek of {size} papers x {len(profiles)} profiles: keywords {keyword_seconds:.2f} s; "
-          f"hybrid: model load {load_seconds:.2f} s, cold (embeds every paper) {cold:.1f} s "
-          f"({size / cold:.1f} papers/s), warm (vectors from the store) {warm:.2f} s incl. model load; "
-          f"peak RSS of this process {peak_mb:.0f} MB")
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def fit(settings, iterations: int = 5000, l2: float = 1e-3) -> None:
-    """Logistic regression of gold labels on the hybrid signals, dev split only."""
-    papers, gold, split = labelled_set()
-    dev = [p for p in papers if split[p.id] == "dev"]
-    scorer = HybridScorer(MiniLMOnnx())
-    vectors, titles = scorer.paper_vectors(dev)
-    targets = [scorer.compile(profile) for profile in settings.profiles]
-    rows, labels = [], []
-    for paper in dev:
-        for target in targets:
-            s = scorer.signals(paper, (vectors[paper.id], titles[paper.id]), target)
-            rows.append([s.topic, s.keyword, s.title_keyword, s.evidence.title_count, s.evidence.abstract_count])
-            labels.append(target.profile.id in gold[paper.id])
-    weights = logistic(np.array(rows), np.array(labels, dtype=float), iterations, l2)
-    print(dataclasses.replace(DEFAULT_WEIGHTS, bias=round(float(weights[-1]), 2),
-                              **{name: round(float(w), 2) for name, w in zip(FEATURES, weights[:-1])}))
-
-
-def logistic(x: np.ndarray, y: np.ndarray, iterations: int, l2: float) -> np.ndarray:
-    """Weights in the raw feature units, the bias last (fitted on standardized features)."""
-    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = np.hstack([(x - mean) / std, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    for _ in range(iterations):
-        p = 1 / (1 + np.exp(-z @ w))
-        w -= 0.5 * (z.T @ (p - y) / len(y) + l2 * np.r_[w[:-1], 0.0])
-    raw = w[:-1] / std
-    return np.r_[raw, w[-1] - (raw * mean).sum()]
+def print_fit(papers: data.Papers) -> None:
+    base = fitting.scorer()
+    designs = [fitting.design(base, papers.papers, data.load_set(n, papers)) for n in data.CHOOSING]
+    print(fitting.fit(designs))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default=str(CONFIG))
-    parser.add_argument("--fit", action="store_true", help="refit the hybrid weights on dev and print them")
+    parser.add_argument("--choosing", action="store_true", help="only the choosing sets")
+    parser.add_argument("--fit", action="store_true", help="fit the shipped weights on the choosing sets")
+    parser.add_argument("--reference", action="store_true", help="recompute the typical paper")
     parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args()
-    settings = load_settings(args.config)
+    papers = data.load_papers()
+    if args.reference:
+        return write_reference(papers)
     if args.fit:
-        return fit(settings)
-    evaluate(settings)
+        return print_fit(papers)
+    if args.choosing:
+        choosing_table(papers)
+        return agreement_table(papers, data.CHOOSING)
+    primary_table(papers)
+    sample_table(papers)
+    agreement_table(papers, ("sample",) + data.NEW_SETS)
     if not args.no_timing:
-        time_week(settings)
+        speed_table()
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import importlib.util
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -84,57 +86,76 @@ def test_a_v1_state_gains_the_vector_cache(tmp_path):
     assert SCHEMA_VERSION >= 4 and version == SCHEMA_VERSION
 
 
-def load_bench():
-    spec = importlib.util.spec_from_file_location("bench_relevance", PROJECT / "bench" / "relevance.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench_modules():
+    """bench/relevance_data.py, _fit.py and _metrics.py, imported as the bench imports them."""
+    sys.path.insert(0, str(PROJECT / "bench"))
+    try:
+        return (importlib.import_module("relevance_data"), importlib.import_module("relevance_fit"),
+                importlib.import_module("relevance_metrics"))
+    finally:
+        sys.path.remove(str(PROJECT / "bench"))
 
 
-def test_hybrid_beats_the_keyword_baseline_on_the_labelled_test_split(shared_digests):
-    bench = load_bench()
-    settings = load_settings(PROJECT / "config" / "papercast.toml")
-    papers, gold, split = bench.labelled_set()
-    test_gold = {pid: labels for pid, labels in gold.items() if split[pid] == "test"}
-    f1 = {}
-    for scorer in (KeywordScorer(), make_scorer(settings)):
-        predicted = bench.predictions(scorer, papers, settings.profiles, settings.classify.threshold)
-        f1[scorer.name] = bench.prf(*bench.counts(predicted, test_gold, None))[2]
-    assert f1["hybrid-minilm"] >= 0.70
-    assert f1["hybrid-minilm"] >= f1["keywords"] + 0.05
-
-
-def test_every_further_annotator_labels_known_papers_with_known_profiles(shared_digests):
-    bench = load_bench()
-    settings = load_settings(PROJECT / "config" / "papercast.toml")
-    papers, gold, split = bench.labelled_set()
-    others = bench.other_annotators(papers)
-    assert "b" in others and set(others["b"]) == set(gold)
-    profile_ids = {p.id for p in settings.profiles}
-    for labels in others.values():
-        assert set(labels) <= set(gold)
-        assert all(found <= profile_ids for found in labels.values())
+@pytest.mark.parametrize("name", ["sample", "terse", "chatty"])
+def test_every_annotator_labels_every_paper_with_known_profiles(shared_digests, name):
+    data, _, _ = bench_modules()
+    papers = data.load_papers()
+    gold = data.load_set(name, papers)
+    ids = {p.id for p in gold.profiles}
+    assert len(papers.papers) == 219 and set(gold.gold) == {p.id for p in papers.papers}
+    for annotator in data.annotators(name):
+        labels = data.load_set(name, papers, annotator).gold
+        assert set(labels) <= set(gold.gold) and all(found <= ids for found in labels.values())
 
 
 def test_agreement_is_symmetric_and_perfect_only_for_identical_labels(shared_digests):
-    bench = load_bench()
-    papers, gold, split = bench.labelled_set()
-    second = bench.other_annotators(papers)["b"]
-    for part in ("dev", "test"):
-        assert bench.micro_f1(gold, gold, split, part) == 1.0
-        assert bench.micro_f1(second, gold, split, part) == pytest.approx(bench.micro_f1(gold, second, split, part))
+    data, _, metrics = bench_modules()
+    papers = data.load_papers()
+    gold, second = data.load_set("terse", papers).gold, data.load_set("terse", papers, "a").gold
+    assert metrics.agreement(gold, gold) == 1.0
+    assert metrics.agreement(second, gold) == pytest.approx(metrics.agreement(gold, second))
     altered = {pid: (set() if i % 3 == 0 else labels) for i, (pid, labels) in enumerate(gold.items())}
-    assert bench.micro_f1(altered, gold, split, "test") < 1.0
+    assert metrics.agreement(altered, gold) < 1.0
 
 
-def test_a_resample_of_every_paper_once_gives_the_plain_micro_f1(shared_digests):
-    bench = load_bench()
-    papers, gold, split = bench.labelled_set()
-    second = bench.other_annotators(papers)["b"]
-    ids = sorted(pid for pid in gold if split[pid] == "test")
-    rows = bench.paper_counts(second, gold, ids)
-    every_paper_once = np.arange(len(ids))[None, :]
-    only_the_first_paper = np.zeros((1, len(ids)), dtype=int)
-    assert bench.bootstrap_f1(rows, every_paper_once)[0] == pytest.approx(bench.micro_f1(second, gold, split, "test"))
-    assert bench.bootstrap_f1(rows, only_the_first_paper)[0] == pytest.approx(
-        bench.micro_f1({ids[0]: second[ids[0]]}, {ids[0]: gold[ids[0]]}, {ids[0]: "test"}, "test"))
+def outcome(fit, s, y):
+    return fit.Outcome("x", ["a", "b"], [f"p{i}" for i in range(len(s))], np.array(s, float), np.array(y, float))
+
+
+def test_micro_figures_best_threshold_recalls_and_interval():
+    _, fit, metrics = bench_modules()
+    o = outcome(fit, [[0.9, 0.2], [0.6, 0.7], [0.1, 0.4]], [[1, 0], [0, 1], [1, 0]])
+    at = metrics.micro([o], 0.5)
+    assert (at.tp, at.fp, at.fn) == (2, 1, 1) and at.f1 == pytest.approx(2 / 3)
+    assert metrics.best_threshold([o]) == (pytest.approx(0.61), pytest.approx(0.8))  # 0.6 is no longer taken
+    assert metrics.recalls([o], 0.5) == [("x", "a", 2, 0.5), ("x", "b", 1, 1.0)]
+    low, high = metrics.interval([o], 0.5)
+    assert low <= at.f1 <= high
+
+
+def test_the_fit_weighs_every_set_alike_and_keeps_variant_ids():
+    _, fit, _ = bench_modules()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 7))
+    one = fit.Design(x, (x[:, 0] > 1).astype(float))
+    other = fit.Design(x[:50], (x[:50, 1] > 1).astype(float))
+    doubled = fit.Design(np.vstack([other.x, other.x]), np.concatenate([other.y, other.y]))
+    assert fit.fit([one, other]) == fit.fit([one, doubled])  # a set repeated weighs no more
+    profile = Profile(id="p", title="P", description="One. Two.", keywords=["a", "b", "c", "d", "e"])
+    assert {v.id for v in fit.style_variants([profile])} == {"p"}
+
+
+@pytest.mark.slow
+def test_the_hybrid_beats_the_keyword_baseline_on_profiles_it_was_not_fitted_on(shared_digests):
+    data, fit, metrics = bench_modules()
+    sys.path.insert(0, str(PROJECT / "bench"))
+    try:
+        bench = importlib.import_module("relevance")
+    finally:
+        sys.path.remove(str(PROJECT / "bench"))
+    papers = data.load_papers()
+    sets = {name: data.load_set(name, papers) for name in data.CHOOSING}
+    held = fit.leave_one_set_out(["terse", "chatty"], sets, papers)
+    keywords = [bench.keyword_outcome(sets[name], papers) for name in ("terse", "chatty")]
+    hybrid_f1, keyword_f1 = metrics.micro(held, 0.5).f1, metrics.micro(keywords, 0.5).f1
+    assert hybrid_f1 >= 0.55 and hybrid_f1 >= keyword_f1 + 0.05

@@ -2,7 +2,7 @@
 
 import pytest
 
-from papercast.relevance.terms import TermMatcher, term_pattern
+from papercast.relevance.terms import Fields, Term, TermMatcher, term_pattern, word_pattern, word_text
 
 
 @pytest.mark.parametrize("term, text", [
@@ -16,6 +16,7 @@ from papercast.relevance.terms import TermMatcher, term_pattern
 ])
 def test_a_term_finds_its_spellings_and_inflections(term, text):
     assert term_pattern(term).search(text)
+    assert word_pattern(term).search(word_text(text))  # the fast form the scorer uses agrees
 
 
 @pytest.mark.parametrize("term, text", [
@@ -26,6 +27,22 @@ def test_a_term_finds_its_spellings_and_inflections(term, text):
 ])
 def test_a_term_does_not_match_other_words(term, text):
     assert not term_pattern(term).search(text)
+    assert not word_pattern(term).search(word_text(text))
+    assert Term.of(term).find(Fields.of(text, text)) == (False, 0)
+
+
+def test_a_term_with_other_characters_is_matched_as_written():
+    assert word_pattern("C++") is None
+    assert Term.of("C++").find(Fields.of("Fast C++ kernels", "")) == (True, 0)
+    assert Term.of("C++").find(Fields.of("Fast kernels", "in C and C++, C++ again, and C++")) == (False, 2)
+
+
+def test_profiles_sharing_a_keyword_look_for_it_once_per_paper():
+    fields, memo = Fields.of("Pruning large models", "We prune."), {}
+    first = TermMatcher(["pruning", "sparsity"]).evidence(fields.title, fields.abstract, fields, memo)
+    memo["pruning"] = (False, 0)  # a second matcher must take the remembered answer, not look again
+    second = TermMatcher(["pruning"]).evidence(fields.title, fields.abstract, fields, memo)
+    assert first.in_title == ["pruning"] and second.in_title == []
 
 
 def test_title_and_abstract_evidence_are_counted_apart():

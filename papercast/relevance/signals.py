@@ -1,0 +1,151 @@
+"""The signals a decision rests on, for every (paper, profile) of a batch at once.
+
+All similarities are cosines between vectors centred on a typical paper (`reference.MEAN`):
+what every trending paper shares ("a large language model ...") is taken out, so what is left
+compares what a paper is about with what a profile asks for. Each signal depends only on the
+paper, the profile and what papercast ships, never on the other papers of the week.
+
+- `topic`: the paper (title + start of abstract) against the profile's title, description and
+  keywords read as one text; `title_topic`: the paper's title against the same;
+- `keyword`: the paper against its closest single keyword; `title_keyword`: its title against it;
+- `rival_margin`: the better of `topic` and `keyword`, minus the paper's similarity to the closest
+  background topic that is not the profile's own subject (negative: the paper is closer to
+  something else than to the profile or any of its keywords);
+- `title_mentions` / `abstract_mentions`: the profile's keywords written in the title (at most 2)
+  or only in the abstract (mentions, at most 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from papercast.config import Profile
+from papercast.models import StoredPaper
+from papercast.relevance.embed import normalize
+from papercast.relevance.terms import Evidence, Fields, TermMatcher
+
+FEATURES = ("topic", "title_topic", "keyword", "title_keyword", "rival_margin", "title_mentions",
+            "abstract_mentions")
+
+
+def profile_text(profile: Profile) -> str:
+    """The profile as one text: title, description and keywords."""
+    text = f"{profile.title}: {profile.description}".strip(" :")
+    keywords = [k.strip() for k in profile.keywords if k.strip()]
+    return f"{text} Keywords: {', '.join(keywords)}" if keywords else text
+
+
+@dataclass
+class CompiledProfile:
+    """A profile made ready to score: centred unit vectors, its rival topics, its term matchers."""
+
+    profile: Profile
+    topic: np.ndarray              # (DIM,)
+    keywords: np.ndarray           # (k, DIM); k may be 0
+    rivals: np.ndarray             # (topics,) bool: background topics that compete with this profile
+    examples: np.ndarray           # (e, DIM) plain unit vectors of the example titles
+    counter_examples: np.ndarray   # (c, DIM)
+    terms: TermMatcher
+    excludes: TermMatcher
+
+    def __post_init__(self):
+        self.keyword_names = self.terms.names
+        self.has_rivals = bool(self.rivals.any())
+
+
+@dataclass
+class Signals:
+    """Signals of a batch: `values[paper, profile, feature]` in FEATURES order, and what a reason names."""
+
+    values: np.ndarray
+    closest_keyword: np.ndarray    # (papers, profiles) keyword index, -1 when the profile has none
+    rival: np.ndarray              # (papers, profiles) background topic index
+    example: np.ndarray            # (papers, profiles) best similarity to an example (0: none)
+    closest_example: np.ndarray    # index, -1: none
+    counter_example: np.ndarray
+    closest_counter_example: np.ndarray
+    evidence: list[list[Evidence]]  # [paper][profile]
+
+    def feature(self, name: str) -> np.ndarray:
+        return self.values[..., FEATURES.index(name)]
+
+
+def centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    return normalize(vectors - mean)
+
+
+def compute(papers: Sequence[StoredPaper], vectors: np.ndarray, targets: Sequence[CompiledProfile],
+            background: np.ndarray, mean: np.ndarray) -> Signals:
+    """Signals for papers × profiles; `vectors` is (papers, 2, DIM) plain, `background` centred."""
+    whole, title = centred(vectors[:, 0], mean), centred(vectors[:, 1], mean)
+    shape = (len(papers), len(targets))
+    values = np.zeros(shape + (len(FEATURES),), dtype=np.float64)
+    topics = np.stack([t.topic for t in targets]) if targets else np.zeros((0, whole.shape[1]))
+    values[..., 0], values[..., 1] = whole @ topics.T, title @ topics.T
+    values[..., 2], values[..., 3], closest = keyword_signals(whole, title, targets, values[..., :2])
+    rival, best_rival = rival_signals(whole @ background.T, targets)
+    values[..., 4] = np.maximum(values[..., 0], values[..., 2]) - best_rival
+    evidence = term_evidence(papers, targets)
+    values[..., 5] = [[e.title_count for e in row] for row in evidence] if targets else 0
+    values[..., 6] = [[e.abstract_count for e in row] for row in evidence] if targets else 0
+    plain = vectors[:, 0]
+    example, closest_example = best_match(plain, [t.examples for t in targets])
+    counter, closest_counter = best_match(plain, [t.counter_examples for t in targets])
+    return Signals(values, closest, rival, example, closest_example, counter, closest_counter, evidence)
+
+
+def rival_signals(to_topics: np.ndarray, targets: Sequence[CompiledProfile]) -> tuple[np.ndarray, np.ndarray]:
+    """(papers, profiles): the closest background topic that is not the profile's own subject, and its
+    similarity (-1 when every topic is the profile's own)."""
+    rival = np.zeros((len(to_topics), len(targets)), dtype=int)
+    similarity = np.full(rival.shape, -1.0)
+    for j, target in enumerate(targets):
+        if target.rivals.any():
+            rival[:, j] = np.where(target.rivals, to_topics, -np.inf).argmax(axis=1)
+            similarity[:, j] = to_topics[np.arange(len(to_topics)), rival[:, j]]
+    return rival, similarity
+
+
+def keyword_signals(whole: np.ndarray, title: np.ndarray, targets: Sequence[CompiledProfile],
+                    topic: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(papers, profiles): similarity to the profile's closest keyword (paper, title) and that keyword's
+    index; a profile without keywords gets its topic similarities and -1."""
+    keyword, title_keyword, closest = topic[..., 0].copy(), topic[..., 1].copy(), np.full(topic.shape[:2], -1)
+    counts = [len(t.keywords) for t in targets]
+    if not sum(counts):
+        return keyword, title_keyword, closest
+    every = np.vstack([t.keywords for t in targets if len(t.keywords)])
+    to_keywords, title_to_keywords = whole @ every.T, title @ every.T  # one product for all profiles
+    start = 0
+    for j, count in enumerate(counts):
+        if count:
+            block = slice(start, start + count)
+            closest[:, j] = to_keywords[:, block].argmax(axis=1)
+            keyword[:, j] = to_keywords[np.arange(len(whole)), start + closest[:, j]]
+            title_keyword[:, j] = title_to_keywords[:, block].max(axis=1)
+            start += count
+    return keyword, title_keyword, closest
+
+
+def term_evidence(papers: Sequence[StoredPaper], targets: Sequence[CompiledProfile]) -> list[list[Evidence]]:
+    """Which keywords each paper's title and abstract mention, per profile; a keyword several
+    profiles share is looked for once per paper."""
+    rows = []
+    for paper in papers:
+        fields, memo = Fields.of(paper.title, paper.abstract), {}
+        rows.append([t.terms.evidence(paper.title, paper.abstract, fields, memo) for t in targets])
+    return rows
+
+
+def best_match(vectors: np.ndarray, candidates: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per profile: each paper's best similarity to one of its candidates (0 and -1 when it has none)."""
+    best = np.zeros((len(vectors), len(candidates)))
+    index = np.full((len(vectors), len(candidates)), -1)
+    for j, rows in enumerate(candidates):
+        if len(rows):
+            similarities = vectors @ rows.T
+            best[:, j], index[:, j] = similarities.max(axis=1), similarities.argmax(axis=1)
+    return best, index
