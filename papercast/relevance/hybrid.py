@@ -1,10 +1,11 @@
 """The hybrid scorer: meaning (sentence embeddings) plus words (keyword mentions), one logistic model.
 
 A logistic model turns the signals of `signals.py` into a probability that the writer of the
-profile wants the paper. Its weights were fitted once on 24 labelled profiles of three styles
-(the sample profiles, and new users' terse and chatty ones) plus shortened variants of each, so
-that a profile of one sentence and three keywords and a profile of a paragraph and fifteen
-keywords are judged alike (`python bench/relevance.py --fit` refits and prints them). The
+profile wants the paper; a paper joins at 0.5 by default. Its weights were fitted once on 24
+labelled profiles of three styles (the sample profiles, and new users' terse and chatty ones)
+plus shortened variants of each, so that a profile of one sentence and three keywords and a
+profile of a paragraph and fifteen keywords are judged alike (`python bench/relevance.py --fit`
+refits and prints them). The
 weights are the same for every profile, and no score depends on the other papers of the week or
 on how they are chunked. Examples and counter-examples move the logit by how close the paper
 is to them; an exclude term sets the score to 0.
@@ -31,7 +32,7 @@ from papercast.relevance.terms import TermMatcher
 class Weights:
     """Logit = bias + Σ weight·signal (in FEATURES order) + the example terms."""
 
-    bias: float = -2.988
+    bias: float = -3.488
     topic: float = 3.122
     title_topic: float = 1.706
     keyword: float = 0.273
