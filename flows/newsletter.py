@@ -19,6 +19,7 @@ from prefect.context import FlowRunContext
 from papercast.config import Settings, Source
 from papercast.delivery.send import send_batch
 from papercast.delivery.write import WrittenIssue, channels_for, for_workers, record_written, write_issues
+from papercast.faults import checkpoint
 from papercast.newsletter.plan import NewsletterPlan, plan_issues
 from papercast.newsletter.render import make_environment
 from papercast.preflight import PreparedRun, preflight
@@ -130,6 +131,7 @@ def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int,
         record_written_issues(run.settings, batch, run_id)
         written += batch
         get_run_logger().info("%d of %d issues written", len(written), len(plans))
+    checkpoint("write.done")
     return written
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import time
 from typing import Iterator
@@ -69,6 +70,24 @@ def shared_prefect_api() -> Iterator[tuple[str, bool]]:
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         server.stop()
+
+
+def hide_prefect_tracebacks() -> None:
+    """Console handlers print Prefect's log lines but not the tracebacks (the API still gets them)."""
+    import prefect.main  # noqa: F401  (sets up Prefect's logging, once per process)
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TracebackOff())
+
+
+class TracebackOff(logging.Filter):
+    """Runs after the API handlers of Prefect's loggers (they sit on the child loggers), so the
+    records they send keep their tracebacks; the console line loses it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("prefect"):
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,

@@ -104,8 +104,10 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
     prepare_run(*options)  # a missing password or an unknown name: one line before anything starts
     prepare_prefect(settings)
     with EarlyServer() as server, preflight(*options):  # the server boots while the lock and state are checked
-        from papercast.flows.runners import run_weekly
+        from papercast.flows.runners import hide_prefect_tracebacks, run_weekly
 
+        if not args.verbose:
+            hide_prefect_tracebacks()
         report = run_weekly(*options, args.runner, args.batch_size, server=server)
     report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else "\n".join(summary_lines(report)))

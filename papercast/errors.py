@@ -48,5 +48,9 @@ class DeliveryError(PapercastError):
     default_hint = "check the [smtp] section and the mail server"
 
 
+class StorageError(PapercastError):
+    default_hint = "free some space and run again: nothing half-written was kept, the next run finishes the job"
+
+
 class RenderError(PapercastError):
     default_hint = "check the templates folder"

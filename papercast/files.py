@@ -1,11 +1,16 @@
-"""Writing output files safely."""
+"""Writing output files safely: whole files or none, and a full disk as one clear error."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from papercast.errors import StorageError
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 SYNC_THREADS = 16  # fsyncs in flight at once: the file system commits them together
 
@@ -29,16 +34,19 @@ def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
     for folder in dict.fromkeys(path.parent for path, _ in files):  # each folder once, in order
         folder.mkdir(parents=True, exist_ok=True)
     temps: list[Path] = []
+    current = files[0][0] if files else None
     try:
-        for path, data in files:
-            temps.append(write_temporary(path, data))
+        for current, data in files:
+            temps.append(write_temporary(current, data))
         if durable:
             sync_all(temps, sync_threads)
-        for temp, (path, _) in zip(temps, files):
-            os.replace(temp, path)
-    except BaseException:
+        for temp, (current, _) in zip(temps, files):
+            os.replace(temp, current)
+    except BaseException as exc:
         for temp in temps:
             temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in NO_SPACE:
+            raise StorageError("no space left on the device", source=str(current)) from None
         raise
     return [path for path, _ in files]
 

@@ -15,16 +15,13 @@ import email.policy
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, PROFILES, write_config
+from conftest import AS_OF, PROFILES, free_port, write_config
 
 READERS = "".join(f"""
 [[readers]]
@@ -32,50 +29,6 @@ email = "reader{n}@example.org"
 profiles = {json.dumps([["efficient-llm"], ["multimodal", "reasoning"], ["reasoning", "efficient-llm"]][n % 3])}
 max_papers = {3 + n % 5}
 """ for n in range(12))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def quiet_env(home: Path) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    return {**env, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-            "PREFECT_LOGGING_LEVEL": "WARNING"}
-
-
-@pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory):
-    """A real Prefect server on a free loopback port, stopped at the end of the module."""
-    home, port = tmp_path_factory.mktemp("prefect-server"), free_port()
-    env = quiet_env(home)
-    log = (home / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    api = f"http://127.0.0.1:{port}/api"
-    try:
-        wait_healthy(api, server)
-        yield {**env, "PREFECT_API_URL": api}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def wait_healthy(api: str, server: subprocess.Popen, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"prefect server exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail("prefect server did not become healthy")
 
 
 def run_cli(folder: Path, env: dict, *options: str) -> dict:

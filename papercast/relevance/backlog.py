@@ -20,7 +20,7 @@ from papercast.relevance.classify import classify_papers
 from papercast.relevance.registry import make_scorer
 from papercast.store import Store
 
-CHUNK = 256  # papers per transaction
+CHUNK = 100  # papers per transaction
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from papercast.config import Settings
 from papercast.errors import SourceError
+from papercast.faults import checkpoint
 from papercast.models import Digest, IngestResult, Problem
 from papercast.sources import parse_input
 from papercast.sources.limits import InputLimits
@@ -76,4 +77,6 @@ def ingest_digests(store: Store, digests: list[Digest], run_id: int) -> IngestRe
         outcome, new = store.ingest_digest(digest, run_id)
         result.digests.append(outcome)
         result.new_papers.extend(new)
+        checkpoint("ingest.digest")
+    checkpoint("ingest.done")
     return result

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from papercast.errors import StateError
+from papercast.errors import StateError, StorageError
 from papercast.store import schema
 
 DEFAULT_BUSY_SECONDS = 30.0
@@ -42,6 +42,9 @@ class Connection:
         try:
             yield
         except sqlite3.OperationalError as exc:
+            if "disk is full" in str(exc):
+                raise StorageError("no space left on the device for the state database", source=str(self.path),
+                                   hint="free some space and run again: the last step was rolled back") from None
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StateError(f"the state database is locked by another process (waited {self.busy_seconds:g} s)",
                                  source=str(self.path), hint="finish or close the program holding it "
@@ -102,10 +105,13 @@ class Database:
         self.db.execute("COMMIT")
 
     def check(self) -> None:
-        """Read every page once (PRAGMA quick_check): a damaged file is an error now, not mid-run."""
+        """Read every page once (PRAGMA quick_check) and take the write lock once: a damaged file,
+        or a lock another process holds longer than busy_seconds, is an error now, not mid-run."""
         problems = [row[0] for row in self.db.execute("PRAGMA quick_check(3)")]
         if problems != ["ok"]:
             raise damaged(self.path, Exception("; ".join(problems)))
+        with self.transaction():
+            pass
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
