@@ -96,7 +96,7 @@ def bench_modules():
         sys.path.remove(str(PROJECT / "bench"))
 
 
-@pytest.mark.parametrize("name", ["sample", "terse", "chatty"])
+@pytest.mark.parametrize("name", ["sample", "terse", "chatty", "mixed", "practitioner"])
 def test_every_annotator_labels_every_paper_with_known_profiles(shared_digests, name):
     data, _, _ = bench_modules()
     papers = data.load_papers()
