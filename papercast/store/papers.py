@@ -209,6 +209,13 @@ class PaperTables:
             found.update({r["paper_id"]: r["vector"] for r in rows if r["text_hash"] == text_hashes[r["paper_id"]]})
         return found
 
+    def papers_seen_between(self, first: dt.date, last: dt.date) -> list[StoredPaper]:
+        """Papers first seen from `first` to `last` (both included), in the order they were stored;
+        for `papercast preview`, which scores them against one profile."""
+        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE first_seen BETWEEN ? AND ? ORDER BY seq",
+                               (first.isoformat(), last.isoformat())).fetchall()
+        return [stored_paper(row) for row in rows]
+
     def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None:
         """(paper_id, text_hash, vector bytes) rows, replacing older vectors of the same model."""
         with self.transaction() as db:
