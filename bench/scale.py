@@ -89,26 +89,28 @@ def prepare(folder: Path, args: argparse.Namespace, seed: int = 7) -> Path:
 
 
 def build_seen_state(path: Path, seen: int, seed: int = 11) -> Path:
-    """A state file that has already seen `seen` papers (built once, copied into every case)."""
+    """A state file that has already seen (and classified) `seen` papers, built once, copied into every case."""
     from papercast.store import Store
 
     with Store.open(path) as store:
         run_id = store.start_run(AS_OF - dt.timedelta(days=30))
         store.ingest_digest(seen_digest(seen, random.Random(seed)), run_id)
+        with store.transaction() as db:  # classified long ago by profiles of the same names
+            db.executemany("INSERT INTO profile_progress VALUES (?, ?)",
+                           [(f"p{n:02d}", store.max_paper_seq()) for n in range(100)])
     return path
 
 
 def run_core(config: Path) -> dict[str, float]:
-    """The weekly run through the core functions only, stage by stage."""
-    from papercast.relevance.classify import classify_papers
-    from papercast.relevance.registry import make_scorer
+    """The weekly run through the core functions only, stage by stage (what the flow wires)."""
     from papercast.config import load_settings
-    from papercast.delivery.deliver import write_newsletters
-    from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
-    from papercast.newsletter.plan import plan_batch
-    from papercast.site.publish import publish_archive
+    from papercast.delivery.write import record_written, write_issues
+    from papercast.newsletter.plan import plan_issues
     from papercast.newsletter.render import make_environment
     from papercast.newsletter.selection import select_run
+    from papercast.relevance.backlog import classify_backlog
+    from papercast.site.publish import publish_archive
+    from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
     from papercast.store import Store
 
     times, clock = {}, time.perf_counter()
@@ -127,45 +129,19 @@ def run_core(config: Path) -> dict[str, float]:
         lap("read+parse")
         new = ingest_digests(store, parsed.digests, run_id).new_papers
         lap("ingest")
-        store.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings), 0.5))
+        classify_backlog(store, settings, run_id)
         lap("classify")
-        batch = plan_batch(store, settings, select_run(settings), list(settings.readers), AS_OF,
-                           store.max_paper_seq())
+        planning = plan_issues(store, settings, select_run(settings), AS_OF, run_id, dt.datetime.now(dt.timezone.utc))
         lap("plan")
         env = make_environment()
-        write_newsletters(store, settings, env, list(batch.plans), dt.datetime.now(dt.timezone.utc), run_id)
+        for start in range(0, len(planning.to_write), 1000):
+            record_written(store, write_issues(planning.to_write[start:start + 1000], settings, False, env), run_id)
         lap("render+write")
         publish_archive(store, settings, env)
         lap("publish")
-    times["newsletters"] = len(batch.plans)
+    times["newsletters"] = len(planning.to_write)
     times["new_papers"] = len(new)
     return times
-
-
-def run_plan_compare(config: Path) -> dict[str, float]:
-    """Planning alone: the batched planner against one query per reader (the same plans)."""
-    from papercast.relevance.classify import classify_papers
-    from papercast.relevance.registry import make_scorer
-    from papercast.config import load_settings
-    from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
-    from papercast.newsletter.plan import plan_batch, plan_newsletter
-    from papercast.newsletter.selection import select_run
-    from papercast.store import Store
-
-    settings = load_settings(config)
-    with Store.open(settings.paths.state) as store:
-        run_id = store.start_run(AS_OF)
-        new = ingest_digests(store, parse_inputs(read_inbox(settings)[0], AS_OF).digests, run_id).new_papers
-        store.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings), 0.5))
-        up_to, readers = store.max_paper_seq(), list(settings.readers)
-        start = time.perf_counter()
-        batched = plan_batch(store, settings, select_run(settings), readers, AS_OF, up_to)
-        middle = time.perf_counter()
-        per_reader = [plan_newsletter(store, settings, reader, AS_OF, up_to) for reader in readers]
-        end = time.perf_counter()
-    assert list(batched.plans) == [plan for plan in per_reader if plan is not None]
-    return {"plan_batched": round(middle - start, 3), "plan_per_reader": round(end - middle, 3),
-            "newsletters": len(batched.plans), "new_papers": len(new)}
 
 
 def run_flow(config: Path, runner: str) -> dict[str, float]:
@@ -198,7 +174,7 @@ def child(args: argparse.Namespace) -> None:
         else:
             config = prepare(folder, args)
         prepared_mb = peak_mb()
-        run = {"core": run_core, "plan": run_plan_compare}.get(args.mode)
+        run = {"core": run_core}.get(args.mode)
         times = run(config) if run else run_flow(config, args.runner)
         print(json.dumps({"times": times, "peak_mb": round(peak_mb(), 1), "prepare_peak_mb": round(prepared_mb, 1)}))
     finally:
@@ -228,7 +204,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="core")
-    parser.add_argument("--modes", default="core,flow,real", help="comma list of core, flow, real, plan")
+    parser.add_argument("--modes", default="core,flow,real", help="comma list of core, flow, real")
     parser.add_argument("--readers", default="100,1000,10000")
     parser.add_argument("--profiles", default="8,50")
     parser.add_argument("--seen", type=int, default=100_000)
@@ -258,7 +234,7 @@ def print_matrix(args: argparse.Namespace) -> None:
 
 
 def run_matrix(args: argparse.Namespace, modes: list[str]) -> None:
-    for mode in [m for m in modes if m in ("core", "flow", "plan")]:
+    for mode in [m for m in modes if m in ("core", "flow")]:
         for profiles in map(int, args.profiles.split(",")):
             rows = [(readers, run_case(args, mode, profiles, readers))
                     for readers in map(int, args.readers.split(","))]

@@ -1,10 +1,8 @@
 """The weekly run, as Prefect sees it: ingest -> classify -> plan -> write -> send -> publish.
 
-Each task calls one core function; tasks that do I/O (inbox, feeds, SMTP) retry, nothing else
-does. Every stage first finishes what an interrupted run left (papers still owed a
-classification, issues planned but not written, messages written but not sent), so a run
-killed anywhere is completed by the next. Only this process writes the state: the reader
-batches submitted to the task runner render and write files and hand back what they wrote.
+Each task calls one core function; only I/O tasks (inbox, feeds, SMTP) retry. Every stage first
+finishes what an interrupted run left (docs/reliability.md). Only this process writes the state:
+the write batches submitted to the task runner write files and hand back what they wrote.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.utilities.annotations import quote
 
 from papercast.config import Settings, Source
 from papercast.delivery.send import send_batch
@@ -38,11 +37,15 @@ BATCH_SIZE = 1000  # readers per write task: fewer tasks, less Prefect overhead 
 
 
 def state_task(fn, **options):
-    """A task that opens the state of the settings it is given and calls `fn(store, *args)`."""
+    """A task that opens the state of the settings it is given and calls `fn(store, *args)`.
+
+    Its arguments are quoted: they hold no futures, and Prefect need not walk 10,000 readers and
+    their plans looking for some."""
     def in_state(settings: Settings, *args):
         with Store.of(settings) as store:
             return fn(store, *args)
-    return task(in_state, name=fn.__name__, cache_policy=NO_CACHE, **options)
+    stored = task(in_state, name=fn.__name__, cache_policy=NO_CACHE, **options)
+    return lambda *args, **kwargs: stored(*map(quote, args), **kwargs)
 
 
 start_run = state_task(Store.start_run)
@@ -61,12 +64,9 @@ write_issue_batch = task(write_issues, cache_policy=NO_CACHE)  # pure: files onl
 @flow(name="papercast-weekly", log_prints=False)
 def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
                       readers: list[str] | None = None, send: bool = False, batch_size: int = BATCH_SIZE) -> dict:
-    """Run the week once and return the run report.
-
-    as_of: the run's date (default: today in the schedule's time zone); profiles / readers: a
-    subset for a manual run (profile ids, reader emails); send: SMTP, else a dry run to the
-    outbox; batch_size: readers per write task.
-    """
+    """Run the week once and return the run report. as_of: the run's date (default: today in the
+    schedule's time zone); profiles / readers: a subset (ids, emails); send: SMTP, else a dry run
+    to the outbox; batch_size: readers per write task."""
     with preflight(config_path, as_of, profiles, readers, send) as run:
         return run_week(run, batch_size)
 
@@ -83,8 +83,8 @@ def run_week(run: PreparedRun, batch_size: int) -> dict:
         clock("send", send_pending, run, run_id)
     published = clock("publish", publish_site, settings, settings, make_environment())
     outcome.pages, outcome.feeds = published.pages, published.feeds
-    report = assemble_run_report(run, run_id, outcome, clock)
-    publish_run_summary(report)
+    report = assemble_run_report(quote(run), run_id, quote(outcome), clock)
+    publish_run_summary(quote(report))
     return report
 
 
@@ -105,8 +105,7 @@ def ingest_week(run: PreparedRun, run_id: int, outcome: RunOutcome) -> None:
 @task(cache_policy=NO_CACHE)  # retries, delay and timeout per source: see fetch_all_sources
 def fetch_source(settings: Settings, source: Source) -> FetchOutcome:
     with Store.of(settings) as store:
-        known = known_validators(store, source.name, source.url)
-    return fetch_feed(source, known)
+        return fetch_feed(source, known_validators(store, source.name, source.url))
 
 
 def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
@@ -124,7 +123,8 @@ def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
     """A write task per batch of readers; each batch is recorded here as it comes back."""
     writer = for_workers(run.settings)
-    futures = [write_issue_batch.submit(plans[i:i + size], writer, run.send) for i in range(0, len(plans), size)]
+    futures = [write_issue_batch.submit(quote(plans[i:i + size]), quote(writer), run.send)
+               for i in range(0, len(plans), size)]
     written: list[WrittenIssue] = []
     for future in futures:
         batch = future.result()
