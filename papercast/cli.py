@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_run(commands)
     add_command(commands, "serve", "serve the weekly deployment on the [schedule] cron until Ctrl-C")
     add_command(commands, "publish", "rebuild the public archive from the store")
+    preview = add_command(commands, "preview", "list the stored papers a profile would take, best first, "
+                          "then the nearest misses (no Prefect, nothing changes)")
+    preview.add_argument("--profile", required=True, metavar="ID", help="the profile's id")
+    preview.add_argument("--weeks", type=positive_int, default=4, metavar="N",
+                         help="papers first seen in the last N weeks (default 4)")
     init = add_command(commands, "init", "write a starter config and example digests into a folder", config=False)
     init.add_argument("folder", type=Path, help="where to put papercast.toml (created if missing)")
     return parser
@@ -139,6 +144,15 @@ def command_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def command_preview(args: argparse.Namespace, settings: Settings) -> int:
+    from papercast.relevance.preview import preview, preview_lines
+    from papercast.store import Store
+
+    with Store.of(settings) as store:
+        print("\n".join(preview_lines(preview(store, settings, args.profile, args.weeks))))
+    return 0
+
+
 def command_init(args: argparse.Namespace) -> int:
     from papercast.first_run import init_folder
 
@@ -147,7 +161,7 @@ def command_init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "serve": command_serve, "publish": command_publish}
+COMMANDS = {"run": command_run, "serve": command_serve, "publish": command_publish, "preview": command_preview}
 
 
 def main(argv: list[str] | None = None) -> int:
