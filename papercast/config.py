@@ -14,6 +14,7 @@ from papercast.schedule import check_cron, check_timezone
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class Section(BaseModel):
@@ -119,6 +120,15 @@ class Site(Section):
     chart_weeks: int = Field(default=12, ge=1, le=104)
 
 
+class Web(Section):
+    """The reader-facing app (`papercast web`, also inside `papercast serve`): where it listens, and
+    the environment variable holding the secret that signs readers' links (never the secret itself)."""
+
+    secret_env: str = Field(default="PAPERCAST_WEB_SECRET", pattern=ENV_NAME)
+    host: str = Field(default="127.0.0.1", min_length=1)
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
 class Schedule(Section):
     """When the weekly run happens, and what a reader with nothing new gets."""
 
@@ -164,6 +174,7 @@ class Settings(Section):
     classify: Classify = Classify()
     schedule: Schedule = Schedule()
     site: Site = Site()
+    web: Web = Web()
     limits: Limits = Limits()
 
     @field_validator("profiles")

@@ -39,7 +39,7 @@ def settings_for(tmp_path, smtp_extra: str = UNSUBSCRIBE):
 
 
 def build(settings, the_plan: NewsletterPlan) -> tuple[bytes, email.message.EmailMessage]:
-    link = unsubscribe_links(settings.smtp, the_plan.reader).body_link
+    link = unsubscribe_links(settings, the_plan.reader).body_link
     rendered = render_newsletter(make_environment(), the_plan, unsubscribe_url=link)
     raw = compose_message(rendered, settings).data
     return raw, email.message_from_bytes(raw, policy=email.policy.default)

@@ -42,7 +42,7 @@ def reference_bytes(rendered: RenderedNewsletter, settings, when: dt.datetime, b
     """The message as the email package builds and flattens it (papercast's former build_message)."""
     smtp = settings.smtp
     reader = rendered.plan.reader
-    unsubscribe = unsubscribe_links(smtp, reader)
+    unsubscribe = unsubscribe_links(settings, reader)
     msg = EmailMessage(policy=NewsletterPolicy(linesep="\r\n"))
     msg["Subject"] = one_line(rendered.subject)
     msg["From"] = address(smtp.from_name, smtp.from_addr)
@@ -53,7 +53,7 @@ def reference_bytes(rendered: RenderedNewsletter, settings, when: dt.datetime, b
     msg["Message-ID"] = message_id(rendered.plan.issue_id, smtp.from_addr)
     msg["List-Id"] = list_id(settings)
     msg["List-Unsubscribe"] = unsubscribe.header
-    if unsubscribe.https:
+    if unsubscribe.one_click:
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(rendered.text)
     msg.add_alternative(inline_css(rendered.html), subtype="html")
@@ -109,7 +109,7 @@ def test_headers_match_for_names_lists_and_unsubscribe_links(tmp_path, smtp_extr
     env = make_environment()
     for seed, (name, addr) in enumerate(READERS):  # one composer for all: shared headers are reused
         plan = a_plan(name, addr, title=f"Paper for reader {seed} <b>é</b>")
-        rendered = render_newsletter(env, plan, unsubscribe_links(settings.smtp, plan.reader).body_link)
+        rendered = render_newsletter(env, plan, unsubscribe_links(settings, plan.reader).body_link)
         assert_same_bytes(composer, rendered, settings)
 
 

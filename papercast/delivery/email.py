@@ -36,7 +36,7 @@ class EmailChannel:
         self.composer = MessageComposer(settings)
 
     def prepare(self, rendered: RenderedNewsletter, sending: bool) -> Prepared:
-        message = self.composer.compose(rendered)
+        message = self.composer.compose(rendered, sending)
         issue_id = rendered.plan.issue_id
         delivery = ChannelDelivery(issue_id, NAME, PENDING if sending else WRITTEN, message.message_id)
         return Prepared(((outbox_path(self.settings.paths.archive, issue_id), message.data),), delivery)

@@ -11,6 +11,7 @@ import datetime as dt
 import email.policy
 import email.utils
 import hashlib
+import os
 import re
 import sys
 import urllib.parse
@@ -18,8 +19,11 @@ from dataclasses import dataclass
 from email import quoprimime
 from email.headerregistry import Address
 
-from papercast.config import Reader, Settings, Smtp
+from papercast.config import Reader, Settings
+from papercast.errors import ConfigError
 from papercast.newsletter.render import RenderedNewsletter, inline_css, one_line
+from papercast.web.links import ReaderLinks, list_address
+from papercast.web.signing import link_keys
 
 # Headers whose value is a list of <URI>s: folded only between items, never encoded,
 # so a long https URL stays one clickable token for mail clients.
@@ -46,18 +50,24 @@ class NewsletterPolicy(email.policy.EmailPolicy):
 
 @dataclass(frozen=True)
 class Unsubscribe:
-    """How a reader leaves the list: a mailto always, an https one-click URL when configured."""
+    """How a reader leaves the list: a mailto always, and a web URL when there is one (the app's
+    under [site] base_url, else the operator's [smtp] unsubscribe_url)."""
 
     mailto: str
-    https: str | None
+    url: str | None
+
+    @property
+    def one_click(self) -> bool:
+        """RFC 8058 one-click needs an https URI to POST to."""
+        return bool(self.url and self.url.startswith("https://"))
 
     @property
     def body_link(self) -> str:
-        return self.https or self.mailto
+        return self.url or self.mailto
 
     @property
     def header(self) -> str:
-        return ", ".join(f"<{uri}>" for uri in (self.https, self.mailto) if uri)
+        return ", ".join(f"<{uri}>" for uri in (self.url, self.mailto) if uri)
 
 
 def message_id(issue_id: str, from_addr: str) -> str:
@@ -66,30 +76,29 @@ def message_id(issue_id: str, from_addr: str) -> str:
     return f"<{issue_id}@{domain}>"
 
 
-def list_address(smtp: Smtp) -> str:
-    """The list's identifier (RFC 2919): configured, or papercast.<sender's domain>."""
-    return smtp.list_id or f"papercast.{smtp.from_addr.rsplit('@', 1)[-1]}"
-
-
 def list_id(settings: Settings) -> str:
     return f"papercast newsletter <{list_address(settings.smtp)}>"
 
 
 def reader_token(list_addr: str, email_addr: str) -> str:
-    """A stable opaque name for a reader on a list, for unsubscribe URLs (not a secret)."""
+    """A stable name for a reader on a list, for an operator's own unsubscribe_url (not a secret)."""
     return hashlib.sha256(f"{list_addr}\n{email_addr.lower()}".encode()).hexdigest()[:24]
 
 
-def unsubscribe_links(smtp: Smtp, reader: Reader) -> Unsubscribe:
+def unsubscribe_links(settings: Settings, reader: Reader, links: ReaderLinks | None = None) -> Unsubscribe:
+    """With [site] base_url: the app's signed unsubscribe URL (papercast records it itself); else the
+    operator's [smtp] unsubscribe_url when set; the mailto always."""
+    smtp = settings.smtp
     mailto = f"mailto:{smtp.from_addr}?subject=unsubscribe"
+    links = links or ReaderLinks.of(settings, link_keys(settings, os.environ))
+    if links.base is not None:
+        return Unsubscribe(mailto, links.unsubscribe(reader.email))
     if not smtp.unsubscribe_url:
         return Unsubscribe(mailto, None)
     list_addr = list_address(smtp)
-    https = smtp.unsubscribe_url.format(
-        list=urllib.parse.quote(list_addr, safe=""),
-        token=reader_token(list_addr, reader.email),
-        email=urllib.parse.quote(reader.email, safe="@"))
-    return Unsubscribe(mailto, https)
+    return Unsubscribe(mailto, smtp.unsubscribe_url.format(
+        list=urllib.parse.quote(list_addr, safe=""), token=reader_token(list_addr, reader.email),
+        email=urllib.parse.quote(reader.email, safe="@")))
 
 
 def address(name: str, addr: str) -> Address:
@@ -111,12 +120,17 @@ class MessageComposer:
         self.settings = settings
         self.policy = NewsletterPolicy(linesep=CRLF)
         self.shared: dict[tuple[str, str], bytes] = {}
+        self.links = ReaderLinks.of(settings, link_keys(settings, os.environ))
 
-    def compose(self, rendered: RenderedNewsletter) -> ComposedMessage:
-        """The complete message, ready to be written to the outbox and sent as it is."""
+    def compose(self, rendered: RenderedNewsletter, sending: bool = False) -> ComposedMessage:
+        """The complete message, ready to be written to the outbox and sent as it is. A message to
+        be sent never carries unsigned app links (a worker without the secret fails instead)."""
         smtp = self.settings.smtp
         reader = rendered.plan.reader
-        unsubscribe = unsubscribe_links(smtp, reader)
+        if sending and self.links.base is not None and not self.links.keys.signed:
+            raise ConfigError(f"environment variable {self.settings.web.secret_env} is not set ([web] secret_env)",
+                              source="[web]", hint="every process that writes messages needs the link secret")
+        unsubscribe = unsubscribe_links(self.settings, reader, self.links)
         mid = message_id(rendered.plan.issue_id, smtp.from_addr)
         head = [self.fold_shared("Subject", one_line(rendered.subject)),
                 self.fold_shared("From", address(smtp.from_name, smtp.from_addr)),
@@ -127,7 +141,7 @@ class MessageComposer:
         head += [self.fold_shared("Date", date), self.fold("Message-ID", mid),
                  self.fold_shared("List-Id", list_id(self.settings)),
                  self.fold("List-Unsubscribe", unsubscribe.header)]
-        if unsubscribe.https:  # RFC 8058: one-click needs an https URI to POST to
+        if unsubscribe.one_click:
             head.append(self.fold_shared("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         head.append(self.fold_shared("MIME-Version", "1.0"))
         max_line = self.policy.max_line_length

@@ -71,7 +71,7 @@ def newsletter_paths(archive: Path, plan: NewsletterPlan) -> tuple[Path, Path]:
 
 
 def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPlan) -> RenderedNewsletter:
-    link = unsubscribe_links(settings.smtp, plan.reader).body_link
+    link = unsubscribe_links(settings, plan.reader).body_link
     if plan.is_note:
         return render_note(env, settings, plan, link)
     return render_newsletter(env, plan, unsubscribe_url=link)

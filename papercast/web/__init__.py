@@ -1,0 +1,7 @@
+"""The reader-facing app (`papercast web`): the public archive and the readers' signed links.
+
+signing.py and links.py make and check links and are used by the message composer too; they
+import no web framework. app.py builds the Starlette app from archive.py (the public files),
+confirm.py (a signed link: a GET page that asks, a POST that does) and the endpoint modules in
+endpoints/ (unsubscribe and resubscribe; part 2 adds its own there). server.py runs it under uvicorn.
+"""
