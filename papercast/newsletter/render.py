@@ -16,6 +16,7 @@ import jinja2
 
 from papercast.errors import RenderError
 from papercast.newsletter.plan import NewsletterPlan
+from papercast.site.links import paper_url
 
 EXCERPT_CHARS = 320
 FILTER_CACHE_SIZE = 8192  # excerpts a batch's newsletters share
@@ -64,6 +65,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
     env.filters["excerpt"] = memoized(excerpt)
     env.filters["wordwrap"] = memoized(env.filters["wordwrap"])
     env.filters["one_line"] = one_line
+    env.filters["paper_url"] = paper_url  # where a paper's title links to (papercast/site/links.py)
     return env
 
 

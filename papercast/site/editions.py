@@ -8,26 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from papercast.config import Profile
 from papercast.models import Assignment, StoredPaper
+from papercast.site.links import public_link
 from papercast.store import Store
 
-PUBLIC_SCHEMES = ("http", "https")
+__all__ = ["Edition", "EditionItem", "ProfileArchive", "collect_editions", "paper_anchor", "profile_archives",
+           "public_link"]
 
 
 def paper_anchor(paper_id: str) -> str:
     """An HTML id and URL fragment for a paper: `arxiv:2403.01234` -> `p-arxiv-2403-01234`."""
     return "p-" + re.sub(r"[^A-Za-z0-9_-]+", "-", paper_id)
-
-
-def public_link(link: str | None) -> str | None:
-    """A paper's own link when it is an absolute http(s) URL; anything else (javascript:, relative) is dropped."""
-    if not link:
-        return None
-    parts = urlsplit(link.strip())
-    return link.strip() if parts.scheme.lower() in PUBLIC_SCHEMES and parts.netloc else None
 
 
 @dataclass(frozen=True)
