@@ -54,3 +54,9 @@ class StorageError(PapercastError):
 
 class RenderError(PapercastError):
     default_hint = "check the templates folder"
+
+
+class WebError(PapercastError):
+    """The reader-facing app could not start (e.g. its port is taken)."""
+
+    default_hint = "check [web] host and port, or pass --host / --port"

@@ -1,4 +1,4 @@
-"""Before a run touches anything: the config, the SMTP password, the run's selection, the run
+"""Before a run touches anything: the config, the SMTP password and link secret, the run's selection, the run
 lock and the state file, checked once, in the same order, by the CLI and by the flow.
 
 The CLI runs it before Prefect starts, so a bad config, a missing password or a damaged state is
@@ -20,6 +20,8 @@ from papercast.lock import run_lock
 from papercast.newsletter.selection import RunSelection, select_run
 from papercast.schedule import today_in
 from papercast.store import Store
+from papercast.web.links import public_base
+from papercast.web.signing import link_keys, required_keys
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,22 @@ class PreparedRun:
 
 def prepare_run(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
                 readers: list[str] | None = None, send: bool = False) -> PreparedRun:
-    """Config, password (with send) and selection, each a one-line error when wrong."""
+    """Config, password and link secret (with send) and selection, each a one-line error when wrong."""
     settings = load_settings(config_path)
+    check_link_secret(settings, send)
     if send:
         smtp_password(settings.smtp, os.environ)
     selection = select_run(settings, profiles, readers)
     return PreparedRun(settings, selection, as_of or today_in(settings.schedule.timezone), send)
+
+
+def check_link_secret(settings: Settings, send: bool) -> None:
+    """A link secret that is set must be usable; sending with [site] base_url set needs one, or the
+    messages would carry links no app accepts. A dry run without it writes unsigned links."""
+    if send and public_base(settings) is not None:
+        required_keys(settings, os.environ, "messages sent with [site] base_url set carry signed links")
+    else:
+        link_keys(settings, os.environ)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ from papercast.newsletter.plan import Planning, reader_slug
 from papercast.relevance.backlog import Classified
 from papercast.sources.status import SourceStatus
 from papercast.store import Store
-from papercast.store.records import FAILED, PENDING, ChannelDelivery, IssueRecord
+from papercast.store.records import FAILED, PENDING, WITHDRAWN, ChannelDelivery, IssueRecord
+from papercast.web.links import link_state
 
 STILL_QUEUED = " (still queued: the next run with --send tries again)"
 
@@ -102,6 +104,7 @@ class RunReport:
     timings: dict[str, float] = field(default_factory=dict)
     prefect: dict[str, str | int] = field(default_factory=dict)  # flow run id and task runs (the flow sets it)
     report_path: str = ""
+    links: str = "none"  # readers' links to the app: signed, unsigned (no secret) or none (no [site] base_url)
 
     def delivery(self) -> dict:
         """Counts per delivery status: sent, failed, written, queued (still pending), skipped."""
@@ -124,7 +127,7 @@ class RunReport:
             "feeds": [str(f) for f in self.feeds], "warnings": [w.as_dict() for w in self.warnings],
             "errors": [e.as_dict() for e in self.errors],
             "timings": {k: round(v, 3) for k, v in self.timings.items()}, "prefect": self.prefect,
-            "report_path": self.report_path,
+            "report_path": self.report_path, "links": self.links,
         }
 
 
@@ -140,7 +143,14 @@ def profile_listing(assignments: list[Assignment], papers: list[StoredPaper],
 
 def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[NewsletterEntry]:
     """Every newsletter this run wrote or tried to deliver, with its delivery as the ledger has it."""
-    return [newsletter_entry(archive, issue, delivery, run_id) for issue, delivery in store.run_deliveries(run_id, EMAIL)]
+    return [newsletter_entry(archive, issue, delivery, run_id)
+            for issue, delivery in store.run_deliveries(run_id, EMAIL) if delivery.status != WITHDRAWN]
+
+
+def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[NoNewsletter]:
+    """Readers who unsubscribed: before planning, or after it and before their message went out."""
+    withdrawn = [issue.reader for issue, delivery in store.run_deliveries(run_id, EMAIL) if delivery.status == WITHDRAWN]
+    return [NoNewsletter(reader, "unsubscribed") for reader in dict.fromkeys(planning.unsubscribed + withdrawn)]
 
 
 def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> NewsletterEntry:
@@ -192,8 +202,9 @@ def assemble_report(store: Store, settings: Settings, run_id: int, as_of: dt.dat
     return RunReport(
         run_id, as_of, sending, classifier, outcome.new_papers, outcome.digests, outcome.sources,
         profile_listing(classified.assignments, classified.papers, [p.id for p in settings.profiles]),
-        entries, [NoNewsletter(r, "nothing new") for r in planning.nothing_new] + waiting, resumed,
-        outcome.pages, outcome.feeds, outcome.warnings, outcome.errors)
+        entries, [NoNewsletter(r, "nothing new") for r in planning.nothing_new] + waiting
+        + unsubscribed_readers(store, run_id, planning), resumed,
+        outcome.pages, outcome.feeds, outcome.warnings, outcome.errors, links=link_state(settings, os.environ))
 
 
 class StageClock:

@@ -15,14 +15,14 @@ from papercast.delivery.smtp import MessageRejected
 from papercast.errors import DeliveryError
 from papercast.faults import checkpoint
 from papercast.store import Store
-from papercast.store.records import FAILED, PENDING, SENT, ChannelDelivery, IssueRecord
+from papercast.store.records import FAILED, PENDING, SENT, WITHDRAWN, ChannelDelivery, IssueRecord
 
 
 @dataclass(frozen=True)
 class SendResult:
     issue_id: str
     reader: str
-    status: str  # sent | failed | pending (a transient failure: the next run tries again)
+    status: str  # sent | failed | pending (a transient failure: the next run tries again) | withdrawn
     reason: str = ""
 
 
@@ -36,6 +36,9 @@ def send_batch(store: Store, channel: Channel, issue_ids: list[str], run_id: int
 
 
 def send_one(store: Store, sender: Sender, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> SendResult:
+    if store.unsubscribed([issue.reader]):  # since the run planned it: withdrawn, never sent
+        store.withdraw_issues([issue.id], run_id)
+        return SendResult(issue.id, issue.reader, WITHDRAWN, "unsubscribed")
     try:
         sender.send(issue, delivery)
     except MessageRejected as exc:

@@ -61,6 +61,7 @@ class Planning:
     to_write: list[NewsletterPlan] = field(default_factory=list)
     nothing_new: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # an earlier issue still waits to be sent
+    unsubscribed: list[str] = field(default_factory=list)  # nothing planned; unfinished issues withdrawn
     resumed: int = 0  # issues planned by an earlier run, written in this one
 
 
@@ -82,8 +83,11 @@ def note_issue_id(reader: Reader, date: dt.date) -> str:
 
 def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of: dt.date, run_id: int,
                 now: dt.datetime) -> Planning:
-    """Finish what earlier runs planned, plan the rest, record every new plan; then they get written."""
-    readers = list(selection.readers)
+    """Finish what earlier runs planned, plan the rest, record every new plan; then they get written.
+    Readers who unsubscribed get nothing, and what they were still owed is withdrawn."""
+    unsubscribed = store.unsubscribed([r.email for r in selection.readers])
+    store.withdraw_unfinished(sorted(unsubscribed), run_id)
+    readers = [r for r in selection.readers if r.email not in unsubscribed]
     unfinished = store.unfinished_issues([r.email for r in readers])
     fresh = [r for r in readers if r.email not in unfinished]
     horizon = min(store.classification_progress([p.id for p in settings.profiles]).values(), default=0)
@@ -98,7 +102,8 @@ def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of
     to_write = sorted(planned + notes + leftover, key=lambda issue: order[issue.reader])
     return Planning(materialize(store, settings, to_write),
                     [email for email in idle if email not in noted],
-                    [issue.reader for issue in unfinished.values() if issue.status == WRITTEN], len(leftover))
+                    [issue.reader for issue in unfinished.values() if issue.status == WRITTEN], len(leftover),
+                    [r.email for r in selection.readers if r.email in unsubscribed])
 
 
 def plan_new(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],

@@ -9,12 +9,13 @@ from __future__ import annotations
 from papercast.store.connection import Database
 from papercast.store.ledger import LedgerTables
 from papercast.store.papers import PaperTables
+from papercast.store.readers import ReaderTables
 from papercast.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
 
 
-class Store(PaperTables, LedgerTables, Database):
+class Store(PaperTables, LedgerTables, ReaderTables, Database):
     """Open with `Store.open(path)` or `Store.of(settings)`; use as a context manager to close it."""
 
     @classmethod

@@ -9,6 +9,8 @@ from papercast.models import Assignment
 
 PENDING, SENT, WRITTEN, FAILED = "pending", "sent", "written", "failed"  # a channel delivery
 PLANNED, DONE = "planned", "done"  # an issue: planned -> written -> done | failed
+WITHDRAWN = "withdrawn"  # an unfinished issue (and its pending deliveries) of a reader who unsubscribed
+SUBSCRIBED, UNSUBSCRIBED = "subscribed", "unsubscribed"  # a reader's subscription
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,17 @@ class ChannelDelivery:
     ref: str | None = None  # the Message-ID for email
     attempts: int = 0
     last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Whether a reader gets newsletters: subscribed unless they unsubscribed (since when, and how)."""
+
+    reader: str  # the address, lower-cased
+    status: str = SUBSCRIBED
+    since: dt.datetime | None = None  # None: never changed (subscribed by the config)
+    via: str = ""  # one-click | page | cli
+
+    @property
+    def subscribed(self) -> bool:
+        return self.status == SUBSCRIBED

@@ -22,6 +22,11 @@ What each table holds, following a paper through a run:
   `run_id` the run that last wrote or tried it (a run's report is read from here).
 - deliveries: the papers each reader got, and reader_cursors: the last paper seq a reader's
   newsletters covered; both are written in the transaction that settles an issue as done.
+- reader_subscriptions: readers who unsubscribed (or resubscribed) through the app's signed links
+  or `papercast readers`, by lower-cased address: `status` (subscribed | unsubscribed), `since` (when
+  it last changed) and `via` (one-click, page, cli). A reader without a row is subscribed. An issue
+  of an unsubscribed reader that is still unfinished is withdrawn: status `withdrawn`, on the issue
+  and on its pending channel deliveries; nothing is recorded as delivered.
 """
 
 from __future__ import annotations
@@ -65,6 +70,8 @@ CREATE TABLE deliveries (
     issue_id TEXT NOT NULL REFERENCES issues(id), PRIMARY KEY (reader, paper_id));
 CREATE TABLE reader_cursors (
     reader TEXT PRIMARY KEY, paper_seq INTEGER NOT NULL);
+CREATE TABLE reader_subscriptions (
+    reader TEXT PRIMARY KEY, status TEXT NOT NULL, since TEXT NOT NULL, via TEXT NOT NULL);
 """
 
 # Forward migrations from older states: version -> SQL statements, applied in order.
@@ -142,5 +149,10 @@ DROP TABLE issues;
 ALTER TABLE issues_v5 RENAME TO issues;
 CREATE INDEX issues_reader_status ON issues (reader, status);
 """
-MIGRATIONS: dict[int, str] = {1: V1, 2: V2_FETCH_STATE, 3: V3_LEDGER, 4: V4_VECTORS, 5: V5_STAGES}
+# 6, the reader's side: unsubscribes and resubscribes recorded by the app and `papercast readers`.
+V6_READERS = """
+CREATE TABLE reader_subscriptions (
+    reader TEXT PRIMARY KEY, status TEXT NOT NULL, since TEXT NOT NULL, via TEXT NOT NULL);
+"""
+MIGRATIONS: dict[int, str] = {1: V1, 2: V2_FETCH_STATE, 3: V3_LEDGER, 4: V4_VECTORS, 5: V5_STAGES, 6: V6_READERS}
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,0 +1,100 @@
+"""A signed link that changes something: `GET <action>?...` shows a page that asks, `POST` does it.
+
+A GET never changes anything (mail scanners and link previews fetch every link in a message).
+The POST does the action when its form says `confirm=yes` (the page's button) or, for actions that
+allow it, `List-Unsubscribe=One-Click` (RFC 8058: what a mail provider POSTs for its unsubscribe
+button), form-encoded or multipart. The link's signature is checked first, for both methods: a
+forged, altered or cut link gets 403 and nothing changes.
+
+Part 2 adds its actions (feedback votes) as more `SignedAction`s in an endpoint module.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import parse_qsl
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from papercast.web.context import Verified, WebContext
+from papercast.web.pages import FORBIDDEN, UNSIGNED, Page, page_response, text_response
+
+MAX_FORM_BYTES = 8192
+ONE_CLICK = ("List-Unsubscribe", "One-Click")
+
+
+@dataclass(frozen=True)
+class SignedAction:
+    """`ask` gives the GET page; `apply` does the action (`one_click` tells how it was asked) and gives the
+    page that says so. Both run in a worker thread, so they may open the store."""
+
+    name: str
+    ask: Callable[[WebContext, Verified], Page]
+    apply: Callable[[WebContext, Verified, bool], Page]
+    one_click: bool = False
+    one_click_reply: str = "done"
+
+
+def query_fields(request: Request) -> dict[str, str] | None:
+    """The link's fields; None when one is given twice (never signed that way)."""
+    pairs = request.query_params.multi_items()
+    fields = dict(pairs)
+    return fields if len(fields) == len(pairs) else None
+
+
+async def read_form(request: Request) -> dict[str, str] | None:
+    """A small form body, url-encoded or multipart; None when it is larger than MAX_FORM_BYTES."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    kind = request.headers.get("content-type", "")
+    if kind.split(";")[0].strip().lower() == "multipart/form-data":
+        return multipart_fields(kind, body)
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def multipart_fields(content_type: str, body: bytes) -> dict[str, str]:
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        return {}
+    return {part.get_param("name", header="content-disposition") or "": part.get_content().strip()
+            for part in message.iter_parts() if not part.is_multipart() and part.get_content_maintype() == "text"}
+
+
+def signed_action_route(context: WebContext, action: SignedAction) -> Route:
+    async def endpoint(request: Request) -> Response:
+        return await handle(context, action, request)
+    return Route(f"/{action.name}", endpoint, methods=["GET", "POST"], name=action.name)
+
+
+async def handle(context: WebContext, action: SignedAction, request: Request) -> Response:
+    settings = context.settings()
+    if not context.keys.signed:
+        return page_response(context.env, settings.site.title, UNSIGNED)
+    fields = query_fields(request)
+    verified = context.verify(action.name, fields) if fields is not None else None
+    if verified is None:
+        return page_response(context.env, settings.site.title, FORBIDDEN)
+    if request.method == "GET":
+        page = await run_in_threadpool(action.ask, context, verified)
+        return page_response(context.env, settings.site.title, page)
+    form = await read_form(request)
+    if form is None:
+        return text_response("form too large", 413)
+    one_click = action.one_click and form.get(ONE_CLICK[0]) == ONE_CLICK[1]
+    if not one_click and form.get("confirm") != "yes":
+        return text_response("nothing to confirm: POST confirm=yes" + (
+            " or List-Unsubscribe=One-Click" if action.one_click else ""), 400)
+    page = await run_in_threadpool(action.apply, context, verified, one_click)
+    if one_click:
+        return text_response(action.one_click_reply)
+    return page_response(context.env, settings.site.title, page)

@@ -1,0 +1,84 @@
+"""What every request of the app shares: the settings (reread when the config file changes), the
+signing keys, the templates, the store, and the map from readers' opaque ids back to readers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from papercast.config import Reader, Settings, load_settings
+from papercast.errors import PapercastError
+from papercast.newsletter.render import make_environment
+from papercast.store import Store
+from papercast.web.links import ReaderLinks, list_address
+from papercast.web.signing import LinkKeys, SignedLink
+
+log = logging.getLogger("papercast.web")
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A link whose signature checked out, and the configured reader it names."""
+
+    link: SignedLink
+    reader: Reader
+    key_index: int  # 0: the current secret; more: a previous one, still accepted
+
+
+class ReaderDirectory:
+    """Readers by their opaque id under each accepted secret (ids are derived with the secret)."""
+
+    def __init__(self, readers: list[Reader], keys: LinkKeys):
+        self.by_id = [{keys.reader_id(r.email, index): r for r in readers} for index in range(len(keys.secrets))]
+
+    def reader(self, reader_id: str, key_index: int) -> Reader | None:
+        return self.by_id[key_index].get(reader_id)
+
+
+class WebContext:
+    """Settings are reread when the config file changes (readers come and go); a config that turns
+    bad meanwhile is logged and the last good one kept, so the app never serves a half-read config."""
+
+    def __init__(self, config_path: Path, keys: LinkKeys, env: jinja2.Environment | None = None):
+        self.config_path, self.keys = config_path, keys
+        self.env = env or make_environment()
+        self.lock = threading.Lock()
+        self._settings = load_settings(config_path)
+        self._directory = ReaderDirectory(self._settings.readers, keys)
+
+    def settings(self) -> Settings:
+        with self.lock:
+            try:
+                fresh = load_settings(self.config_path)
+            except PapercastError as exc:
+                log.warning("config not reloaded, the last good one stays in use: %s", exc.one_line())
+                return self._settings
+            if fresh is not self._settings:
+                self._settings, self._directory = fresh, ReaderDirectory(fresh.readers, self.keys)
+            return self._settings
+
+    def directory(self) -> ReaderDirectory:
+        self.settings()
+        return self._directory
+
+    def store(self) -> Store:
+        return Store.of(self.settings())
+
+    def verify(self, action: str, fields: dict[str, str]) -> Verified | None:
+        """The link's reader when `fields` (r, l, p, s) carry a valid signature for `action` under an
+        accepted secret and name a configured reader; None otherwise (forged, altered, cut, retired)."""
+        link = SignedLink(action, fields.get("r", ""), fields.get("l", ""), fields.get("p", ""))
+        index = self.keys.verify(link, fields.get("s", "")) if link.reader else None
+        if index is None:
+            return None
+        reader = self.directory().reader(link.reader, index)
+        return Verified(link, reader, index) if reader else None
+
+    def links(self) -> ReaderLinks:
+        """Links from one app page to another: relative (they work under any base path)."""
+        return ReaderLinks("", list_address(self.settings().smtp), self.keys)
