@@ -4,9 +4,9 @@ Run from the project root:  .venv/bin/python bench/delivery.py [--readers 1000] 
 
 The real Daily Papers digests in ../shared/digests are ingested and classified into a fresh
 store in a temporary folder; then, through the core (no Prefect), every reader's newsletter is
-rendered and written (.html, .txt, .eml, ledger 'rendered') and sent over one SMTP connection
-(ledger 'sent', deliveries, cursor: one SQLite transaction per message). Prints messages per
-second for the send stage alone and for render+write+send.
+planned, rendered and written (.html, .txt, .eml; ledger: written, email pending) and sent over
+one SMTP connection (ledger: sent, deliveries, cursor: one SQLite transaction per message).
+Prints messages per second for the send stage alone and for render+write+send.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
 
 from mailserver import mail_server  # noqa: E402  (tests/mailserver.py: aiosmtpd on 127.0.0.1)
-from papercast.relevance.registry import make_scorer  # noqa: E402
-from papercast.relevance.classify import classify_papers  # noqa: E402
 from papercast.config import load_settings  # noqa: E402
-from papercast.delivery.deliver import send_issues, write_newsletters  # noqa: E402
+from papercast.delivery.email import EmailChannel  # noqa: E402
+from papercast.delivery.send import send_batch  # noqa: E402
+from papercast.delivery.write import record_written, write_issues  # noqa: E402
+from papercast.newsletter.plan import plan_issues  # noqa: E402
+from papercast.newsletter.selection import select_run  # noqa: E402
+from papercast.relevance.backlog import classify_backlog  # noqa: E402
 from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox  # noqa: E402
-from papercast.newsletter.plan import plan_newsletters  # noqa: E402
-from papercast.newsletter.render import make_environment  # noqa: E402
-from papercast.delivery.smtp import SmtpSender  # noqa: E402
 from papercast.store import Store  # noqa: E402
 
 DIGESTS = PROJECT.parent / "shared" / "digests"
@@ -58,11 +58,12 @@ def write_config(folder: Path, readers: int, port: int, rate: float) -> Path:
     return config
 
 
-def prepare(store: Store, settings) -> None:
+def prepare(store: Store, settings) -> int:
     files, _ = read_inbox(settings)
-    ingested = ingest_digests(store, parse_inputs(files, AS_OF).digests, store.start_run(AS_OF))
-    store.save_assignments(classify_papers(ingested.new_papers, settings.profiles, make_scorer(settings),
-                                           settings.classify.threshold))
+    run_id = store.start_run(AS_OF)
+    ingest_digests(store, parse_inputs(files, AS_OF).digests, run_id)
+    classify_backlog(store, settings, run_id)
+    return run_id
 
 
 def main() -> None:
@@ -73,15 +74,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, mail_server() as (server, port):
         settings = load_settings(write_config(Path(tmp), options.readers, port, options.rate))
         with Store.open(settings.paths.state) as store:
-            prepare(store, settings)
+            run_id = prepare(store, settings)
             start = time.perf_counter()
-            plans, _ = plan_newsletters(store, settings, AS_OF)
+            plans = plan_issues(store, settings, select_run(settings), AS_OF, run_id,
+                                dt.datetime.now(dt.timezone.utc)).to_write
             planned = time.perf_counter()
-            written = write_newsletters(store, settings, make_environment(), plans,
-                                        dt.datetime.now(dt.timezone.utc), 1, sending=True)
+            written = write_issues(plans, settings, sending=True)
+            record_written(store, written, run_id)
             rendered = time.perf_counter()
-            with SmtpSender(settings.smtp, None) as sender:
-                results = send_issues(store, sender, [w.issue_id for w in written])
+            results = send_batch(store, EmailChannel(settings), [w.issue_id for w in written], run_id)
             sent = time.perf_counter()
         report(options, plans, results, server, planned - start, rendered - planned, sent - rendered)
 
@@ -91,7 +92,7 @@ def report(options, plans, results, server, plan_s: float, write_s: float, send_
     size = sum(len(item.data) for item in server.received) / max(len(server.received), 1)
     print(f"readers: {options.readers}; newsletters: {len(plans)}; sent: {ok}; received by the server: "
           f"{len(server.received)}; mean message size: {size / 1024:.1f} KiB; rate limit: {options.rate or 'none'}")
-    print(f"plan: {plan_s:.2f} s; render+write (.html .txt .eml + ledger): {write_s:.2f} s "
+    print(f"plan (+ ledger): {plan_s:.2f} s; render+write (.html .txt .eml + ledger): {write_s:.2f} s "
           f"({len(plans) / write_s:.0f} newsletters/s)")
     print(f"send over one connection (+ ledger per message): {send_s:.2f} s = {ok / send_s:.0f} messages/s")
     print(f"render+write+send: {ok / (write_s + send_s):.0f} messages/s")

@@ -164,7 +164,5 @@ def publish_run_summary(report: dict) -> None:
 
 
 def prefect_ids() -> dict:
-    """This flow run's id and how many task runs it starts (the CLI waits until the API has them all)."""
-    context = FlowRunContext.get()
-    started = sum(int(key) + 1 for key in context.task_run_dynamic_keys.values() if str(key).isdigit())
-    return {"flow_run_id": str(context.flow_run.id), "task_runs": started + 1}  # + the summary task
+    """This flow run's id (the CLI waits until the API holds its task runs and adds their number)."""
+    return {"flow_run_id": str(FlowRunContext.get().flow_run.id)}

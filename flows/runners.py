@@ -2,8 +2,9 @@
 
 `dask` starts a local cluster of worker processes; `dask://HOST:PORT` joins an existing Dask
 scheduler. Workers report their task runs to the same Prefect API as this process
-(PREFECT_API_URL, exported for them). With a temporary server, the command waits (bounded)
-until the API holds every task run of the flow in a final state before the server stops.
+(PREFECT_API_URL, exported for them). After the flow, the command flushes Prefect's log and
+event queues and waits (bounded) until the API holds every task run of the flow in a final
+state, so a temporary server is never stopped before its records are in.
 """
 
 from __future__ import annotations
@@ -98,10 +99,12 @@ def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[st
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
     extra = {"batch_size": batch_size} if batch_size else {}
     with using_api(server):
-        report = flow(config_path, as_of, profiles, readers, send, **extra)
-        if server is not None:
-            wait_for_task_runs(report["prefect"], RECORDS_WAIT_SECONDS)
+        try:
+            report = flow(config_path, as_of, profiles, readers, send, **extra)
+        finally:
             flush_to_api()
+        if server is not None:  # a running server keeps what it was sent; a temporary one must have it all
+            report["prefect"]["task_runs"] = wait_for_task_runs(report["prefect"]["flow_run_id"], RECORDS_WAIT_SECONDS)
     return report
 
 
@@ -114,20 +117,31 @@ def flush_to_api() -> None:
         worker.drain_all(timeout=5)
 
 
-def wait_for_task_runs(ids: dict, seconds: float) -> int:
-    """Until the API shows the flow run's task runs, all final (bounded): Prefect sends them in the
-    background, and a temporary server stopped too early would lose some. Returns how many it saw."""
+def wait_for_task_runs(flow_run_id: str, seconds: float, settle: float = 1.0) -> int:
+    """Until the API holds the flow run's task runs, all final and their number unchanged for
+    `settle` seconds (bounded by `seconds`): Prefect records them from events sent in the
+    background, and a temporary server stopped too early would lose some. Returns how many."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[ids["flow_run_id"]]))
-    deadline, seen = time.monotonic() + seconds, 0
+    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+    deadline, seen, stable_since = time.monotonic() + seconds, -1, time.monotonic()
     with get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
-            seen = sum(1 for offset in range(0, ids["task_runs"] + PAGE, PAGE)
-                       for run in client.read_task_runs(flow_run_filter=wanted, limit=PAGE, offset=offset)
-                       if run.state is not None and run.state.is_final())
-            if seen >= ids["task_runs"]:
+            runs = all_task_runs(client, wanted)
+            if len(runs) != seen or not all(run.state is not None and run.state.is_final() for run in runs):
+                seen, stable_since = len(runs), time.monotonic()
+            elif time.monotonic() - stable_since >= settle:
                 break
             time.sleep(0.1)
     return seen
+
+
+def all_task_runs(client, wanted) -> list:
+    runs, offset = [], 0
+    while page := client.read_task_runs(flow_run_filter=wanted, limit=PAGE, offset=offset):
+        runs += page
+        offset += PAGE
+        if len(page) < PAGE:
+            break
+    return runs

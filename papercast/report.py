@@ -25,7 +25,7 @@ from papercast.store import Store
 from papercast.store.records import FAILED, PENDING, WITHDRAWN, ChannelDelivery, IssueRecord
 from papercast.web.links import link_state
 
-STILL_QUEUED = " (still queued: the next run with --send tries again)"
+STILL_PENDING = " (still pending: the next run with --send tries again)"
 
 
 @dataclass(frozen=True)
@@ -107,12 +107,12 @@ class RunReport:
     links: str = "none"  # readers' links to the app: signed, unsigned (no secret) or none (no [site] base_url)
 
     def delivery(self) -> dict:
-        """Counts per delivery status: sent, failed, written, queued (still pending), skipped."""
+        """Counts per delivery status: sent, failed, written, pending (to be tried again), skipped."""
         totals = {"mode": "send" if self.sending else "dry-run", "sent": 0, "failed": 0, "written": 0,
-                  "queued": 0, "skipped": len(self.no_newsletter)}
+                  "pending": 0, "skipped": len(self.no_newsletter)}
         for entry in self.newsletters:
             totals[entry.status] += 1
-            totals["queued"] += entry.reason.endswith(STILL_QUEUED)
+            totals["pending"] += entry.reason.endswith(STILL_PENDING)
         return totals
 
     def as_dict(self) -> dict:
@@ -156,7 +156,7 @@ def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[
 def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> NewsletterEntry:
     folder = archive / "newsletters" / reader_slug(issue.reader)
     status = FAILED if delivery.status == PENDING else delivery.status
-    reason = (delivery.last_error or "") + (STILL_QUEUED if delivery.status == PENDING else "")
+    reason = (delivery.last_error or "") + (STILL_PENDING if delivery.status == PENDING else "")
     return NewsletterEntry(issue.reader, issue.id, tuple(issue.paper_ids), folder / f"{issue.id}.html",
                            folder / f"{issue.id}.txt", outbox_path(archive, issue.id), delivery.ref or "", status,
                            reason, note=not issue.sections, resumed=issue.run_id != run_id)

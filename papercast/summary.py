@@ -50,7 +50,7 @@ def delivery_lines(report: dict) -> list[str]:
     return [f"- newsletters written: {len(report['newsletters'])} ({mode})",
             f"- newsletters sent: {count('sent')}",
             f"- newsletters failed: {count('failed')}",
-            f"- newsletters queued for a later send: {totals.get('queued', statuses.count('rendered'))}",
+            f"- newsletters pending a later send: {totals.get('pending', 0)}",
             f"- readers with nothing new: {len(report.get('no_newsletter', []))}"]
 
 
@@ -80,7 +80,7 @@ def summary_lines(report: dict) -> list[str]:
                  f"{len(report['no_newsletter'])}")
     if report.get("delivery", {}).get("mode") == "send":
         totals = report["delivery"]
-        lines.append(f"  sent: {totals['sent']}; failed: {totals['failed']}; still queued: {totals['queued']}")
+        lines.append(f"  sent: {totals['sent']}; failed: {totals['failed']}; still pending: {totals['pending']}")
         lines += [f"  failed: {n['reader']}: {n['reason']}" for n in report["newsletters"] if n["status"] == "failed"]
     lines += [f"  warning: {w['source']}: {w['message']}" for w in report["warnings"]]
     lines += [f"  error: {e['source']}: {e['message']}" for e in report["errors"]]

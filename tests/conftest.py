@@ -149,3 +149,13 @@ def digest_text(date: str, papers: list[tuple[str, str]], header: bool = True) -
     top = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
     body = "".join(f"{title}\n\n{abstract}\n\n" for title, abstract in papers)
     return (top if header else "") + f"{date}\n\n" + body
+
+
+SLOW_FIXTURES = {"prefect_harness", "prefect_server", "browser", "shared_digests_run"}
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that start Prefect are in the slow lane whatever their file says."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

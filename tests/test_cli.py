@@ -42,6 +42,7 @@ def test_bad_date_is_rejected_up_front(tmp_path, capsys):
     assert caught.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_run_json_on_the_shipped_examples_prints_only_the_report(tmp_path):
     config = write_config(tmp_path)
     for digest in EXAMPLES.iterdir():

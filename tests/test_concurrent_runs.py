@@ -83,6 +83,7 @@ def sending_config(tmp_path, shared_digests):
     return make
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_ingest_once_and_send_once_per_reader(tmp_path, sending_config):
     with mail_server(authenticator=password_checker("papercast", "secret"), auth_require_tls=False) as (recorder, port):
         config = sending_config(port)

@@ -23,6 +23,8 @@ import pytest
 
 from conftest import AS_OF, PROFILES, free_port, write_config
 
+pytestmark = pytest.mark.slow
+
 READERS = "".join(f"""
 [[readers]]
 email = "reader{n}@example.org"

@@ -120,7 +120,7 @@ def test_451_then_250_is_retried_and_counted_once(tmp_path):
     assert server.attempts == 5 and len(server.received) == 4
 
 
-def test_unreachable_server_leaves_issues_queued_for_the_next_run(tmp_path):
+def test_unreachable_server_leaves_issues_pending_for_the_next_run(tmp_path):
     settings = settings_for(tmp_path, free_port(), retries=0)
     with Store.open(settings.paths.state) as store:
         ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
@@ -150,12 +150,12 @@ def entry(status: str, reason: str = "") -> NewsletterEntry:
 
 
 def test_delivery_totals_count_each_status():
-    from papercast.report import STILL_QUEUED
+    from papercast.report import STILL_PENDING
 
     report = RunReport(1, AS_OF, sending=True, newsletters=[
-        entry("sent"), entry("sent"), entry("failed", "550"), entry("failed", "421" + STILL_QUEUED)],
+        entry("sent"), entry("sent"), entry("failed", "550"), entry("failed", "421" + STILL_PENDING)],
         no_newsletter=[NoNewsletter("x@example.org", "nothing new")])
-    assert report.delivery() == {"mode": "send", "sent": 2, "failed": 2, "written": 0, "queued": 1, "skipped": 1}
+    assert report.delivery() == {"mode": "send", "sent": 2, "failed": 2, "written": 0, "pending": 1, "skipped": 1}
 
 
 def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, tmp_path, monkeypatch):
@@ -171,11 +171,11 @@ def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, t
     status = {n["reader"]: (n["status"], n["reason"]) for n in first["newsletters"]}
     assert status == {"ada@example.org": ("sent", ""), "grace@example.org": ("sent", ""),
                       "alan@example.org": ("sent", ""), "marie@example.org": ("failed", "550 5.7.1 rejected")}
-    assert first["delivery"] == {"mode": "send", "sent": 3, "failed": 1, "written": 0, "queued": 0, "skipped": 0}
+    assert first["delivery"] == {"mode": "send", "sent": 3, "failed": 1, "written": 0, "pending": 0, "skipped": 0}
     assert sorted(r.rcpt_tos[0] for r in server.received) == ["ada@example.org", "alan@example.org",
                                                               "grace@example.org"]
     # the second run: nothing new for the three who got theirs; the rejected reader is tried again
-    assert second["delivery"] == {"mode": "send", "sent": 0, "failed": 1, "written": 0, "queued": 0, "skipped": 3}
+    assert second["delivery"] == {"mode": "send", "sent": 0, "failed": 1, "written": 0, "pending": 0, "skipped": 3}
     assert all(n["status"] == "skipped" and n["reason"] == "nothing new" for n in second["no_newsletter"])
     assert len(server.received) == 3
 

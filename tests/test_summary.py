@@ -12,7 +12,7 @@ REPORT = {
     "newsletters": [{"reader": "a@x.org", "status": "sent"}, {"reader": "b@x.org", "status": "failed"},
                     {"reader": "c@x.org", "status": "sent"}],
     "no_newsletter": [{"reader": "d@x.org"}],
-    "delivery": {"mode": "send", "sent": 2, "failed": 1, "queued": 0},
+    "delivery": {"mode": "send", "sent": 2, "failed": 1, "pending": 0},
     "warnings": [{"source": "/in/week|1.txt", "message": "abstract missing"}], "errors": [],
     "timings": {"ingest": 0.25, "classify": 1.5},
 }
