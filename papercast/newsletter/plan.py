@@ -100,10 +100,10 @@ def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of
     noted = {note.reader for note in notes}
     order = {reader.email: position for position, reader in enumerate(readers)}
     to_write = sorted(planned + notes + leftover, key=lambda issue: order[issue.reader])
-    return Planning(materialize(store, settings, to_write),
-                    [email for email in idle if email not in noted],
-                    [issue.reader for issue in unfinished.values() if issue.status == WRITTEN], len(leftover),
-                    [r.email for r in selection.readers if r.email in unsubscribed])
+    return Planning(materialize(store, settings, to_write), nothing_new=[email for email in idle if email not in noted],
+                    waiting=[issue.reader for issue in unfinished.values() if issue.status == WRITTEN],
+                    unsubscribed=[r.email for r in selection.readers if r.email in unsubscribed],
+                    resumed=len(leftover))
 
 
 def plan_new(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
