@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -75,13 +76,39 @@ def add_run(commands) -> None:
     run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per write task (default 1000)")
 
 
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def add_reader_commands(commands) -> None:
+    """`web` (the reader-facing app), `readers` (subscriptions), and the app's options on `serve`."""
+    web = add_command(commands, "web", "serve the public archive and the readers' signed links until Ctrl-C")
+    web.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
+    web.add_argument("--port", type=port_number, help="port to listen on (default: [web] port, 8080)")
+    readers = add_command(commands, "readers", "list readers and their subscription; unsubscribe or resubscribe one")
+    change = readers.add_mutually_exclusive_group()
+    change.add_argument("--unsubscribe", metavar="EMAIL", help="stop sending to this reader")
+    change.add_argument("--resubscribe", metavar="EMAIL", help="send to this reader again")
+    readers.add_argument("--json", action="store_true", help="print the readers as JSON")
+
+
+def add_serve(commands) -> None:
+    serve = add_command(commands, "serve", "serve the weekly deployment on the [schedule] cron until Ctrl-C")
+    serve.add_argument("--web-host", help="the reader app's address (default: [web] host)")
+    serve.add_argument("--web-port", type=port_number, help="the reader app's port (default: [web] port)")
+    serve.add_argument("--no-web", action="store_true", help="do not run the reader app beside the schedule")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="papercast", description="Personalized research-paper newsletters.")
     parser.add_argument("--verbose", "-v", action="store_true", help="show tracebacks and debug logs")
     commands = parser.add_subparsers(dest="command", required=True)
     add_run(commands)
-    add_command(commands, "serve", "serve the weekly deployment on the [schedule] cron until Ctrl-C")
+    add_serve(commands)
     add_command(commands, "publish", "rebuild the public archive from the store")
+    add_reader_commands(commands)
     preview = add_command(commands, "preview", "list the stored papers a profile would take, best first, "
                           "then the nearest misses (no Prefect, nothing changes)")
     preview.add_argument("--profile", required=True, metavar="ID", help="the profile's id")
@@ -140,7 +167,47 @@ def command_serve(args: argparse.Namespace, settings: Settings) -> int:
           + ", ".join(t.isoformat(timespec="minutes") for t in upcoming), file=sys.stderr)
     from papercast.flows.deploy import serve_weekly
 
-    serve_weekly(settings)
+    with reader_app(args, settings):
+        serve_weekly(settings)
+    return 0
+
+
+def reader_app(args: argparse.Namespace, settings: Settings):
+    """The reader app in a thread beside `serve`, unless --no-web."""
+    if args.no_web:
+        return contextlib.nullcontext()
+    from papercast.web.server import AppServer
+
+    server = AppServer(settings, os.environ, args.web_host or settings.web.host, args.web_port or settings.web.port)
+    print(f"papercast: reader app on {server.url}", file=sys.stderr)
+    return server
+
+
+def command_web(args: argparse.Namespace, settings: Settings) -> int:
+    from papercast.web.server import serve_foreground
+
+    host, port = args.host or settings.web.host, settings.web.port if args.port is None else args.port
+    public = settings.site.base_url or "no [site] base_url: messages carry no links to it"
+
+    def ready(url: str) -> None:
+        print(f"papercast: serving the archive and reader links on {url} (public URL: {public}); Ctrl-C stops",
+              file=sys.stderr, flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it is meant to stop
+        serve_foreground(settings, os.environ, host, port, ready)
+    return 0
+
+
+def command_readers(args: argparse.Namespace, settings: Settings) -> int:
+    from papercast.store import Store
+    from papercast.web.readers import change_subscription, listing, reader_rows
+
+    with Store.of(settings) as store:
+        if args.unsubscribe or args.resubscribe:
+            print(change_subscription(store, settings, args.unsubscribe or args.resubscribe, bool(args.resubscribe)))
+            return 0
+        rows = reader_rows(store, settings)
+    print(json.dumps([row.as_dict() for row in rows], indent=2) if args.json else "\n".join(listing(rows)))
     return 0
 
 
@@ -161,7 +228,8 @@ def command_init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "serve": command_serve, "publish": command_publish, "preview": command_preview}
+COMMANDS = {"run": command_run, "serve": command_serve, "publish": command_publish, "preview": command_preview,
+            "web": command_web, "readers": command_readers}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Mapping
+from typing import Callable, Mapping
 
 import uvicorn
 
@@ -45,12 +45,18 @@ def bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_foreground(settings: Settings, environ: Mapping[str, str], host: str, port: int) -> None:
-    """Serve until Ctrl-C or SIGTERM."""
+def serve_foreground(settings: Settings, environ: Mapping[str, str], host: str, port: int,
+                     ready: Callable[[str], None] = lambda url: None) -> None:
+    """Serve until Ctrl-C or SIGTERM; `ready(url)` is called once the app is built and the port is bound."""
     config = uvicorn_config(settings, environ, host, port)
-    sock = bound_socket(host, port)
-    with sock:
+    with bound_socket(host, port) as sock:
+        ready(socket_url(sock))
         uvicorn.Server(config).run(sockets=[sock])
+
+
+def socket_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
 class AppServer:
@@ -62,8 +68,7 @@ class AppServer:
         self.server = uvicorn.Server(self.config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        name="papercast-web", daemon=True)
-        bound_host, bound_port = self.sock.getsockname()[:2]
-        self.url = f"http://{'[' + bound_host + ']' if ':' in bound_host else bound_host}:{bound_port}/"
+        self.url = socket_url(self.sock)
 
     def __enter__(self) -> "AppServer":
         self.thread.start()

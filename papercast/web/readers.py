@@ -1,0 +1,72 @@
+"""`papercast readers`: every reader with their subscription, and unsubscribing or resubscribing one by hand
+(for an unsubscribe that came by mail to the mailto address, or a reader who asks to come back).
+Runs on the state alone: no Prefect, no web server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from papercast.config import Reader, Settings
+from papercast.errors import ConfigError
+from papercast.store import Store
+from papercast.store.readers import CLI
+from papercast.store.records import Subscription
+
+
+@dataclass(frozen=True)
+class ReaderRow:
+    """One line of the listing: a configured reader, or one the state knows who left the config."""
+
+    email: str
+    name: str
+    profiles: tuple[str, ...]
+    subscription: Subscription
+    configured: bool = True
+
+    @property
+    def status(self) -> str:
+        text = self.subscription.status
+        if self.subscription.since and not self.subscription.subscribed:
+            text += f" since {self.subscription.since:%Y-%m-%d %H:%M} UTC ({self.subscription.via})"
+        return text + ("" if self.configured else " (not in the config)")
+
+    def as_dict(self) -> dict:
+        since = self.subscription.since
+        return {"email": self.email, "name": self.name, "profiles": list(self.profiles),
+                "status": self.subscription.status, "since": since.isoformat() if since else None,
+                "via": self.subscription.via or None, "configured": self.configured}
+
+
+def reader_rows(store: Store, settings: Settings) -> list[ReaderRow]:
+    known = store.subscriptions()
+    rows = [ReaderRow(r.email, r.name, tuple(r.profiles), known.get(r.email.lower(), Subscription(r.email.lower())))
+            for r in settings.readers]
+    configured = {r.email.lower() for r in settings.readers}
+    return rows + [ReaderRow(email, "", (), subscription, configured=False)
+                   for email, subscription in known.items() if email not in configured]
+
+
+def listing(rows: list[ReaderRow]) -> list[str]:
+    """Aligned columns: address, name, profiles, status."""
+    if not rows:
+        return ["no readers in the config"]
+    cells = [(row.email, row.name or "-", ",".join(row.profiles) or "-", row.status) for row in rows]
+    widths = [max(len(cell[i]) for cell in cells) for i in range(3)]
+    return ["  ".join(cell[i].ljust(widths[i]) for i in range(3)) + "  " + cell[3] for cell in cells]
+
+
+def configured_reader(settings: Settings, email: str) -> Reader:
+    found = next((r for r in settings.readers if r.email.lower() == email.strip().lower()), None)
+    if found is None:
+        raise ConfigError(f"unknown reader {email}", source=str(settings.source_file),
+                          hint="give the address of a [[readers]] entry (papercast readers lists them)")
+    return found
+
+
+def change_subscription(store: Store, settings: Settings, email: str, subscribed: bool) -> str:
+    """Unsubscribe or resubscribe a configured reader; one line saying what happened."""
+    reader = configured_reader(settings, email)
+    subscription, changed = store.set_subscribed(reader.email, subscribed, CLI)
+    row = ReaderRow(reader.email, reader.name, tuple(reader.profiles), subscription)
+    return f"{reader.email}: {'now' if changed else 'already'} {row.status}"
