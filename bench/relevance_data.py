@@ -6,10 +6,12 @@ Papers: the unique papers of ../shared/digests (never copied into the repository
   keywords were widened on the dev papers in earlier rounds, so they only ever serve for fitting;
 - `terse`, `chatty`, `mixed`, `practitioner`: profiles written as new users write them, in
   data/heldout/profiles-<set>.toml, gold labels in data/heldout/labels-<set>.jsonl (two
-  annotators, `-a` and `-b`, and an adjudicator where they disagreed; see heldout/RULEBOOK.md).
+  annotators, `-a` and `-b`, and an adjudicator where they disagreed; see heldout/RULEBOOK.md);
+- `students`, `industry` (round 2's lockbox): the same layout in data/lockbox2/.
 
-CHOOSING sets chose every method, feature and constant; LOCKBOX sets were scored once, after
-everything was frozen and committed (docs/relevance.md).
+CHOOSING sets chose every method, feature and constant (in round 2 all five: round 1 had already
+looked at mixed and practitioner once); the LOCKBOX sets are scored once, after everything was
+frozen and committed (docs/relevance.md).
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ from papercast.sources import parse_input
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "bench" / "data"
 HELDOUT = DATA / "heldout"
+LOCKBOX_DIR = DATA / "lockbox2"
 DIGESTS = PROJECT.parent / "shared" / "digests"
 CONFIG = PROJECT / "config" / "papercast.toml"
 AS_OF = dt.date(2026, 11, 23)
-CHOOSING = ("sample", "terse", "chatty")
-LOCKBOX = ("mixed", "practitioner")
-NEW_SETS = ("terse", "chatty", "mixed", "practitioner")
+CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner")
+NEW_SETS = ("terse", "chatty", "mixed", "practitioner")  # the choosing sets written as new users write
+LOCKBOX = ("students", "industry")
 
 Labels = dict[str, set[str]]  # paper id -> profile ids
 
@@ -93,9 +96,10 @@ def load_set(name: str, papers: Papers, annotator: str = "") -> ProfileSet:
         profiles = list(load_settings(CONFIG).profiles)
         path = DATA / ("relevance_labels.jsonl" if not annotator else f"relevance_labels_{annotator}.jsonl")
     else:
-        table = tomllib.loads((HELDOUT / f"profiles-{name}.toml").read_text(encoding="utf-8"))
+        folder = LOCKBOX_DIR if name in LOCKBOX else HELDOUT
+        table = tomllib.loads((folder / f"profiles-{name}.toml").read_text(encoding="utf-8"))
         profiles = [Profile(**entry) for entry in table["profiles"]]
-        path = HELDOUT / (f"labels-{name}.jsonl" if not annotator else f"labels-{name}-{annotator}.jsonl")
+        path = folder / (f"labels-{name}.jsonl" if not annotator else f"labels-{name}-{annotator}.jsonl")
     return ProfileSet(name, profiles, read_labels(path, papers))
 
 
@@ -103,4 +107,5 @@ def annotators(name: str) -> list[str]:
     """The further annotators of a set, by suffix."""
     if name == "sample":
         return sorted(p.stem.removeprefix("relevance_labels_") for p in DATA.glob("relevance_labels_*.jsonl"))
-    return sorted(p.stem.removeprefix(f"labels-{name}-") for p in HELDOUT.glob(f"labels-{name}-*.jsonl"))
+    folder = LOCKBOX_DIR if name in LOCKBOX else HELDOUT
+    return sorted(p.stem.removeprefix(f"labels-{name}-") for p in folder.glob(f"labels-{name}-*.jsonl"))

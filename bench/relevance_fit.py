@@ -29,7 +29,7 @@ from papercast.relevance.signals import FEATURES
 from relevance_data import Papers, ProfileSet
 
 L2 = 1e-2
-DECISION_SHIFT = 0.0
+DECISION_SHIFT = 0.5
 ITERATIONS = 3000
 
 

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from papercast.config import Profile
 from papercast.models import StoredPaper
 
 
-@dataclass(frozen=True)
 class Score:
-    value: float
-    why: str
+    """A score and its reason. A scorer may give the reason as a function of no arguments: it is then
+    built the first time it is read, so a run that keeps few of many pairs builds few reasons."""
+
+    __slots__ = ("value", "_why")
+
+    def __init__(self, value: float, why: str | Callable[[], str]):
+        self.value = value
+        self._why = why
+
+    @property
+    def why(self) -> str:
+        if not isinstance(self._why, str):
+            self._why = self._why()
+        return self._why
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Score) and (self.value, self.why) == (other.value, other.why)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.why))
+
+    def __repr__(self) -> str:
+        return f"Score(value={self.value!r}, why={self.why!r})"
 
 
 class Scorer(Protocol):

@@ -26,6 +26,7 @@ class PairFacts:
     example_similarity: float = 0.0
     counter_example: str | None = None
     counter_similarity: float = 0.0
+    shared_words: tuple[str, ...] = ()   # informative words of the description that the paper uses
 
 
 def quote(text: str, limit: int = 60) -> str:
@@ -43,9 +44,11 @@ def reason(facts: PairFacts) -> str:
         parts.append(f"close to your example {quote(facts.example)}")
     if facts.counter_example and facts.counter_similarity >= CLOSE_EXAMPLE:
         parts.append(f"but close to your counter-example {quote(facts.counter_example)}")
-    mentioned = set(facts.evidence.in_title) | set(facts.evidence.in_abstract)
+    mentioned = facts.evidence.keywords | set(facts.evidence.in_title) | set(facts.evidence.in_abstract)
     if facts.keyword and facts.keyword_similarity >= CLOSE_KEYWORD and facts.keyword not in mentioned:
         parts.append(f"about {facts.keyword}")
+    if facts.shared_words and not mentioned:
+        parts.append("uses your description's words " + listing(list(facts.shared_words)))
     if facts.rival and facts.rival_margin < 0:
         parts.append(f"closer to {quote(facts.rival)}")
     if not parts:

@@ -14,13 +14,15 @@ is to them; an exclude term sets the score to 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Sequence
 
 import numpy as np
 
 from papercast.config import Profile
 from papercast.models import StoredPaper
-from papercast.relevance import background, reference
+from papercast.relevance import background, lexical, reference
+from papercast.relevance.acronyms import spelled_out
 from papercast.relevance.base import Score
 from papercast.relevance.embed import DIM, Embedder, VectorCache, paper_vectors
 from papercast.relevance.explain import PairFacts, reason
@@ -32,14 +34,16 @@ from papercast.relevance.terms import TermMatcher
 class Weights:
     """Logit = bias + Σ weight·signal (in FEATURES order) + the example terms."""
 
-    bias: float = -3.488
-    topic: float = 3.122
-    title_topic: float = 1.706
-    keyword: float = 0.273
-    title_keyword: float = 1.673
-    rival_margin: float = 3.092
-    title_mentions: float = 2.296
-    abstract_mentions: float = 1.085
+    bias: float = -3.641
+    topic: float = 1.891
+    title_topic: float = 1.132
+    keyword: float = 0.413
+    title_keyword: float = 1.244
+    rival_margin: float = 2.473
+    title_mentions: float = 2.166
+    abstract_mentions: float = 1.082
+    title_words: float = 0.292
+    abstract_words: float = 0.178
     example: float = 20.0       # per unit of similarity to the closest example above `example_floor`
     counter_example: float = 20.0
     example_floor: float = 0.5  # below this an example is unrelated and counts for nothing
@@ -59,6 +63,7 @@ class HybridScorer:
     """Scores papers × profiles; papers' vectors go through an optional cache (the store)."""
 
     name = "hybrid-minilm"
+    acronyms = True  # keywords also found, and embedded, in their other forms (acronyms.py)
 
     def __init__(self, embedder: Embedder, cache: VectorCache | None = None,
                  weights: Weights = DEFAULT_WEIGHTS, mean: np.ndarray | None = None):
@@ -66,6 +71,7 @@ class HybridScorer:
         self.cache = cache
         self.weights = weights
         self.mean = reference.mean_vector() if mean is None else mean
+        self.corpus = lexical.shipped_corpus()
         self._background: np.ndarray | None = None
         self._compiled: dict[tuple, CompiledProfile] = {}
 
@@ -73,7 +79,7 @@ class HybridScorer:
         targets = self.compile(profiles)
         signals = self.signals(papers, profiles)
         values = np.round(sigmoid(self.logits(signals)), 4).tolist()
-        reasons = Reasons(signals, targets)
+        reasons = Reasons(signals, targets, papers, self.corpus)
         return [[self.verdict(paper, target, values[i][j], reasons, i, j) for j, target in enumerate(targets)]
                 for i, paper in enumerate(papers)]
 
@@ -81,7 +87,7 @@ class HybridScorer:
         """Every signal of every (paper, profile), for scoring or for fitting the weights."""
         targets = self.compile(profiles)
         return compute(papers, paper_vectors(self.embedder, papers, self.cache), targets,
-                       self.background(), self.mean)
+                       self.background(), self.mean, self.corpus)
 
     def logits(self, signals: Signals) -> np.ndarray:
         w = self.weights
@@ -95,7 +101,7 @@ class HybridScorer:
         excluded = target.excludes.first_match(paper.title, paper.abstract) if target.excludes.terms else None
         if excluded:
             return Score(0.0, f"excluded: mentions {excluded}")
-        return Score(value, reasons.why(i, j))
+        return Score(value, partial(reasons.why, i, j))  # the reason is built only if it is read
 
     def background(self) -> np.ndarray:
         """The background topics' centred vectors, embedded once per scorer."""
@@ -108,7 +114,7 @@ class HybridScorer:
         the texts of every profile not seen before are embedded together, each distinct text once."""
         keys = [profile_key(p) for p in profiles]
         new = list({key: p for key, p in zip(keys, profiles) if key not in self._compiled}.items())
-        texts = list(dict.fromkeys(t for _, p in new for t in profile_texts(p)))
+        texts = list(dict.fromkeys(t for _, p in new for t in self.profile_texts(p)))
         vectors = dict(zip(texts, self.embedder.embed(texts))) if texts else {}
         for key, profile in new:
             self._compiled[key] = self._compile(profile, vectors)
@@ -121,9 +127,19 @@ class HybridScorer:
         keywords = clean(profile.keywords)
         topic = centred(rows([profile_text(profile)]), self.mean)[0]
         rivals = self.background() @ topic < background.RIVAL_BELOW
-        return CompiledProfile(profile, topic, centred(rows(keywords), self.mean), rivals,
+        return CompiledProfile(profile, topic, centred(rows(self.keyword_texts(keywords)), self.mean), rivals,
                                rows(profile.examples), rows(profile.counter_examples),
-                               TermMatcher(keywords), TermMatcher(profile.exclude))
+                               TermMatcher(keywords, forms=self.acronyms), TermMatcher(profile.exclude),
+                               lexical.query(profile.description, self.corpus))
+
+    def keyword_texts(self, keywords: list[str]) -> list[str]:
+        """What is embedded for each keyword: an acronym with its spelled-out form ("VLM (vision-language model)")."""
+        return [spelled_out(k) for k in keywords] if self.acronyms else keywords
+
+    def profile_texts(self, profile: Profile) -> list[str]:
+        """Every text of a profile that is embedded."""
+        return [profile_text(profile), *self.keyword_texts(clean(profile.keywords)), *profile.examples,
+                *profile.counter_examples]
 
 
 def clean(terms: Sequence[str]) -> list[str]:
@@ -135,16 +151,12 @@ def profile_key(profile: Profile) -> tuple:
             tuple(profile.examples), tuple(profile.counter_examples))
 
 
-def profile_texts(profile: Profile) -> list[str]:
-    """Every text of a profile that is embedded."""
-    return [profile_text(profile), *clean(profile.keywords), *profile.examples, *profile.counter_examples]
-
-
 class Reasons:
     """The reasons of a batch; the signals are read as plain lists once, not as numpy scalars per pair."""
 
-    def __init__(self, signals: Signals, targets: Sequence[CompiledProfile]):
-        self.targets, self.evidence = targets, signals.evidence
+    def __init__(self, signals: Signals, targets: Sequence[CompiledProfile], papers: Sequence[StoredPaper],
+                 corpus: lexical.Corpus):
+        self.targets, self.evidence, self.papers, self.corpus = targets, signals.evidence, papers, corpus
         self.values = signals.values[..., [FEATURES.index(n) for n in ("keyword", "topic", "rival_margin")]].tolist()
         self.indices = np.stack([signals.closest_keyword, signals.rival, signals.closest_example,
                                  signals.closest_counter_example], axis=-1).tolist()
@@ -167,4 +179,5 @@ class Reasons:
             rival=background.TOPICS[rival] if target.has_rivals else None,
             example=profile.examples[example] if example >= 0 else None, example_similarity=example_similarity,
             counter_example=profile.counter_examples[counter] if counter >= 0 else None,
-            counter_similarity=counter_similarity)
+            counter_similarity=counter_similarity,
+            shared_words=tuple(lexical.shared_words(self.papers[i], profile.description, self.corpus)))

@@ -11,8 +11,10 @@ paper, the profile and what papercast ships, never on the other papers of the we
 - `rival_margin`: the better of `topic` and `keyword`, minus the paper's similarity to the closest
   background topic that is not the profile's own subject (negative: the paper is closer to
   something else than to the profile or any of its keywords);
-- `title_mentions` / `abstract_mentions`: the profile's keywords written in the title (at most 2)
-  or only in the abstract (mentions, at most 3).
+- `title_mentions` / `abstract_mentions`: the profile's keywords (or their other forms, `acronyms.py`)
+  written in the title (at most 2) or only in the abstract (mentions, at most 3);
+- `title_words` / `abstract_words`: the description's informative words in the title, and in the
+  whole abstract, weighted by rarity (`lexical.py`).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ import numpy as np
 from papercast.config import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.embed import normalize
+from papercast.relevance.lexical import Corpus, lexical_signals
 from papercast.relevance.terms import Evidence, Fields, TermMatcher
 
 FEATURES = ("topic", "title_topic", "keyword", "title_keyword", "rival_margin", "title_mentions",
-            "abstract_mentions")
+            "abstract_mentions", "title_words", "abstract_words")
 
 
 def profile_text(profile: Profile) -> str:
@@ -50,6 +53,7 @@ class CompiledProfile:
     counter_examples: np.ndarray   # (c, DIM)
     terms: TermMatcher
     excludes: TermMatcher
+    words: dict[str, float]        # the description's informative words and their weights
 
     def __post_init__(self):
         self.keyword_names = self.terms.names
@@ -78,7 +82,7 @@ def centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def compute(papers: Sequence[StoredPaper], vectors: np.ndarray, targets: Sequence[CompiledProfile],
-            background: np.ndarray, mean: np.ndarray) -> Signals:
+            background: np.ndarray, mean: np.ndarray, corpus: Corpus) -> Signals:
     """Signals for papers × profiles; `vectors` is (papers, 2, DIM) plain, `background` centred."""
     whole, title = centred(vectors[:, 0], mean), centred(vectors[:, 1], mean)
     shape = (len(papers), len(targets))
@@ -91,6 +95,7 @@ def compute(papers: Sequence[StoredPaper], vectors: np.ndarray, targets: Sequenc
     evidence = term_evidence(papers, targets)
     values[..., 5] = [[e.title_count for e in row] for row in evidence] if targets else 0
     values[..., 6] = [[e.abstract_count for e in row] for row in evidence] if targets else 0
+    values[..., 7:9] = lexical_signals(papers, [t.words for t in targets], corpus)
     plain = vectors[:, 0]
     example, closest_example = best_match(plain, [t.examples for t in targets])
     counter, closest_counter = best_match(plain, [t.counter_examples for t in targets])
