@@ -123,7 +123,8 @@ def measure(setting: str, folder: Path, repeat: int) -> dict:
             trivial_run(folder, env_for("trivial", 0), 1)
         for n in range(repeat):
             seconds, report = papercast_run(folder, env_for("papercast", n))
-            tasks = report["prefect"].get("task_runs") or count_task_runs(report["prefect"]["flow_run_id"], env)
+            tasks = report["prefect"].get("task_runs") or count_task_runs(report["prefect"]["flow_run_id"],
+                                                                         env_for("papercast", n))
             papercast.append(seconds)
             stages.append(sum(v for k, v in report["timings"].items() if k != "total_with_prefect"))
             trivial.append(trivial_run(folder, env_for("trivial", n), tasks))
