@@ -61,7 +61,8 @@ class LedgerTables:
 
     def record_planned(self, issues: list[IssueRecord], run_id: int, joined: dict[str, int] | None = None) -> None:
         """Planned issues, in one transaction. An issue id already in the ledger is left as it is,
-        unless it failed: the same papers for the same reader and date are then tried once more.
+        unless it failed or was withdrawn (its reader unsubscribed, then came back): the same papers
+        for the same reader and date are then tried once more.
         `joined` gives readers seen for the first time their starting cursor."""
         created = now_iso()
         with self.transaction() as db:
@@ -69,7 +70,7 @@ class LedgerTables:
             db.executemany(
                 "INSERT INTO issues (id, reader, run_id, date, status, created_at, papers, cursor,"
                 " sections, planned_at) VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
-                " SET status = 'planned', run_id = excluded.run_id WHERE issues.status = 'failed'",
+                " SET status = 'planned', run_id = excluded.run_id WHERE issues.status IN ('failed', 'withdrawn')",
                 [(i.id, i.reader, run_id, i.date.isoformat(), created, json.dumps(i.paper_ids), i.cursor,
                   sections_json(i.sections), i.planned_at.isoformat()) for i in issues])
 
@@ -84,7 +85,7 @@ class LedgerTables:
                 db.executemany("INSERT INTO channel_deliveries (issue_id, channel, status, ref, updated_at, run_id)"
                                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(issue_id, channel) DO UPDATE SET"
                                " status = excluded.status, run_id = excluded.run_id, last_error = NULL"
-                               " WHERE channel_deliveries.status = 'failed'",
+                               " WHERE channel_deliveries.status IN ('failed', 'withdrawn')",
                                [(issue_id, c.channel, c.status, c.ref, now, run_id) for c in channels])
                 self._settle(issue_id)
 
