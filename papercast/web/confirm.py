@@ -84,7 +84,7 @@ async def handle(context: WebContext, action: SignedAction, request: Request) ->
     verified = context.verify(action.name, fields) if fields is not None else None
     if verified is None:
         return page_response(context.env, settings.site.title, FORBIDDEN)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         page = await run_in_threadpool(action.ask, context, verified)
         return page_response(context.env, settings.site.title, page)
     form = await read_form(request)
