@@ -121,6 +121,9 @@ class Database:
         if version == schema.SCHEMA_VERSION:
             return
         with self.transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another opener may have migrated meanwhile
+            if version == schema.SCHEMA_VERSION:
+                return
             for statement in migration_statements(version):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")

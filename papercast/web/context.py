@@ -4,10 +4,12 @@ signing keys, the templates, the store, and the map from readers' opaque ids bac
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import jinja2
 
@@ -47,9 +49,11 @@ class WebContext:
     def __init__(self, config_path: Path, keys: LinkKeys, env: jinja2.Environment | None = None):
         self.config_path, self.keys = config_path, keys
         self.env = env or make_environment()
-        self.lock = threading.Lock()
+        self.lock, self.write_lock = threading.Lock(), threading.Lock()
         self._settings = load_settings(config_path)
         self._directory = ReaderDirectory(self._settings.readers, keys)
+        with self.store() as store:  # created and migrated once, now: requests then only open it
+            store.check()
 
     def settings(self) -> Settings:
         with self.lock:
@@ -68,6 +72,13 @@ class WebContext:
 
     def store(self) -> Store:
         return Store.of(self.settings())
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The store, for a write: one request writes at a time, so concurrent requests queue here, in
+        order, rather than in SQLite's busy handler, whose growing sleeps make the slowest requests slow."""
+        with self.write_lock, self.store() as store:
+            yield store
 
     def verify(self, action: str, fields: dict[str, str]) -> Verified | None:
         """The link's reader when `fields` (r, l, p, s) carry a valid signature for `action` under an

@@ -51,7 +51,7 @@ def ask_unsubscribe(context: WebContext, verified: Verified) -> Page:
 
 
 def apply_unsubscribe(context: WebContext, verified: Verified, one_click: bool) -> Page:
-    with context.store() as store:
+    with context.writing() as store:
         subscription, _ = store.set_subscribed(verified.reader.email, False, ONE_CLICK if one_click else PAGE)
     return unsubscribed_page(context, verified, subscription)
 
@@ -66,7 +66,7 @@ def ask_resubscribe(context: WebContext, verified: Verified) -> Page:
 
 
 def apply_resubscribe(context: WebContext, verified: Verified, one_click: bool) -> Page:
-    with context.store() as store:
+    with context.writing() as store:
         store.set_subscribed(verified.reader.email, True, PAGE)
     return Page("Welcome back", (
         f"{masked(verified.reader.email)} will get the newsletter again, starting with the next one.",))
