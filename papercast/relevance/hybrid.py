@@ -79,9 +79,13 @@ class HybridScorer:
         targets = self.compile(profiles)
         signals = self.signals(papers, profiles)
         values = np.round(sigmoid(self.logits(signals)), 4).tolist()
-        reasons = Reasons(signals, targets, papers, self.corpus)
-        return [[self.verdict(paper, target, values[i][j], reasons, i, j) for j, target in enumerate(targets)]
-                for i, paper in enumerate(papers)]
+        why = Reasons(signals, targets, papers, self.corpus).why
+        rows = [[Score(value, partial(why, i, j)) for j, value in enumerate(row)] for i, row in enumerate(values)]
+        for j, target in enumerate(targets):
+            if target.excludes.terms:
+                for paper, row in zip(papers, rows):
+                    row[j] = self.excluded(paper, target) or row[j]
+        return rows
 
     def signals(self, papers: Sequence[StoredPaper], profiles: Sequence[Profile]) -> Signals:
         """Every signal of every (paper, profile), for scoring or for fitting the weights."""
@@ -97,11 +101,10 @@ class HybridScorer:
         return value
 
     @staticmethod
-    def verdict(paper: StoredPaper, target: CompiledProfile, value: float, reasons: "Reasons", i: int, j: int) -> Score:
-        excluded = target.excludes.first_match(paper.title, paper.abstract) if target.excludes.terms else None
-        if excluded:
-            return Score(0.0, f"excluded: mentions {excluded}")
-        return Score(value, partial(reasons.why, i, j))  # the reason is built only if it is read
+    def excluded(paper: StoredPaper, target: CompiledProfile) -> Score | None:
+        """A score of 0 when the paper mentions one of the profile's exclude terms."""
+        term = target.excludes.first_match(paper.title, paper.abstract)
+        return Score(0.0, f"excluded: mentions {term}") if term else None
 
     def background(self) -> np.ndarray:
         """The background topics' centred vectors, embedded once per scorer."""
@@ -152,15 +155,17 @@ def profile_key(profile: Profile) -> tuple:
 
 
 class Reasons:
-    """The reasons of a batch; the signals are read as plain lists once, not as numpy scalars per pair."""
+    """The reasons of a batch, each built only when it is read (a run keeps few of its pairs)."""
 
     def __init__(self, signals: Signals, targets: Sequence[CompiledProfile], papers: Sequence[StoredPaper],
                  corpus: lexical.Corpus):
-        self.targets, self.evidence, self.papers, self.corpus = targets, signals.evidence, papers, corpus
-        self.values = signals.values[..., [FEATURES.index(n) for n in ("keyword", "topic", "rival_margin")]].tolist()
+        self.targets, self.papers, self.corpus = targets, papers, corpus
+        self.words: dict[int, set[str]] = {}  # paper index -> its informative words, read once for all its reasons
+        self.mentions = signals.mentions
+        self.values = signals.values[..., [FEATURES.index(n) for n in ("keyword", "topic", "rival_margin")]]
         self.indices = np.stack([signals.closest_keyword, signals.rival, signals.closest_example,
-                                 signals.closest_counter_example], axis=-1).tolist()
-        self.examples = np.stack([signals.example, signals.counter_example], axis=-1).tolist()
+                                 signals.closest_counter_example], axis=-1)
+        self.examples = np.stack([signals.example, signals.counter_example], axis=-1)
 
     def why(self, i: int, j: int) -> str:
         return reason(self.facts(i, j))
@@ -168,16 +173,21 @@ class Reasons:
     def facts(self, i: int, j: int) -> PairFacts:
         """What the reason for one (paper, profile) may name."""
         target = self.targets[j]
-        keyword_similarity, topic, margin = self.values[i][j]
-        keyword, rival, example, counter = self.indices[i][j]
-        example_similarity, counter_similarity = self.examples[i][j]
+        keyword_similarity, topic, margin = self.values[i, j].tolist()
+        keyword, rival, example, counter = self.indices[i, j].tolist()
+        example_similarity, counter_similarity = self.examples[i, j].tolist()
         profile = target.profile
         return PairFacts(
-            evidence=self.evidence[i][j],
+            evidence=target.terms.evidence_at(self.mentions, i),
             keyword=target.keyword_names[keyword] if keyword >= 0 else None, keyword_similarity=keyword_similarity,
             topic_similarity=topic, rival_margin=margin,
             rival=background.TOPICS[rival] if target.has_rivals else None,
             example=profile.examples[example] if example >= 0 else None, example_similarity=example_similarity,
             counter_example=profile.counter_examples[counter] if counter >= 0 else None,
             counter_similarity=counter_similarity,
-            shared_words=tuple(lexical.shared_words(self.papers[i], profile.description, self.corpus)))
+            shared_words=tuple(lexical.shared_words(self.paper_words(i), profile.description, self.corpus)))
+
+    def paper_words(self, i: int) -> set[str]:
+        if i not in self.words:
+            self.words[i] = set(lexical.words(f"{self.papers[i].title} {self.papers[i].abstract}"))
+        return self.words[i]

@@ -146,9 +146,9 @@ def best_sum(contributions: np.ndarray) -> np.ndarray:
 INFORMATIVE = 2.0  # a shared word rarer than this (idf) is worth naming in a reason
 
 
-def shared_words(paper: StoredPaper, description: str, corpus: Corpus, limit: int = 3) -> list[str]:
-    """The description's informative words (as the description writes them) that the paper uses, rarest first."""
-    used = set(words(f"{paper.title} {paper.abstract}"))
+def shared_words(used: set[str], description: str, corpus: Corpus, limit: int = 3) -> list[str]:
+    """The description's informative words (as the description writes them) among a paper's `used` words
+    (`words` of its title and abstract), rarest first."""
     found = {stem(t): t for t in TOKEN.findall(description.lower())
              if t not in STOP and stem(t) in used and corpus.idf(stem(t)) >= INFORMATIVE}
     return [found[w] for w in sorted(found, key=lambda w: -corpus.idf(w))][:limit]

@@ -28,7 +28,7 @@ from papercast.config import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.embed import normalize
 from papercast.relevance.lexical import Corpus, lexical_signals
-from papercast.relevance.terms import Evidence, Fields, TermMatcher
+from papercast.relevance.terms import Fields, Mentions, TermMatcher
 
 FEATURES = ("topic", "title_topic", "keyword", "title_keyword", "rival_margin", "title_mentions",
             "abstract_mentions", "title_words", "abstract_words")
@@ -71,7 +71,7 @@ class Signals:
     closest_example: np.ndarray    # index, -1: none
     counter_example: np.ndarray
     closest_counter_example: np.ndarray
-    evidence: list[list[Evidence]]  # [paper][profile]
+    mentions: Mentions             # where the profiles' keywords occur, for the reasons
 
     def feature(self, name: str) -> np.ndarray:
         return self.values[..., FEATURES.index(name)]
@@ -92,25 +92,26 @@ def compute(papers: Sequence[StoredPaper], vectors: np.ndarray, targets: Sequenc
     values[..., 2], values[..., 3], closest = keyword_signals(whole, title, targets, values[..., :2])
     rival, best_rival = rival_signals(whole @ background.T, targets)
     values[..., 4] = np.maximum(values[..., 0], values[..., 2]) - best_rival
-    evidence = term_evidence(papers, targets)
-    values[..., 5] = [[e.title_count for e in row] for row in evidence] if targets else 0
-    values[..., 6] = [[e.abstract_count for e in row] for row in evidence] if targets else 0
+    mentions = Mentions([Fields.of(p.title, p.abstract) for p in papers])
+    values[..., 5:7] = mention_counts(mentions, targets)
     values[..., 7:9] = lexical_signals(papers, [t.words for t in targets], corpus)
     plain = vectors[:, 0]
     example, closest_example = best_match(plain, [t.examples for t in targets])
     counter, closest_counter = best_match(plain, [t.counter_examples for t in targets])
-    return Signals(values, closest, rival, example, closest_example, counter, closest_counter, evidence)
+    return Signals(values, closest, rival, example, closest_example, counter, closest_counter, mentions)
 
 
 def rival_signals(to_topics: np.ndarray, targets: Sequence[CompiledProfile]) -> tuple[np.ndarray, np.ndarray]:
     """(papers, profiles): the closest background topic that is not the profile's own subject, and its
     similarity (-1 when every topic is the profile's own)."""
-    rival = np.zeros((len(to_topics), len(targets)), dtype=int)
-    similarity = np.full(rival.shape, -1.0)
-    for j, target in enumerate(targets):
-        if target.rivals.any():
-            rival[:, j] = np.where(target.rivals, to_topics, -np.inf).argmax(axis=1)
-            similarity[:, j] = to_topics[np.arange(len(to_topics)), rival[:, j]]
+    if not targets:
+        return np.zeros((len(to_topics), 0), dtype=int), np.zeros((len(to_topics), 0))
+    allowed = np.stack([t.rivals for t in targets])                         # (profiles, topics)
+    masked = np.where(allowed[None], to_topics[:, None, :].astype(np.float32), -np.inf)
+    rival = masked.argmax(axis=2)
+    similarity = np.take_along_axis(masked, rival[..., None], axis=2)[..., 0].astype(np.float64)
+    none = ~allowed.any(axis=1)
+    rival[:, none], similarity[:, none] = 0, -1.0
     return rival, similarity
 
 
@@ -119,30 +120,30 @@ def keyword_signals(whole: np.ndarray, title: np.ndarray, targets: Sequence[Comp
     """(papers, profiles): similarity to the profile's closest keyword (paper, title) and that keyword's
     index; a profile without keywords gets its topic similarities and -1."""
     keyword, title_keyword, closest = topic[..., 0].copy(), topic[..., 1].copy(), np.full(topic.shape[:2], -1)
-    counts = [len(t.keywords) for t in targets]
-    if not sum(counts):
+    counts = np.array([len(t.keywords) for t in targets], dtype=int)
+    if not counts.sum():
         return keyword, title_keyword, closest
-    every = np.vstack([t.keywords for t in targets if len(t.keywords)])
-    to_keywords, title_to_keywords = whole @ every.T, title @ every.T  # one product for all profiles
-    start = 0
-    for j, count in enumerate(counts):
-        if count:
-            block = slice(start, start + count)
-            closest[:, j] = to_keywords[:, block].argmax(axis=1)
-            keyword[:, j] = to_keywords[np.arange(len(whole)), start + closest[:, j]]
-            title_keyword[:, j] = title_to_keywords[:, block].max(axis=1)
-            start += count
+    every = np.vstack([t.keywords for t in targets if len(t.keywords)])  # one product for all profiles
+    owner = np.repeat(np.arange(len(targets)), counts)
+    slot = np.concatenate([np.arange(c) for c in counts])
+    to_keywords = np.full((len(whole), len(targets), counts.max()), -np.inf)
+    title_to_keywords = to_keywords.copy()
+    to_keywords[:, owner, slot], title_to_keywords[:, owner, slot] = whole @ every.T, title @ every.T
+    has = counts > 0
+    best = to_keywords.argmax(axis=2)
+    closest[:, has] = best[:, has]
+    keyword[:, has] = np.take_along_axis(to_keywords, best[..., None], axis=2)[..., 0][:, has]
+    title_keyword[:, has] = title_to_keywords.max(axis=2)[:, has]
     return keyword, title_keyword, closest
 
 
-def term_evidence(papers: Sequence[StoredPaper], targets: Sequence[CompiledProfile]) -> list[list[Evidence]]:
-    """Which keywords each paper's title and abstract mention, per profile; a keyword several
-    profiles share is looked for once per paper."""
-    rows = []
-    for paper in papers:
-        fields, memo = Fields.of(paper.title, paper.abstract), {}
-        rows.append([t.terms.evidence(paper.title, paper.abstract, fields, memo) for t in targets])
-    return rows
+def mention_counts(mentions: Mentions, targets: Sequence[CompiledProfile]) -> np.ndarray:
+    """(papers, profiles, 2): how many keywords each title mentions, and the abstract mentions of the others
+    (`Evidence.title_count`, `Evidence.abstract_count`); each keyword form is looked for once in the batch."""
+    found = np.zeros((mentions.papers, len(targets), 2))
+    for j, target in enumerate(targets):
+        found[:, j, 0], found[:, j, 1] = target.terms.counts(mentions)
+    return found
 
 
 def best_match(vectors: np.ndarray, candidates: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

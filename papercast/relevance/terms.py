@@ -10,8 +10,13 @@ the evidence then names the form the paper uses.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Sequence
+
+import numpy as np
 
 from papercast.relevance.acronyms import other_forms
 
@@ -124,6 +129,11 @@ class Term:
     def of(cls, name: str) -> "Term":
         return cls(name, term_pattern(name), word_pattern(name), term_anchor(name))
 
+    @property
+    def single(self) -> bool:
+        """One plain word: it matches single words of `word_text`."""
+        return self.words is not None and len(term_parts(self.name)) == 1
+
     def find(self, fields: Fields) -> tuple[bool, int]:
         """(in the title?, abstract mentions up to 2); the abstract is read only when the title has none."""
         if self.anchor in fields.title_words and self.search(fields.title, fields.title_words):
@@ -153,17 +163,35 @@ class TermMatcher:
                  memo: dict[str, tuple[bool, int]] | None = None) -> Evidence:
         fields = fields or Fields.of(title, abstract)
         memo = {} if memo is None else memo
-        found = Evidence()
+        return self.collect([(term, self.find(forms, fields, memo)) for term, forms in self.groups])
+
+    def evidence_at(self, mentions: "Mentions", i: int) -> Evidence:
+        """`evidence` for the i-th paper of a batch whose mentions were found already."""
+        found = []
         for term, forms in self.groups:
-            in_title, hits, form = self.find(forms, fields, memo)
+            best = (False, 0, forms[0].name)
+            for form in forms:
+                title, hits = mentions.find(form)
+                if title[i]:
+                    best = (True, 0, form.name)
+                    break
+                if hits[i] > best[1]:
+                    best = (False, int(hits[i]), form.name)
+            found.append((term, best))
+        return self.collect(found)
+
+    @staticmethod
+    def collect(found: list[tuple[Term, tuple[bool, int, str]]]) -> Evidence:
+        evidence = Evidence()
+        for term, (in_title, hits, form) in found:
             if in_title:
-                found.in_title.append(form)
+                evidence.in_title.append(form)
             elif hits:
-                found.in_abstract.append(form)
-                found.abstract_hits += hits
+                evidence.in_abstract.append(form)
+                evidence.abstract_hits += hits
             if in_title or hits:
-                found.keywords.add(term.name)
-        return found
+                evidence.keywords.add(term.name)
+        return evidence
 
     @staticmethod
     def find(forms: list[Term], fields: Fields, memo: dict[str, tuple[bool, int]]) -> tuple[bool, int, str]:
@@ -186,3 +214,72 @@ class TermMatcher:
     @property
     def names(self) -> list[str]:
         return [t.name for t in self.terms]
+
+    def counts(self, mentions: "Mentions") -> tuple[np.ndarray, np.ndarray]:
+        """For every paper of `mentions`: `Evidence.title_count` and `Evidence.abstract_count`, at once."""
+        in_title = np.zeros(mentions.papers, dtype=int)
+        in_abstract = np.zeros(mentions.papers, dtype=int)
+        for _, forms in self.groups:
+            found = [mentions.find(form) for form in forms]
+            title = np.logical_or.reduce([t for t, _ in found])
+            in_title += title
+            in_abstract += np.where(title, 0, np.maximum.reduce([h for _, h in found]))
+        return np.minimum(in_title, TITLE_CAP), np.minimum(in_abstract, ABSTRACT_CAP)
+
+
+class Mentions:
+    """Where each term occurs in a batch of papers: what `Term.find` gives for each paper (in the title?
+    abstract mentions up to 2), as arrays. The batch's words are indexed once, so a term is matched only
+    against the papers having a word its anchor begins."""
+
+    def __init__(self, fields: Sequence[Fields]):
+        self.fields = list(fields)
+        self.papers = len(self.fields)
+        self.in_title: dict[str, list[int]] = {}             # word -> the papers whose title has it
+        self.in_abstract: dict[str, list[tuple[int, int]]] = {}  # word -> (paper, times in its abstract)
+        for i, f in enumerate(self.fields):
+            for word in set(f.title_words.split()):
+                self.in_title.setdefault(word, []).append(i)
+            for word, times in Counter(f.abstract_words.split()).items():
+                self.in_abstract.setdefault(word, []).append((i, times))
+        self.words = sorted(self.in_title.keys() | self.in_abstract.keys())
+        self.memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def find(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        if term.name not in self.memo:
+            self.memo[term.name] = self.find_word(term) if term.single else self.find_text(term)
+        return self.memo[term.name]
+
+    def find_word(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        """A one-word term, from the index alone: the batch's words it matches, and where they are."""
+        title, abstract = np.zeros(self.papers, dtype=bool), np.zeros(self.papers, dtype=int)
+        for word in self.starting(term.anchor.strip()):
+            if term.words.fullmatch(" " + word):
+                title[self.in_title.get(word, [])] = True
+                for i, times in self.in_abstract.get(word, []):
+                    abstract[i] += times
+        return title, np.where(title, 0, np.minimum(abstract, 2))
+
+    def find_text(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        """Any other term: read the papers that have a word its anchor begins."""
+        title, abstract = np.zeros(self.papers, dtype=bool), np.zeros(self.papers, dtype=int)
+        for i in self.having(term.anchor.strip()):
+            title[i], abstract[i] = term.find(self.fields[i])
+        return title, abstract
+
+    def starting(self, prefix: str) -> list[str]:
+        """The batch's words that begin with `prefix`."""
+        k = bisect_left(self.words, prefix)
+        found = []
+        while k < len(self.words) and self.words[k].startswith(prefix):
+            found.append(self.words[k])
+            k += 1
+        return found
+
+    def having(self, prefix: str) -> set[int]:
+        """The papers with a word that begins with `prefix`."""
+        found: set[int] = set()
+        for word in self.starting(prefix):
+            found.update(self.in_title.get(word, []))
+            found.update(i for i, _ in self.in_abstract.get(word, []))
+        return found
