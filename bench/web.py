@@ -57,17 +57,15 @@ def start_app(config: Path, env: dict) -> subprocess.Popen:
     port = base.rstrip("/").rsplit(":", 1)[1]
     app = subprocess.Popen([sys.executable, "-m", "papercast.cli", "web", "--config", str(config), "--port", port],
                            env=env, cwd=PROJECT, stdout=subprocess.DEVNULL)  # its stderr: ours
-    url = base + "healthz"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if app.poll() is not None:
-            raise SystemExit(f"papercast web exited with {app.returncode} (its stderr is above)")
+    while time.monotonic() < deadline and app.poll() is None:
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(base + "healthz", timeout=2).status_code == 200:
                 return app
         except httpx.TransportError:
             time.sleep(0.2)
-    raise SystemExit("papercast web did not come up")
+    app.terminate()
+    raise SystemExit(f"papercast web did not come up (exit code {app.wait(timeout=30)}; its stderr is above)")
 
 
 async def hammer(urls: list[str], method: str, in_flight: int, data: dict | None = None
@@ -123,7 +121,7 @@ def main() -> None:
         app = start_app(config, env)
         try:
             print(f"papercast web, {args.readers} readers, {args.in_flight} requests in flight, loopback, "
-                  f"{os.cpu_count()} CPUs")
+                  f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run")
             report("GET confirm pages", *asyncio.run(hammer(urls, "GET", args.in_flight)))
             report("POST one-click", *asyncio.run(hammer(urls, "POST", args.in_flight,
                                                          {"List-Unsubscribe": "One-Click"})))

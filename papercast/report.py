@@ -149,7 +149,8 @@ def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[Newslet
 
 def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[NoNewsletter]:
     """Readers who unsubscribed: before planning, or after it and before their message went out."""
-    withdrawn = [issue.reader for issue, delivery in store.run_deliveries(run_id, EMAIL) if delivery.status == WITHDRAWN]
+    withdrawn = [issue.reader for issue, delivery in store.run_deliveries(run_id, EMAIL)
+                 if delivery.status == WITHDRAWN]
     return [NoNewsletter(reader, "unsubscribed") for reader in dict.fromkeys(planning.unsubscribed + withdrawn)]
 
 

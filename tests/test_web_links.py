@@ -170,4 +170,5 @@ def test_a_later_source_with_the_arxiv_id_turns_the_search_into_the_abstract(tmp
 def test_tex_residue_is_left_out_of_the_search_and_odd_links_are_ignored():
     paper = dataclasses.replace(plan().sections[0].items[0].paper, title="$O(n)$ Attention with \\textbf{Bold} Ideas",
                                 link="javascript:alert(1)")
-    assert paper_url(paper) == "https://arxiv.org/search/?query=O%28n%29+Attention+with+textbf+Bold+Ideas&searchtype=title"
+    expected = "https://arxiv.org/search/?query=O%28n%29+Attention+with+textbf+Bold+Ideas&searchtype=title"
+    assert paper_url(paper) == expected

@@ -56,8 +56,9 @@ class ReaderTables:
         ids: list[str] = []
         for start in range(0, len(emails), 500):
             chunk = emails[start:start + 500]
-            rows = self.db.execute(f"SELECT id FROM issues WHERE status IN (?, ?) AND reader IN"
-                                   f" ({','.join('?' * len(chunk))}) ORDER BY created_at, id", (PLANNED, WRITTEN, *chunk))
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id FROM issues WHERE status IN (?, ?) AND reader IN ({marks})"
+                                   f" ORDER BY created_at, id", (PLANNED, WRITTEN, *chunk))
             ids += [row[0] for row in rows]
         return self.withdraw_issues(ids, run_id) if ids else []
 

@@ -77,7 +77,7 @@ class WebContext:
     def writing(self) -> Iterator[Store]:
         """The store, for a write: one request writes at a time, so concurrent requests queue here, in
         order, rather than in SQLite's busy handler, whose growing sleeps make the slowest requests slow."""
-        with self.write_lock, self.store() as store:
+        with self.store() as store, self.write_lock:
             yield store
 
     def verify(self, action: str, fields: dict[str, str]) -> Verified | None:
