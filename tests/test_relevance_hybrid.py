@@ -11,6 +11,7 @@ import pytest
 from papercast.config import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.embed import MiniLMOnnx, paper_vectors
+from papercast.relevance import hybrid
 from papercast.relevance.hybrid import DEFAULT_WEIGHTS, HybridScorer
 from papercast.sources import parse_input
 from papercast.store import Store
@@ -210,3 +211,35 @@ def test_a_profile_is_compiled_once_per_scorer(embedder):
     assert scorer.compile([QUANT])[0] is first
     changed = QUANT.model_copy(update={"keywords": ["pruning"]})
     assert scorer.compile([changed])[0] is not first  # a changed profile is compiled anew
+
+
+def test_an_acronym_keyword_finds_the_spelled_out_paper(scorer):
+    vlm = Profile(id="vlm", title="VLM assistants", description="Chat assistants that see images.",
+                  keywords=["VLM", "visual instruction tuning"])
+    spelled = paper("s", "Improving large vision-language models with better connectors",
+                    "We train a vision-language model whose connector maps image features into the LLM.")
+    plain = dataclasses.replace(spelled, id="p")
+    without = HybridScorer(scorer.embedder)
+    without.acronyms = False
+    with_forms, = score(scorer, [spelled], vlm)
+    no_forms, = score(without, [plain], vlm)
+    assert with_forms.value > no_forms.value + 0.15
+    assert "title mentions vision-language model" in with_forms.why
+
+
+def test_a_reason_names_the_descriptions_words_when_no_keyword_is_mentioned(scorer):
+    data = Profile(id="data", title="Data for training", description="How training data gets made: synthetic "
+                   "data generation, curation and filtering.", keywords=["data selection"])
+    doc = paper("d", "Filtering web text for pretraining", "We study curation and filtering of web corpora and "
+                "generate synthetic documents to replace the ones removed.")
+    found, = score(scorer, [doc], data)
+    assert "uses your description's words" in found.why and "curation" in found.why
+
+
+def test_a_reason_is_built_only_when_it_is_read(scorer, monkeypatch):
+    built = []
+    monkeypatch.setattr(hybrid, "reason", lambda facts: built.append(facts) or "because")
+    rows = scorer.score([paper(str(i), f"Quantization {i}", "We quantize.") for i in range(5)], [QUANT, SPEECH])
+    assert built == []
+    assert rows[2][1].why == "because" and len(built) == 1
+    assert rows[2][1].why == "because" and len(built) == 1  # and only once

@@ -2,7 +2,8 @@
 
 import pytest
 
-from papercast.relevance.terms import Fields, Term, TermMatcher, term_pattern, word_pattern, word_text
+from papercast.relevance.acronyms import other_forms, spelled_out
+from papercast.relevance.terms import Fields, Mentions, Term, TermMatcher, term_pattern, word_pattern, word_text
 
 
 @pytest.mark.parametrize("term, text", [
@@ -60,3 +61,35 @@ def test_duplicate_and_blank_terms_are_ignored():
 def test_first_match_names_the_exclude_term():
     assert TermMatcher(["radiology", "protein"]).first_match("A title", "on protein folding") == "protein"
     assert TermMatcher(["radiology"]).first_match("A title", "nothing here") is None
+
+
+def test_a_keyword_finds_its_other_forms_and_the_evidence_names_the_form_used():
+    found = TermMatcher(["VLM", "mixture of experts"], forms=True).evidence(
+        "Scaling vision-language models", "We route tokens in a sparse MoE layer.")
+    assert found.in_title == ["vision-language model"] and found.in_abstract == ["MoE"]
+    assert found.keywords == {"VLM", "mixture of experts"}
+    assert TermMatcher(["VLM"]).evidence("Scaling vision-language models", "").in_title == []  # forms off
+
+
+def test_an_ambiguous_short_form_is_not_looked_for():
+    assert "DP" not in other_forms("differential privacy") and "differentially private" in other_forms("DP")
+    assert spelled_out("VLM") == "VLM (vision-language model)" and spelled_out("pruning") == "pruning"
+
+
+def test_a_word_without_a_suffix_finds_its_verb_forms():
+    assert term_pattern("benchmark").search("Benchmarking LLMs") and word_pattern("benchmark").search(" benchmarked ")
+    assert not term_pattern("lean").search("learning")
+
+
+@pytest.mark.parametrize("terms", [["pruning", "kv cache", "C++", "VLM", "4-bit", "fine-tuning", "moe"]])
+def test_mentions_of_a_batch_agree_with_each_papers_evidence(terms):
+    papers = [("Pruning vision-language models", "We prune. Pruned models in C++ with 4bit KV-caches."),
+              ("Finetuning MoE", "fine tuning a mixture-of-experts; pruning, pruning, pruning."),
+              ("Nothing here", "Unrelated text about proteins."), ("", "")]
+    matcher = TermMatcher(terms, forms=True)
+    mentions = Mentions([Fields.of(t, a) for t, a in papers])
+    titles, abstracts = matcher.counts(mentions)
+    for i, (title, abstract) in enumerate(papers):
+        one = matcher.evidence(title, abstract)
+        assert (titles[i], abstracts[i]) == (one.title_count, one.abstract_count)
+        assert matcher.evidence_at(mentions, i) == one
