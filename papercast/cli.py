@@ -160,6 +160,7 @@ def command_publish(args: argparse.Namespace, settings: Settings) -> int:
 def command_serve(args: argparse.Namespace, settings: Settings) -> int:
     from papercast.schedule import next_runs
 
+    app = reader_app(args, settings)  # a missing link secret or a taken port: one line before anything starts
     prepare_prefect(settings)
     schedule = settings.schedule
     upcoming = next_runs(schedule.cron, schedule.timezone, dt.datetime.now(dt.timezone.utc), 3)
@@ -167,7 +168,7 @@ def command_serve(args: argparse.Namespace, settings: Settings) -> int:
           + ", ".join(t.isoformat(timespec="minutes") for t in upcoming), file=sys.stderr)
     from papercast.flows.deploy import serve_weekly
 
-    with reader_app(args, settings):
+    with app:
         serve_weekly(settings)
     return 0
 
