@@ -191,7 +191,8 @@ def main() -> None:
         return agreement_table(papers, data.CHOOSING)
     lockbox_table(papers)
     sample_table(papers)
-    agreement_table(papers, data.CHOOSING)
+    agreement_table(papers, data.CHOOSING + tuple(n for n in data.LOCKBOX
+                                                  if (data.LOCKBOX_DIR / f"labels-{n}.jsonl").exists()))
     if not args.no_timing:
         speed_table()
 
