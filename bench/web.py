@@ -6,7 +6,8 @@ Starts the real `papercast web` (uvicorn) in its own process on a free loopback 
 of N readers, and POSTs `List-Unsubscribe=One-Click` to each reader's signed unsubscribe URL (the
 URL their messages carry), keeping `--in-flight` requests open at once. Then it checks the state:
 every reader unsubscribed exactly once, by one-click, nothing lost, nothing extra. Prints requests
-per second and latency percentiles (p50, p99, max), for the POSTs and for the confirm pages (GET).
+per second and latency percentiles (p50, p99, max) as the client sees them, for the POSTs and for the
+confirm pages (GET), and the part of it spent inside the app (from the app's own log).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -52,11 +54,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(config: Path, env: dict) -> subprocess.Popen:
+def start_app(config: Path, env: dict, log: Path) -> subprocess.Popen:
+    """`papercast --verbose web`: its log (one line per request, with the time spent in the app) goes to `log`."""
     base = load_settings(config).site.base_url
     port = base.rstrip("/").rsplit(":", 1)[1]
-    app = subprocess.Popen([sys.executable, "-m", "papercast.cli", "web", "--config", str(config), "--port", port],
-                           env=env, cwd=PROJECT, stdout=subprocess.DEVNULL)  # its stderr: ours
+    app = subprocess.Popen([sys.executable, "-m", "papercast.cli", "--verbose", "web", "--config", str(config),
+                            "--port", port], env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and app.poll() is None:
         try:
@@ -65,7 +68,7 @@ def start_app(config: Path, env: dict) -> subprocess.Popen:
         except httpx.TransportError:
             time.sleep(0.2)
     app.terminate()
-    raise SystemExit(f"papercast web did not come up (exit code {app.wait(timeout=30)}; its stderr is above)")
+    raise SystemExit(f"papercast web did not come up (exit code {app.wait(timeout=30)}): {log.read_text()[-2000:]}")
 
 
 async def hammer(urls: list[str], method: str, in_flight: int, data: dict | None = None
@@ -98,6 +101,16 @@ def report(label: str, seconds: float, latencies: list[float], statuses: dict[in
           f" max {max(latencies) * 1000:.1f} ms; statuses {dict(sorted(statuses.items()))}")
 
 
+def server_side(log: Path) -> None:
+    """Time inside the app per request (request received to response started), from its log."""
+    times: dict[str, list[float]] = {}
+    for method, ms in re.findall(r"papercast\.web: (GET|POST) /unsubscribe \d+ ([0-9.]+) ms", log.read_text()):
+        times.setdefault(method, []).append(float(ms) / 1000)
+    for method, values in sorted(times.items()):
+        print(f"  inside the app, {method}: p50 {percentile(values, 0.5) * 1000:.1f} ms,"
+              f" p99 {percentile(values, 0.99) * 1000:.1f} ms (the rest of a request's time is queueing and HTTP)")
+
+
 def check_state(config: Path, readers: int) -> None:
     with Store.of(load_settings(config)) as store:
         known = store.subscriptions()
@@ -118,7 +131,8 @@ def main() -> None:
         settings = load_settings(config)
         links = ReaderLinks.of(settings, link_keys(settings, env))
         urls = [links.unsubscribe(reader.email) for reader in settings.readers]
-        app = start_app(config, env)
+        log = Path(folder) / "app.log"
+        app = start_app(config, env, log)
         try:
             print(f"papercast web, {args.readers} readers, {args.in_flight} requests in flight, loopback, "
                   f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run")
@@ -128,6 +142,7 @@ def main() -> None:
         finally:
             app.terminate()
             app.wait(timeout=30)
+        server_side(log)
         check_state(config, args.readers)
 
 

@@ -61,6 +61,7 @@ class Reader:
                                "--as-of", as_of, "--send", "--json"], env=self.env, cwd=PROJECT,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
+        assert SECRET not in done.stdout + done.stderr
         return json.loads(done.stdout)
 
     def received(self, reader: str) -> list[email.message.EmailMessage]:
@@ -191,6 +192,9 @@ def test_unsubscribe_by_link_and_one_click_then_resubscribe(world, browser, shar
     missed = set(fourth["newsletters"][0]["papers"])
     got_first = next(n["papers"] for n in first["newsletters"] if n["reader"] == ADA)
     assert missed and not missed & set(got_first)  # what she missed, nothing twice
+    leaked = [path for path in reader.config.parent.rglob("*") if path.is_file() and SECRET.encode() in
+              path.read_bytes()]
+    assert leaked == [] and all(SECRET not in item.data.decode("latin-1") for item in reader.mail.received)
 
 
 def unsubscribe_url_of(message: email.message.EmailMessage) -> str:

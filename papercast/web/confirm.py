@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import parse_qsl
 
-import anyio.to_thread
-from anyio import CapacityLimiter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -27,9 +26,6 @@ from papercast.web.context import Verified, WebContext
 from papercast.web.pages import FORBIDDEN, UNSIGNED, Page, page_response, text_response
 
 MAX_FORM_BYTES = 8192
-# Pages and writes run in worker threads, a few at a time: more would only contend for the GIL, and
-# make the slowest requests slower without making the rest faster (bench/web.py).
-WORKERS = CapacityLimiter(8)
 ONE_CLICK = ("List-Unsubscribe", "One-Click")
 
 
@@ -89,7 +85,7 @@ async def handle(context: WebContext, action: SignedAction, request: Request) ->
     if verified is None:
         return page_response(context.env, settings.site.title, FORBIDDEN)
     if request.method in ("GET", "HEAD"):
-        page = await anyio.to_thread.run_sync(action.ask, context, verified, limiter=WORKERS)
+        page = await run_in_threadpool(action.ask, context, verified)
         return page_response(context.env, settings.site.title, page)
     form = await read_form(request)
     if form is None:
@@ -98,7 +94,7 @@ async def handle(context: WebContext, action: SignedAction, request: Request) ->
     if not one_click and form.get("confirm") != "yes":
         return text_response("nothing to confirm: POST confirm=yes" + (
             " or List-Unsubscribe=One-Click" if action.one_click else ""), 400)
-    page = await anyio.to_thread.run_sync(action.apply, context, verified, one_click, limiter=WORKERS)
+    page = await run_in_threadpool(action.apply, context, verified, one_click)
     if one_click:
         return text_response(action.one_click_reply)
     return page_response(context.env, settings.site.title, page)
