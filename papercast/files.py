@@ -12,20 +12,30 @@ from papercast.errors import StorageError
 
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
+
+def process_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+PUBLIC_MODE = 0o666 & ~process_umask()  # what open() would give, for the public site
+PRIVATE_MODE = 0o600  # newsletters, the outbox and reports name readers
+
 SYNC_THREADS = 16  # fsyncs in flight at once: the file system commits them together
 
 
-def write_atomic(path: Path, data: bytes, durable: bool = True) -> Path:
+def write_atomic(path: Path, data: bytes, durable: bool = True, private: bool = False) -> Path:
     """Write to a temporary file, then rename: readers never see half a file.
 
     `durable` also fsyncs before the rename, for files the ledger relies on after a crash
     (the outbox); files that can be rebuilt from the store skip that cost.
     """
-    return write_atomic_many([(path, data)], durable)[0]
+    return write_atomic_many([(path, data)], durable, private=private)[0]
 
 
 def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
-                      sync_threads: int = SYNC_THREADS) -> list[Path]:
+                      sync_threads: int = SYNC_THREADS, private: bool = False) -> list[Path]:
     """`write_atomic` for many files: all written, then (if durable) all fsynced at once, then all renamed.
 
     When it returns, every file is in place (and on disk, if durable); when it raises, no
@@ -37,7 +47,7 @@ def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
     current = files[0][0] if files else None
     try:
         for current, data in files:
-            temps.append(write_temporary(current, data))
+            temps.append(write_temporary(current, data, PRIVATE_MODE if private else PUBLIC_MODE))
         if durable:
             sync_all(temps, sync_threads)
         for temp, (current, _) in zip(temps, files):
@@ -51,10 +61,12 @@ def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
     return [path for path, _ in files]
 
 
-def write_temporary(path: Path, data: bytes) -> Path:
+def write_temporary(path: Path, data: bytes, mode: int) -> Path:
     """`data` in a new hidden file beside `path` (its folder exists)."""
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        if mode != PRIVATE_MODE:  # mkstemp makes 0600; a web server reading the public site needs more
+            os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
     except BaseException:

@@ -35,4 +35,4 @@ def init_folder(folder: Path) -> Path:
     for item in sorted(digests.iterdir(), key=lambda entry: entry.name):
         if item.name.endswith(".txt"):
             write_atomic(folder / "inbox" / item.name, item.read_bytes(), durable=False)
-    return write_atomic(config, starter_config().encode("utf-8"))
+    return write_atomic(config, starter_config().encode("utf-8"), private=True)  # it names readers

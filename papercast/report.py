@@ -169,8 +169,8 @@ def save_report(report: RunReport, archive: Path) -> Path:
     path = archive / "reports" / f"run-{report.run_id:05d}-{stamp}.json"
     report.report_path = str(path)
     data = json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode("utf-8")
-    write_atomic(path, data)
-    write_atomic(archive / "reports" / "latest.json", data)
+    write_atomic(path, data, private=True)
+    write_atomic(archive / "reports" / "latest.json", data, private=True)
     return path
 
 

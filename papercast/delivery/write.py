@@ -92,8 +92,8 @@ def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
         prepared = [channel.prepare(rendered, sending) for channel in channels]
         outgoing += [file for item in prepared for file in item.files]
         written.append(written_issue(rendered, html, text, prepared))
-    write_atomic_many(pages, durable=False)  # rebuildable from the plan
-    write_atomic_many(outgoing)  # what a channel sends later: on disk before the ledger says written
+    write_atomic_many(pages, durable=False, private=True)  # rebuildable from the plan
+    write_atomic_many(outgoing, private=True)  # what a channel sends later: on disk before the ledger says written
     return written
 
 
