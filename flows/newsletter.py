@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from papercast.config import Settings, Source
@@ -123,7 +124,8 @@ def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
     """A write task per batch of readers; each batch is recorded here as it comes back."""
     writer = for_workers(run.settings)
-    futures = [write_issue_batch.submit(quote(plans[i:i + size]), quote(writer), run.send)
+    ship = quote if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner) else (lambda x: x)
+    futures = [write_issue_batch.submit(ship(plans[i:i + size]), ship(writer), run.send)  # Dask: as they are
                for i in range(0, len(plans), size)]
     written: list[WrittenIssue] = []
     for future in futures:
