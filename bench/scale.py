@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import shutil
@@ -36,7 +37,7 @@ TOPICS = ("quantization pruning distillation reasoning planning multimodal visio
           "compression scaling pretraining hallucination calibration math code translation summarization "
           "segmentation detection tracking video audio graph recommendation federated privacy fairness "
           "interpretability causal bayesian kernel optimization sparsity moe tokenizer").split()
-TARGET_SECONDS, TARGET_MB, TARGET_REAL_SECONDS = 30.0, 1024.0, 10.0
+TARGET_SECONDS, TARGET_MB, TARGET_REAL_SECONDS, TARGET_FLOW_SECONDS = 30.0, 1024.0, 10.0, 20.0
 
 
 def synthetic_config(folder: Path, profiles: int, readers: int, backend: str, rng: random.Random) -> Path:
@@ -175,8 +176,10 @@ def child(args: argparse.Namespace) -> None:
             config = prepare(folder, args)
         prepared_mb = peak_mb()
         run = {"core": run_core}.get(args.mode)
+        cpu = time.process_time()
         times = run(config) if run else run_flow(config, args.runner)
-        print(json.dumps({"times": times, "peak_mb": round(peak_mb(), 1), "prepare_peak_mb": round(prepared_mb, 1)}))
+        print(json.dumps({"times": times, "peak_mb": round(peak_mb(), 1), "prepare_peak_mb": round(prepared_mb, 1),
+                          "cpu": round(time.process_time() - cpu, 1), "load": round(os.getloadavg()[0], 1)}))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -256,7 +259,11 @@ def print_rows(title: str, rows: list[tuple[int, dict]]) -> None:
         dominant = max((k for k in stages if k != "total_with_prefect"), key=stages.get)
         print(f"{readers:>6} readers: {total:6.1f} s, peak {result['peak_mb']:6.0f} MB "
               f"({times['newsletters']} newsletters; {1000 * total / max(readers, 1):.2f} ms/reader; "
-              f"dominant: {dominant} {stages[dominant]:.1f} s)")
+              f"dominant: {dominant} {stages[dominant]:.1f} s; this process's CPU {result['cpu']} s; "
+              f"load average {result['load']})")
+        if "plan" in stages and "write" in stages:
+            print(f"        planned and written through the flow: {stages['plan'] + stages['write']:.1f} s "
+                  f"(target <= {TARGET_FLOW_SECONDS:.0f} s: {verdict(stages['plan'] + stages['write'], TARGET_FLOW_SECONDS)})")
         print("        " + ", ".join(f"{k} {v}" for k, v in stages.items()))
         if readers == 10_000:
             print(f"        vs targets: time {verdict(total, TARGET_SECONDS)}, memory {verdict(result['peak_mb'], TARGET_MB)}")
