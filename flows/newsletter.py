@@ -18,7 +18,7 @@ from prefect.utilities.annotations import quote
 
 from papercast.config import Settings, Source
 from papercast.delivery.send import send_batch
-from papercast.delivery.write import WrittenIssue, channels_for, for_workers, record_written, write_issues
+from papercast.delivery.write import WrittenIssue, channels_for, for_workers, record_written, write_batch
 from papercast.faults import checkpoint
 from papercast.newsletter.plan import NewsletterPlan, plan_issues
 from papercast.newsletter.render import make_environment
@@ -59,7 +59,7 @@ send_issue_batch = state_task(send_batch, retries=2, retry_delay_seconds=5)  # I
 publish_site = state_task(publish_archive)
 read_inbox_files = task(read_inbox, retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)  # I/O
 parse_digests = task(parse_inputs, cache_policy=NO_CACHE)
-write_issue_batch = task(write_issues, cache_policy=NO_CACHE)  # pure: files only, never the state
+write_issue_batch = task(write_batch, cache_policy=NO_CACHE)  # pure: files only, never the state
 
 
 @flow(name="papercast-weekly", log_prints=False)
@@ -129,7 +129,7 @@ def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int,
                for i in range(0, len(plans), size)]
     written: list[WrittenIssue] = []
     for future in futures:
-        batch = future.result()
+        batch = list(future.result().issues)
         record_written_issues(run.settings, batch, run_id)
         written += batch
         get_run_logger().info("%d of %d issues written", len(written), len(plans))

@@ -160,7 +160,7 @@ def test_dask_batches_ran_on_worker_processes_reporting_to_the_server(two_runs, 
     async def batch_runs():
         async with get_client() as client:
             return await client.read_task_runs(task_run_filter=TaskRunFilter(
-                name=TaskRunFilterName(like_="write_issues")))
+                name=TaskRunFilterName(like_="write_batch")))
 
     with temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
         runs = asyncio.run(batch_runs())

@@ -97,6 +97,19 @@ def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
     return written
 
 
+@dataclass(frozen=True)
+class WrittenBatch:
+    """What one write task wrote, as one object: Prefect links a task's result to its run one level
+    deep, and a bare list of 1,000 issues would cost it a state copy per issue."""
+
+    issues: tuple[WrittenIssue, ...]
+
+
+def write_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) -> WrittenBatch:
+    """`write_issues` for a write task of the flow."""
+    return WrittenBatch(tuple(write_issues(plans, settings, sending)))
+
+
 def written_issue(rendered: RenderedNewsletter, html: Path, text: Path, prepared: list[Prepared]) -> WrittenIssue:
     plan = rendered.plan
     return WrittenIssue(plan.issue_id, plan.reader.email, rendered.subject, tuple(plan.paper_ids), html, text,
