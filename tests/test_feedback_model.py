@@ -112,7 +112,8 @@ NEXT_WEEK = dict(sorsa=0.62, loldu=0.58, trans_lora=0.55, radiology=0.50, biomed
 
 
 def top_three(ids, vectors, flipped: int | None, weights: FeedbackWeights = DEFAULT_FEEDBACK) -> list[str]:
-    votes = [Vote(ids[name.replace("_", "-")], "peft", liked != (i == flipped)) for i, (name, liked) in enumerate(VOTES)]
+    votes = [Vote(ids[name.replace("_", "-")], "peft", liked != (i == flipped))
+             for i, (name, liked) in enumerate(VOTES)]
     out = adjust(scores(ids, "peft", **NEXT_WEEK), vectors, votes, weights=weights)
     return [pair[0] for pair, a in sorted(out.items(), key=lambda item: -item[1].value)[:3]]
 
