@@ -1,13 +1,13 @@
 """The weekly run, as Prefect sees it: ingest -> classify -> plan -> write -> send -> publish.
 
 Each task calls one core function; only I/O tasks (inbox, feeds, SMTP) retry. Every stage first
-finishes what an interrupted run left (docs/reliability.md). Only this process writes the state:
-the write batches submitted to the task runner write files and hand back what they wrote.
+finishes what an interrupted run left (docs/reliability.md). Only this process writes the state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -38,10 +38,8 @@ BATCH_SIZE = 1000  # readers per write task: fewer tasks, less Prefect overhead 
 
 
 def state_task(fn, **options):
-    """A task that opens the state of the settings it is given and calls `fn(store, *args)`.
-
-    Its arguments are quoted: they hold no futures, and Prefect need not walk 10,000 readers and
-    their plans looking for some."""
+    """A task that opens the settings' state and calls `fn(store, *args)`; arguments are quoted (they
+    hold no futures: Prefect need not walk 10,000 readers looking for some)."""
     def in_state(settings: Settings, *args):
         with Store.of(settings) as store:
             return fn(store, *args)
@@ -122,14 +120,16 @@ def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
 
 
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
-    """A write task per batch of readers; each batch is recorded here as it comes back."""
-    writer = for_workers(run.settings)
-    ship = quote if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner) else (lambda x: x)
-    futures = [write_issue_batch.submit(ship(plans[i:i + size]), ship(writer), run.send)  # Dask: as they are
-               for i in range(0, len(plans), size)]
-    written: list[WrittenIssue] = []
-    for future in futures:
-        batch = list(future.result().issues)
+    """Write tasks over batches of readers, each recorded here as it comes back. Threads share one
+    GIL: two batches in flight there; Dask workers take them all (and their arguments unquoted)."""
+    threads = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+    ship, window = (quote, 2) if threads else ((lambda value: value), len(plans))
+    batches, in_flight, written = deque(plans[i:i + size] for i in range(0, len(plans), size)), deque(), []
+    writer = ship(for_workers(run.settings))
+    while batches or in_flight:
+        while batches and len(in_flight) < window:
+            in_flight.append(write_issue_batch.submit(ship(batches.popleft()), writer, run.send))
+        batch = list(in_flight.popleft().result().issues)
         record_written_issues(run.settings, batch, run_id)
         written += batch
         get_run_logger().info("%d of %d issues written", len(written), len(plans))

@@ -25,8 +25,14 @@ from papercast.newsletter.plan import NewsletterPlan, reader_slug
 from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
 from papercast.store import Store
 from papercast.store.records import ChannelDelivery
+from papercast.web.issue_links import issue_links
+from papercast.web.links import ReaderLinks
+from papercast.web.signing import link_keys
 
 RECORD_CHUNK = 200  # written issues recorded per ledger transaction
+WRITE_CHUNK = 250  # issues rendered, then written together (their files fsynced together)
+# Every channel an issue can go out on, by the name a reader's `channels` gives it ([[readers]] channels).
+CHANNELS: dict[str, Callable[[Settings], Channel]] = {EMAIL: EmailChannel, FeedChannel.name: FeedChannel}
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,11 @@ class WrittenBatch:
 
 
 def write_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) -> WrittenBatch:
-    """`write_issues` for a write task of the flow."""
-    return WrittenBatch(tuple(write_issues(plans, settings, sending)))
+    """`write_issues` for a write task of the flow, WRITE_CHUNK plans at a time: a chunk's files are
+    held in memory until they are written, so memory does not grow with the batch."""
+    env = make_environment()
+    return WrittenBatch(tuple(issue for start in range(0, len(plans), WRITE_CHUNK)
+                              for issue in write_issues(plans[start:start + WRITE_CHUNK], settings, sending, env)))
 
 
 def written_issue(rendered: RenderedNewsletter, html: Path, text: Path, prepared: list[Prepared]) -> WrittenIssue:
