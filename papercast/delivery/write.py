@@ -25,14 +25,9 @@ from papercast.newsletter.plan import NewsletterPlan, reader_slug
 from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
 from papercast.store import Store
 from papercast.store.records import ChannelDelivery
-from papercast.web.issue_links import issue_links
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import link_keys
 
 RECORD_CHUNK = 200  # written issues recorded per ledger transaction
 WRITE_CHUNK = 250  # issues rendered, then written together (their files fsynced together)
-# Every channel an issue can go out on, by the name a reader's `channels` gives it ([[readers]] channels).
-CHANNELS: dict[str, Callable[[Settings], Channel]] = {EMAIL: EmailChannel, FeedChannel.name: FeedChannel}
 
 
 @dataclass(frozen=True)
