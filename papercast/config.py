@@ -52,6 +52,17 @@ class Reader(Section):
     name: str = ""
     profiles: list[str] = Field(min_length=1)
     max_papers: int = Field(default=10, ge=1, le=500)
+    # email: a message per issue; feed: the issue in the reader's private Atom feed, served by the app
+    # (the channels themselves: papercast/delivery/registry.py)
+    channels: list[Literal["email", "feed"]] = Field(default=["email"], min_length=1)
+
+    @field_validator("channels")
+    @classmethod
+    def _each_channel_once(cls, channels: list[str]) -> list[str]:
+        dupes = repeated(channels)
+        if dupes:
+            raise ValueError(f"channel {', '.join(dupes)} given twice")
+        return channels
 
 
 class Smtp(Section):
@@ -204,6 +215,15 @@ class Settings(Section):
         dupes = repeated(emails)
         if dupes:
             raise ValueError(f"readers: duplicate email {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _feeds_need_the_app(self) -> "Settings":
+        """A private feed is served by the app at [site] base_url: without it no reader could reach theirs."""
+        for index, reader in enumerate(self.readers):
+            if "feed" in reader.channels and not self.site.base_url:
+                raise ValueError(f"readers[{index}].channels: the feed channel needs [site] base_url"
+                                 " (the app serves each reader's private feed there)")
         return self
 
     def profile(self, profile_id: str) -> Profile:

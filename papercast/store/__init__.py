@@ -11,11 +11,12 @@ from papercast.store.ledger import LedgerTables
 from papercast.store.papers import PaperTables
 from papercast.store.readers import ReaderTables
 from papercast.store.schema import MIGRATIONS, SCHEMA_VERSION
+from papercast.store.votes import VoteTables
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
 
 
-class Store(PaperTables, LedgerTables, ReaderTables, Database):
+class Store(PaperTables, LedgerTables, ReaderTables, VoteTables, Database):
     """Open with `Store.open(path)` or `Store.of(settings)`; use as a context manager to close it."""
 
     @classmethod

@@ -140,6 +140,14 @@ class LedgerTables:
             (run_id, channel)).fetchall()
         return [(issue_record(row), joined_delivery(row, channel)) for row in rows]
 
+    def delivered_on(self, reader: str, channel: str, limit: int) -> list[IssueRecord]:
+        """The reader's latest `limit` issues that `channel` delivered (sent or written), newest first."""
+        rows = self.db.execute(
+            "SELECT i.* FROM channel_deliveries d JOIN issues i ON i.id = d.issue_id WHERE i.reader = ?"
+            " AND d.channel = ? AND d.status IN (?, ?) ORDER BY i.planned_at DESC, i.id DESC LIMIT ?",
+            (reader, channel, SENT, WRITTEN, limit)).fetchall()
+        return [issue_record(row) for row in rows]
+
     def _settle(self, issue_id: str) -> None:
         """Inside a transaction: done (deliveries and cursor recorded) or failed, once nothing is pending."""
         statuses = [row[0] for row in self.db.execute(

@@ -162,6 +162,12 @@ class PaperTables:
                                (seq, limit)).fetchall()
         return [stored_paper(row) for row in rows]
 
+    def papers_between(self, after_seq: int, up_to_seq: int) -> list[StoredPaper]:
+        """Every paper stored in (after_seq, up_to_seq], in the order they were stored (readers' candidates)."""
+        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? AND seq <= ? ORDER BY seq",
+                               (after_seq, up_to_seq)).fetchall()
+        return [stored_paper(row) for row in rows]
+
     def save_classified(self, assignments: list[Assignment], progress: dict[str, int]) -> None:
         """A chunk's assignments and how far each profile is now classified, at once."""
         with self.transaction() as db:

@@ -78,3 +78,23 @@ class Subscription:
     @property
     def subscribed(self) -> bool:
         return self.status == SUBSCRIBED
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """A reader's "more like this" (liked) or "not for me" on a paper, within the profile it was shown under."""
+
+    reader: str  # the address, lower-cased
+    profile_id: str
+    paper_id: str
+    liked: bool
+    voted_at: dt.datetime
+    via: str = ""  # page (the app's confirm button)
+
+
+@dataclass(frozen=True)
+class VoteCounts:
+    """How many papers a reader marked "more like this" and "not for me"."""
+
+    more: int = 0
+    fewer: int = 0

@@ -17,8 +17,9 @@ What each table holds, following a paper through a run:
 - issues: one reader's newsletter: planned (papers chosen, nothing written) -> written (files in
   place, some channel still to deliver) -> done (delivered) or failed (no channel delivered it).
   `sections` holds the plan as JSON, so a planned issue is written the same way by any later run.
-- channel_deliveries: per issue and channel (email), how delivery went: pending -> sent, or
-  written (a dry run: the message is in the outbox), or failed; `ref` is the Message-ID, and
+- channel_deliveries: per issue and channel (email, feed), how delivery went: pending -> sent, or
+  written (a dry run: the message is in the outbox; the feed: the issue is in the reader's private
+  feed, which the app builds from here), or failed; `ref` is the Message-ID, and
   `run_id` the run that last wrote or tried it (a run's report is read from here).
 - deliveries: the papers each reader got, and reader_cursors: the last paper seq a reader's
   newsletters covered; both are written in the transaction that settles an issue as done.
@@ -27,6 +28,10 @@ What each table holds, following a paper through a run:
   it last changed) and `via` (one-click, page, cli). A reader without a row is subscribed. An issue
   of an unsubscribed reader that is still unfinished is withdrawn: status `withdrawn`, on the issue
   and on its pending channel deliveries; nothing is recorded as delivered.
+- reader_votes: a reader's "more like this" (liked = 1) or "not for me" (liked = 0) on a paper, within
+  the profile the paper was shown under, by lower-cased address, with when and how (`via`: page). One
+  row per (reader, profile, paper): a second vote replaces the first. The plan stage reads them to
+  move that reader's scores (papercast/newsletter/votes.py); nothing else does.
 """
 
 from __future__ import annotations
@@ -72,6 +77,9 @@ CREATE TABLE reader_cursors (
     reader TEXT PRIMARY KEY, paper_seq INTEGER NOT NULL);
 CREATE TABLE reader_subscriptions (
     reader TEXT PRIMARY KEY, status TEXT NOT NULL, since TEXT NOT NULL, via TEXT NOT NULL);
+CREATE TABLE reader_votes (
+    reader TEXT NOT NULL, profile_id TEXT NOT NULL, paper_id TEXT NOT NULL, liked INTEGER NOT NULL,
+    voted_at TEXT NOT NULL, via TEXT NOT NULL, PRIMARY KEY (reader, profile_id, paper_id));
 """
 
 # Forward migrations from older states: version -> SQL statements, applied in order.
@@ -154,5 +162,12 @@ V6_READERS = """
 CREATE TABLE reader_subscriptions (
     reader TEXT PRIMARY KEY, status TEXT NOT NULL, since TEXT NOT NULL, via TEXT NOT NULL);
 """
-MIGRATIONS: dict[int, str] = {1: V1, 2: V2_FETCH_STATE, 3: V3_LEDGER, 4: V4_VECTORS, 5: V5_STAGES, 6: V6_READERS}
+# 7, feedback: readers' votes on papers, per profile.
+V7_VOTES = """
+CREATE TABLE reader_votes (
+    reader TEXT NOT NULL, profile_id TEXT NOT NULL, paper_id TEXT NOT NULL, liked INTEGER NOT NULL,
+    voted_at TEXT NOT NULL, via TEXT NOT NULL, PRIMARY KEY (reader, profile_id, paper_id));
+"""
+MIGRATIONS: dict[int, str] = {1: V1, 2: V2_FETCH_STATE, 3: V3_LEDGER, 4: V4_VECTORS, 5: V5_STAGES, 6: V6_READERS,
+                              7: V7_VOTES}
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,0 +1,59 @@
+"""Readers' votes: "more like this" and "not for me" on papers of their newsletters, per profile.
+
+The app's signed vote links write here (a second vote on the same paper in the same profile replaces
+the first); the plan stage reads them to move that reader's scores, and `papercast readers` counts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from papercast.store.connection import now_iso
+from papercast.store.records import VoteCounts, VoteRecord
+
+CHUNK = 500  # addresses per IN (...) query
+
+
+class VoteTables:
+    """Mixed into Store: reader_votes."""
+
+    def record_vote(self, email: str, profile_id: str, paper_id: str, liked: bool, via: str) -> tuple[VoteRecord, bool]:
+        """Record a vote, replacing an earlier one on the same (profile, paper); return it and whether anything
+        changed (the same vote again, say a button pressed twice, changes nothing)."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO reader_votes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(reader, profile_id, paper_id)"
+                " DO UPDATE SET liked = excluded.liked, voted_at = excluded.voted_at, via = excluded.via"
+                " WHERE reader_votes.liked <> excluded.liked",
+                (email.lower(), profile_id, paper_id, int(liked), now_iso(), via))
+            changed = cursor.rowcount > 0
+        return self.vote(email, profile_id, paper_id), changed
+
+    def vote(self, email: str, profile_id: str, paper_id: str) -> VoteRecord | None:
+        row = self.db.execute("SELECT * FROM reader_votes WHERE reader = ? AND profile_id = ? AND paper_id = ?",
+                              (email.lower(), profile_id, paper_id)).fetchone()
+        return vote_record(row) if row else None
+
+    def votes_of(self, emails: list[str]) -> dict[str, list[VoteRecord]]:
+        """The votes of those of `emails` (as given) who voted, oldest first; readers without votes are left out."""
+        by_lower = {email.lower(): email for email in emails}
+        found: dict[str, list[VoteRecord]] = {}
+        lowered = list(by_lower)
+        for start in range(0, len(lowered), CHUNK):
+            chunk = lowered[start:start + CHUNK]
+            rows = self.db.execute(f"SELECT * FROM reader_votes WHERE reader IN ({','.join('?' * len(chunk))})"
+                                   f" ORDER BY voted_at, rowid", chunk)
+            for row in rows:
+                found.setdefault(by_lower[row["reader"]], []).append(vote_record(row))
+        return found
+
+    def vote_counts(self) -> dict[str, VoteCounts]:
+        """Every reader who voted, by lower-cased address: how many of each kind."""
+        rows = self.db.execute("SELECT reader, SUM(liked), SUM(1 - liked) FROM reader_votes GROUP BY reader")
+        return {row[0]: VoteCounts(int(row[1]), int(row[2])) for row in rows}
+
+
+def vote_record(row: sqlite3.Row) -> VoteRecord:
+    return VoteRecord(row["reader"], row["profile_id"], row["paper_id"], bool(row["liked"]),
+                      dt.datetime.fromisoformat(row["voted_at"]), row["via"])
