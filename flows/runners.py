@@ -26,9 +26,14 @@ PAGE = 200  # task runs per API request (the server's default limit)
 
 
 def task_runner_for(runner: str, workers: int | None = None):
-    """The Prefect task runner for `default`, `dask` or `dask://HOST:PORT` (None: the flow's default)."""
+    """The Prefect task runner for `default` (threads), `processes` (one process per core), `dask`
+    or `dask://HOST:PORT`; None: the flow's default."""
     if runner == "default":
         return None
+    if runner == "processes":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 2)
     from prefect_dask import DaskTaskRunner
 
     if runner == "dask":

@@ -47,11 +47,12 @@ def positive_int(text: str) -> int:
 
 
 def runner_spec(text: str) -> str:
-    """`default`, `dask` (a local cluster) or `dask://HOST:PORT` (an existing Dask scheduler)."""
+    """`default` (threads), `processes` (a process per core), `dask` (a local cluster) or
+    `dask://HOST:PORT` (an existing Dask scheduler)."""
     host, _, port = text.removeprefix("dask://").rpartition(":")
-    if text in ("default", "dask") or (text.startswith("dask://") and host and port.isdigit()):
+    if text in ("default", "processes", "dask") or (text.startswith("dask://") and host and port.isdigit()):
         return text
-    raise argparse.ArgumentTypeError(f"expected default, dask or dask://HOST:PORT, not {text!r}")
+    raise argparse.ArgumentTypeError(f"expected default, processes, dask or dask://HOST:PORT, not {text!r}")
 
 
 def add_command(commands, name: str, text: str, config: bool = True) -> argparse.ArgumentParser:
@@ -72,7 +73,7 @@ def add_run(commands) -> None:
     run.add_argument("--readers", type=name_list, action="extend", metavar="EMAIL[,EMAIL...]",
                      help="only these readers (default: all)")
     run.add_argument("--runner", type=runner_spec, default="default",
-                     help="task runner: default, dask (local cluster) or dask://HOST:PORT")
+                     help="task runner: default (threads), processes, dask (local cluster) or dask://HOST:PORT")
     run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per write task (default 1000)")
 
 
