@@ -50,11 +50,11 @@ def scores(ids, profile: str, **values: float) -> dict[tuple[str, str], float]:
 
 
 def test_a_liked_paper_raises_a_similar_paper_above_a_dissimilar_one(ids, vectors, corpus):
-    base = scores(ids, "peft", sorsa=0.30, astro=0.35)
+    base = scores(ids, "peft", sorsa=0.30, astro=0.354321)
     out = adjust(base, vectors, [Vote(ids["pissa"], "peft", liked=True)], {ids["pissa"]: corpus["pissa"].title})
     similar, dissimilar = out[ids["sorsa"], "peft"], out[ids["astro"], "peft"]
     assert similar.value > 0.5 > dissimilar.value
-    assert dissimilar == Adjusted(0.35)  # nothing in common: not moved, and no note
+    assert dissimilar == Adjusted(0.354321)  # nothing in common: not moved at all, and no note
     assert similar.note.startswith("close to a paper you liked: 'PiSSA: Principal Singular Values")
 
 

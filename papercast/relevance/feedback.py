@@ -10,8 +10,9 @@ in logit space by the paper's likeness to the closest paper they voted on in tha
 with cosines between the papers' MiniLM vectors centred on a typical paper (`reference.py`, as the
 scorer compares them), so that what every paper shares counts for nothing. The method and its
 constants were chosen by `bench/feedback.py` (docs/feedback-method.md). Only that reader, and only
-the profile a vote was cast in, moves; a paper unlike every voted paper keeps its score; a score
-of 0 (an excluded paper) stays 0; a reader with no votes gets exactly the base scores.
+the profile a vote was cast in, moves; a paper unlike every voted paper (cosine at most 0.1) keeps
+its score exactly, as does a score of 0 (an excluded paper); a reader with no votes gets exactly
+the base scores.
 
 The core API (pure: no store, no Prefect, no model; the caller supplies everything):
 
@@ -20,7 +21,8 @@ The core API (pure: no store, no Prefect, no model; the caller supplies everythi
   `base` holds the scorer's scores of the reader's candidates, `vectors` each candidate's and each
   voted paper's vector as `embed.paper_vectors` gives it (a (2, DIM) row, whole text first, as
   the store's `paper_vectors` cache keeps it, or just the whole-text (DIM,) vector); `titles`
-  names the voted papers for the note. A vote whose paper has no vector is skipped.
+  names the voted papers for the note. A vote whose paper has no vector is skipped, and a
+  candidate without one keeps its score.
 - `Adjusted.note`: "" when the votes moved the score by less than NOTICEABLE, else a true reason
   to add to the scorer's, naming the voted paper that moved it most: "close to a paper you liked:
   '<title>'" (centred cosine of at least CLOSE), "raised by its likeness to a paper you liked: …",
@@ -127,7 +129,8 @@ def adjust_profile(pairs: list[Pair], base: Mapping[Pair, float], vectors: Mappi
     up = Pull.of(papers, near.liked, near.liked_ids, weights.like, weights.floor)
     down = Pull.of(papers, near.disliked, near.disliked_ids, weights.dislike, weights.floor)
     values = np.array([base[pair] for pair in pairs])
-    moved = np.where(values <= 0, 0.0, np.round(sigmoid(logit(values) + up.change - down.change), 4))
+    change = up.change - down.change
+    moved = np.where((values <= 0) | (change == 0), values, np.round(sigmoid(logit(values) + change), 4))
     return {pair: Adjusted(float(moved[i]), note(float(moved[i] - values[i]), up, down, i, titles))
             for i, pair in enumerate(pairs)}
 
