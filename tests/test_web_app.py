@@ -21,11 +21,12 @@ from conftest import free_port
 from papercast.config import load_settings
 from papercast.errors import ConfigError
 from papercast.store import Store
+from papercast.web.issue_links import feed_link, vote_links
 from papercast.web.links import ReaderLinks
 from papercast.web.server import AppServer
 from papercast.web.signing import LinkKeys, link_keys
-from webapp import (OLD_SECRET, SECRET, build_site, raw_request, site_config, state_dump, subscriptions,
-                    unsubscribe_url)
+from webapp import (OLD_SECRET, SECRET, WITH_A_FEED, build_site, raw_request, site_config, state_dump,
+                    subscriptions, unsubscribe_url)
 
 pytestmark = pytest.mark.slow
 ADA, GRACE, ALAN = "ada@example.org", "grace@example.org", "alan@example.org"
@@ -39,7 +40,7 @@ def site(tmp_path_factory, shared_digests):
     port = free_port()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PAPERCAST_WEB_SECRET", SECRET)
-        built = build_site(folder, f"http://127.0.0.1:{port}/", shared_digests / DIGEST)
+        built = build_site(folder, f"http://127.0.0.1:{port}/", shared_digests / DIGEST, readers=WITH_A_FEED)
     archive = built.settings.paths.archive
     newsletter = next((archive / "newsletters").rglob("*.html"))
     (archive / "editions" / "leak.html").symlink_to(newsletter)  # a symlink out of the public folder
@@ -282,6 +283,9 @@ ROUTES = {  # every route the app serves: a request that must succeed, and one t
     "/feeds/{path:path}": (GET, "feeds/all.rss.xml", "feeds/private/"),
     "/unsubscribe": (GET | {"POST"}, "UNSUBSCRIBE", "unsubscribe?r=x&s=y"),
     "/resubscribe": (GET | {"POST"}, "RESUBSCRIBE", "resubscribe?r=x&s=y"),
+    "/more-like-this": (GET | {"POST"}, "MORE", "more-like-this?r=x&l=reasoning&p=y&s=z"),
+    "/not-for-me": (GET | {"POST"}, "FEWER", "not-for-me?r=x&l=reasoning&p=y&s=z"),
+    "/feed": (GET, "FEED", "feed?r=x&s=y"),
 }
 
 
@@ -292,9 +296,15 @@ def test_every_route_is_listed_here_and_answers_as_listed(site):
     keys = link_keys(built.settings, ENV)
     links = ReaderLinks.of(built.settings, keys)
     edition = next((built.settings.paths.archive / "editions").rglob("20*.html"))
+    with Store.of(built.settings) as store:
+        section = store.delivered_on(ADA, "email", 1)[0].sections[0]
+    more, fewer = vote_links(links, ADA, [(section.profile_id, section.items[0].paper_id)]).popitem()[1]
+    feed = links.url(feed_link(links, ALAN))  # alan's channels include the feed (webapp.WITH_A_FEED)
     examples = {"EDITION": edition.relative_to(built.settings.paths.archive).as_posix(),
                 "UNSUBSCRIBE": links.unsubscribe(ADA).removeprefix(server.url),
-                "RESUBSCRIBE": links.resubscribe(ADA).removeprefix(server.url)}
+                "RESUBSCRIBE": links.resubscribe(ADA).removeprefix(server.url),
+                "MORE": more.removeprefix(server.url), "FEWER": fewer.removeprefix(server.url),
+                "FEED": feed.removeprefix(server.url)}
     for path, (methods, good, bad) in ROUTES.items():
         assert raw_request(server.url, "/" + examples.get(good, good))[0] == 200, path
         if bad:

@@ -32,6 +32,9 @@ max_papers = 6
 ''' for name in ("ada", "grace", "alan"))
 
 
+WITH_A_FEED = READERS.replace('name = "Alan Example"\n', 'name = "Alan Example"\nchannels = ["email", "feed"]\n')
+
+
 @dataclass(frozen=True)
 class Site:
     settings: Settings
@@ -42,10 +45,11 @@ def site_config(folder: Path, base_url: str, extra: str = "", readers: str = REA
     return write_config(folder, readers=readers, extra=f'[site]\nbase_url = "{base_url}"\n' + FAST + extra)
 
 
-def build_site(folder: Path, base_url: str, digest: Path, extra: str = "", sending: bool = False) -> Site:
+def build_site(folder: Path, base_url: str, digest: Path, extra: str = "", sending: bool = False,
+               readers: str = READERS) -> Site:
     """A real digest ingested and classified, every reader's newsletter written, the archive published,
     the run report saved: what a run leaves, without Prefect."""
-    settings = load_settings(site_config(folder, base_url, extra))
+    settings = load_settings(site_config(folder, base_url, extra, readers))
     with Store.open(settings.paths.state) as store:
         run = store.start_run(AS_OF)
         store.ingest_digest(parse_input(digest.read_bytes(), digest.name, AS_OF), run)
@@ -56,7 +60,7 @@ def build_site(folder: Path, base_url: str, digest: Path, extra: str = "", sendi
         publish_archive(store, settings, make_environment())
         outcome = RunOutcome(planning=planning, written=written)
         save_report(assemble_report(store, settings, run, AS_OF, sending, outcome, "keywords"), settings.paths.archive)
-    return Site(settings, {w.reader: w.files[0] for w in written})
+    return Site(settings, {w.reader: w.files[0] for w in written if w.files})
 
 
 def unsubscribe_url(eml: Path) -> str:

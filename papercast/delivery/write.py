@@ -9,14 +9,17 @@ always writes the same bytes, so a rerun after a crash rewrites interrupted file
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
-from papercast.config import Settings
+from papercast.config import Reader, Settings
 from papercast.delivery.channels import Channel, Prepared
 from papercast.delivery.email import NAME as EMAIL, EmailChannel
+from papercast.delivery.feed import FeedChannel
 from papercast.delivery.message import unsubscribe_links
 from papercast.faults import checkpoint
 from papercast.files import write_atomic_many
@@ -25,9 +28,14 @@ from papercast.newsletter.plan import NewsletterPlan, reader_slug
 from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
 from papercast.store import Store
 from papercast.store.records import ChannelDelivery
+from papercast.web.issue_links import issue_links
+from papercast.web.links import ReaderLinks
+from papercast.web.signing import link_keys
 
 RECORD_CHUNK = 200  # written issues recorded per ledger transaction
 WRITE_CHUNK = 250  # issues rendered, then written together (their files fsynced together)
+# Every channel an issue can go out on, by the name a reader's `channels` gives it ([[readers]] channels).
+CHANNELS: dict[str, Callable[[Settings], Channel]] = {EMAIL: EmailChannel, FeedChannel.name: FeedChannel}
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class WrittenIssue:
     html: Path
     text: Path
     deliveries: tuple[ChannelDelivery, ...]
-    files: tuple[Path, ...] = ()  # what the channels wrote (the outbox .eml)
+    files: tuple[Path, ...] = ()  # what the channels wrote (the outbox .eml; the feed writes nothing)
 
     @property
     def message_id(self) -> str:
@@ -61,9 +69,16 @@ def for_workers(settings: Settings) -> Settings:
     return settings.model_copy(update={"readers": [], "paths": settings.paths.model_copy(update={"state": NO_STATE})})
 
 
-def channels_for(settings: Settings) -> list[Channel]:
-    """Every channel an issue goes out on (email today)."""
-    return [EmailChannel(settings)]
+def channels_for(settings: Settings, reader: Reader | None = None) -> list[Channel]:
+    """The channels `reader`'s issues go out on (their `channels`, in that order); without a reader, every
+    channel there is (the send stage asks each one for what it still owes)."""
+    return [CHANNELS[name](settings) for name in (reader.channels if reader else CHANNELS)]
+
+
+def reader_channels(channels: list[Channel], reader: Reader) -> list[Channel]:
+    """`channels_for(settings, reader)`, picked from channels built once for a whole batch."""
+    by_name = {channel.name: channel for channel in channels}
+    return [by_name[name] for name in reader.channels]
 
 
 def newsletter_paths(archive: Path, plan: NewsletterPlan) -> tuple[Path, Path]:
@@ -71,11 +86,15 @@ def newsletter_paths(archive: Path, plan: NewsletterPlan) -> tuple[Path, Path]:
     return folder / f"{plan.issue_id}.html", folder / f"{plan.issue_id}.txt"
 
 
-def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPlan) -> RenderedNewsletter:
-    link = unsubscribe_links(settings, plan.reader).body_link
+def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPlan,
+                 links: ReaderLinks | None = None) -> RenderedNewsletter:
+    """The issue's pages, with the reader's links: unsubscribe, a vote pair per paper, their private feed."""
+    links = links or ReaderLinks.of(settings, link_keys(settings, os.environ))
+    link = unsubscribe_links(settings, plan.reader, links).body_link
     if plan.is_note:
         return render_note(env, settings, plan, link)
-    return render_newsletter(env, plan, unsubscribe_url=link)
+    pairs = [(section.profile_id, item.paper.id) for section in plan.sections for item in section.items]
+    return render_newsletter(env, plan, links=issue_links(links, plan.reader, link, pairs))
 
 
 def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
@@ -83,14 +102,15 @@ def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
     """Render each plan, write its pages and every channel's files; return what was written."""
     env = env or make_environment()
     channels = channels_for(settings)
+    links = ReaderLinks.of(settings, link_keys(settings, os.environ))
     pages: list[tuple[Path, bytes]] = []
     outgoing: list[tuple[Path, bytes]] = []
     written = []
     for plan in plans:
-        rendered = render_issue(env, settings, plan)
+        rendered = render_issue(env, settings, plan, links)
         html, text = newsletter_paths(settings.paths.archive, plan)
         pages += [(html, rendered.html.encode("utf-8")), (text, rendered.text.encode("utf-8"))]
-        prepared = [channel.prepare(rendered, sending) for channel in channels]
+        prepared = [channel.prepare(rendered, sending) for channel in reader_channels(channels, plan.reader)]
         outgoing += [file for item in prepared for file in item.files]
         written.append(written_issue(rendered, html, text, prepared))
     write_atomic_many(pages, durable=False, private=True)  # rebuildable from the plan

@@ -5,6 +5,9 @@ is classified to (never past a paper still owed a classification), assigned to o
 profiles and never delivered to them. Each paper appears once, under the profile where it
 scored best; the best `max_papers` are kept.
 
+A reader who voted on papers ("more like this", "not for me") is picked from their candidates rescored
+and moved by their votes (newsletter/votes.py); every other reader exactly as above.
+
 A reader whose earlier issue is still planned or waiting to be sent gets no new issue: that
 one is finished first. A reader seen for the first time joins with the papers stored by the
 runs of the last NEW_READER_DAYS days (not the whole history); their starting cursor is
@@ -16,11 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 from papercast.config import Reader, Settings
 from papercast.faults import checkpoint
 from papercast.newsletter.candidates import CandidateIndex, Item
 from papercast.newsletter.selection import RunSelection
+from papercast.newsletter.votes import voter_picks
+from papercast.relevance.base import Scorer
+from papercast.relevance.registry import make_scorer
 from papercast.store import Store
 from papercast.store.records import PLANNED, WRITTEN, IssueRecord, IssueSection
 
@@ -82,9 +89,10 @@ def note_issue_id(reader: Reader, date: dt.date) -> str:
 
 
 def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of: dt.date, run_id: int,
-                now: dt.datetime) -> Planning:
+                now: dt.datetime, scorer_for: Callable[..., Scorer] = make_scorer) -> Planning:
     """Finish what earlier runs planned, plan the rest, record every new plan; then they get written.
-    Readers who unsubscribed get nothing, and what they were still owed is withdrawn."""
+    Readers who unsubscribed get nothing, and what they were still owed is withdrawn. `scorer_for` makes the
+    scorer that rescores the candidates of readers with votes (the configured one)."""
     unsubscribed = store.unsubscribed([r.email for r in selection.readers])
     store.withdraw_unfinished(sorted(unsubscribed), run_id)
     readers = [r for r in selection.readers if r.email not in unsubscribed]
@@ -92,7 +100,7 @@ def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of
     fresh = [r for r in readers if r.email not in unfinished]
     horizon = min(store.classification_progress([p.id for p in settings.profiles]).values(), default=0)
     cursors, joined = reader_cursors(store, fresh, as_of)
-    planned, idle = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of)
+    planned, idle = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of, scorer_for)
     notes = plan_notes(store, settings, idle, as_of, now)
     store.record_planned(planned + notes, run_id, joined)
     checkpoint("plan.done")
@@ -107,16 +115,21 @@ def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of
 
 
 def plan_new(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
-             cursors: dict[str, int], horizon: int, now: dt.datetime, as_of: dt.date
-             ) -> tuple[list[IssueRecord], list[str]]:
-    """New issues for these readers, one candidates query per distinct reader cursor."""
+             cursors: dict[str, int], horizon: int, now: dt.datetime, as_of: dt.date,
+             scorer_for: Callable[..., Scorer] = make_scorer) -> tuple[list[IssueRecord], list[str]]:
+    """New issues for these readers, one candidates query per distinct reader cursor; readers with votes
+    are picked with them (one scoring pass for all of them)."""
     candidates = {cursor: CandidateIndex(store.assigned_since(list(selection.profiles), cursor, horizon))
                   for cursor in set(cursors.values()) if cursor < horizon}
+    taught = voter_picks(store, settings, selection, readers, cursors, horizon, scorer_for)
     planned, idle = [], []
     for reader in readers:
         index = candidates.get(cursors[reader.email])
         profiles = selection.reader_profiles(reader)
-        items = index.best(profiles, store.delivered(reader.email), reader.max_papers) if index else []
+        if reader.email in taught:
+            items = taught[reader.email]
+        else:
+            items = index.best(profiles, store.delivered(reader.email), reader.max_papers) if index else []
         if not items:
             idle.append(reader.email)
             continue

@@ -6,10 +6,10 @@ One render feeds the email, the archive and the feeds.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import css_inline
 import jinja2
@@ -28,6 +28,16 @@ class RenderedNewsletter:
     subject: str
     html: str
     text: str
+
+
+@dataclass(frozen=True)
+class IssueLinks:
+    """The reader's own links in an issue (papercast/web/issue_links.py makes them): unsubscribe, a
+    "more like this" / "not for me" pair per paper id, and their private feed. Empty: not shown."""
+
+    unsubscribe: str = ""
+    votes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    feed: str = ""
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -88,11 +98,14 @@ def newsletter_subject(plan: NewsletterPlan) -> str:
     return one_line(f"papercast {plan.date.isoformat()}: {count} new {noun} for you")
 
 
-def render_newsletter(env: jinja2.Environment, plan: NewsletterPlan,
-                      unsubscribe_url: str = "") -> RenderedNewsletter:
-    """The reader's newsletter as HTML (for the archive) and plain text, with its unsubscribe link."""
+def render_newsletter(env: jinja2.Environment, plan: NewsletterPlan, unsubscribe_url: str = "",
+                      links: IssueLinks | None = None) -> RenderedNewsletter:
+    """The reader's newsletter as HTML (for the archive) and plain text, with its unsubscribe link and,
+    when given, the reader's vote links on each paper and their private feed."""
     subject = newsletter_subject(plan)
-    context = {"plan": plan, "reader": plan.reader, "subject": subject, "unsubscribe_url": unsubscribe_url}
+    links = links or IssueLinks(unsubscribe_url)
+    context = {"plan": plan, "reader": plan.reader, "subject": subject, "unsubscribe_url": links.unsubscribe,
+               "votes": links.votes, "feed_url": links.feed}
     html = render_template(env, "newsletter.html.j2", **context)
     text = render_template(env, "newsletter.txt.j2", **context)
     return RenderedNewsletter(plan, subject, html, text)

@@ -1,0 +1,88 @@
+"""Votes by signed link: "more like this" and "not for me" on a paper of a reader's newsletter.
+
+Each paper of a newsletter carries both links, signed for the reader, the profile the paper was shown
+under and the paper. Opening one shows a page that asks (a GET never changes anything); its button
+records the vote. A second vote on the same paper replaces the first, and the page after voting offers
+the other one. The reader's next issue is planned with their votes (papercast/newsletter/votes.py).
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from papercast.models import StoredPaper
+from papercast.store.records import VoteRecord
+from papercast.web.confirm import SignedAction, signed_action_route
+from papercast.web.context import Verified, WebContext
+from papercast.web.issue_links import VOTES, vote_links
+from papercast.web.pages import Button, Page
+
+PAGE = "page"  # how a vote came in: the confirm page's button
+LABELS = {True: "More like this", False: "Not for me"}
+GONE = Page("This paper is no longer on your list", (
+    "The interest this vote was for is no longer one of yours, or the paper is unknown here. Nothing was changed.",),
+    status=404)
+
+
+def routes(context: WebContext) -> list[BaseRoute]:
+    return [signed_action_route(context, action) for action in ACTIONS]
+
+
+def voted_paper(context: WebContext, verified: Verified) -> tuple[StoredPaper | None, VoteRecord | None]:
+    """The paper the link names (None if the state does not know it), and the reader's vote on it so far."""
+    link = verified.link
+    with context.store() as store:
+        paper = store.papers([link.paper]).get(link.paper)
+        return paper, store.vote(verified.reader.email, link.scope, link.paper)
+
+
+def followed(context: WebContext, verified: Verified) -> bool:
+    return verified.link.scope in verified.reader.profiles and any(
+        profile.id == verified.link.scope for profile in context.settings().profiles)
+
+
+def profile_title(context: WebContext, verified: Verified) -> str:
+    return context.settings().profile(verified.link.scope).title
+
+
+def what_it_does(liked: bool, title: str, profile: str) -> str:
+    toward = "toward papers like" if liked else "away from papers like"
+    return f"Your next newsletters in “{profile}” will lean {toward} “{title}”. No one else’s change."
+
+
+def ask(liked: bool):
+    def ask_vote(context: WebContext, verified: Verified) -> Page:
+        paper, current = voted_paper(context, verified)
+        if paper is None or not followed(context, verified):
+            return GONE
+        profile = profile_title(context, verified)
+        if current is not None and current.liked == liked:
+            return Page(f"You said: {LABELS[liked].lower()}", (what_it_does(liked, paper.title, profile),),
+                        switch_button(context, verified, not liked))
+        return Page(f"{LABELS[liked]}?", (what_it_does(liked, paper.title, profile),
+                                          "Nothing changes until you press the button."), Button(LABELS[liked]))
+    return ask_vote
+
+
+def apply(liked: bool):
+    def apply_vote(context: WebContext, verified: Verified, one_click: bool) -> Page:
+        link = verified.link
+        paper, _ = voted_paper(context, verified)
+        if paper is None or not followed(context, verified):
+            return GONE
+        with context.writing() as store:
+            store.record_vote(verified.reader.email, link.scope, link.paper, liked, PAGE)
+        return Page("Thank you, noted", (what_it_does(liked, paper.title, profile_title(context, verified)),
+                                         "Changed your mind? You can say the opposite here."),
+                    switch_button(context, verified, not liked))
+    return apply_vote
+
+
+def switch_button(context: WebContext, verified: Verified, liked: bool) -> Button:
+    """A button that casts the other vote on the same paper (a link signed with the current secret)."""
+    link = verified.link
+    more, fewer = vote_links(context.links(), verified.reader.email, [(link.scope, link.paper)])[link.paper]
+    return Button(LABELS[liked], action=more if liked else fewer)
+
+
+ACTIONS = tuple(SignedAction(name, ask(liked), apply(liked)) for name, liked in VOTES.items())
