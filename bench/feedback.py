@@ -1,6 +1,6 @@
 """Reader feedback, simulated on the labelled papers: do a reader's votes improve their next week's picks?
 
-    .venv/bin/python bench/feedback.py             # the tables (about 4.5 minutes on 2 cores)
+    .venv/bin/python bench/feedback.py             # the tables (4 to 6 minutes on 2 shared cores)
     .venv/bin/python bench/feedback.py --choose    # the grid the method was chosen on (about 2 minutes)
 
 Each labelled profile is one reader. Weeks: the papers first seen in the Mar 12 and Mar 14
