@@ -99,7 +99,8 @@ def reader_feed(store: Store, settings: Settings, reader: Reader, links: ReaderL
     generator = FeedGenerator()
     generator.id(f"urn:papercast:feed:{feed_id}")
     generator.title(f"{settings.site.title}: your papers")
-    generator.subtitle("The papers picked for you, newest issue first. This feed is private: keep its link to yourself.")
+    generator.subtitle("The papers picked for you, newest issue first. This feed is private: "
+                       "keep its link to yourself.")
     generator.author(name=settings.site.title)
     generator.link(href=self_url, rel="self", type="application/atom+xml")
     generator.link(href=public_base(settings) or self_url, rel="alternate")

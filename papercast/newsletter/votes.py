@@ -27,12 +27,14 @@ from papercast.newsletter.candidates import Item, best_per_paper
 from papercast.newsletter.selection import RunSelection
 from papercast.relevance.base import Score, Scorer
 from papercast.relevance.embed import MiniLMOnnx, paper_vectors
-from papercast.relevance.feedback import Adjusted, Vote, adjust, with_note
+from papercast.relevance.feedback import (DEFAULT_FEEDBACK, Adjusted, Vote, adjust, feedback_vectors, logit, sigmoid,
+                                          with_note)
 from papercast.relevance.registry import make_scorer
 from papercast.store import Store
 from papercast.store.records import VoteRecord
 
 Pair = tuple[str, str]  # (paper id, profile id)
+REACH_MARGIN = 0.001  # a pair this close under the threshold at its largest rise still goes through `adjust`
 
 
 class LazyMiniLM:
@@ -61,17 +63,77 @@ class VotersWeek:
     """What every voter's picks are made from: the candidates, their scores and vectors, the voted papers."""
 
     papers: list[StoredPaper]
-    stored: dict[Pair, Assignment]  # assignments of the candidates to the voters' profiles
+    stored: dict[str, list[tuple[StoredPaper, Assignment]]]  # per profile, best first: the stored assignments
     scores: dict[Pair, Score]  # fresh scores of the candidates in the profiles voted in
-    vectors: dict[str, np.ndarray]
+    vectors: dict[str, np.ndarray]  # candidates' and voted papers' vectors, as the cache keeps them
+    thresholds: dict[str, float]
     titles: dict[str, str]  # voted papers' titles, for the notes
+
+    def __post_init__(self):
+        self.by_id = {paper.id: paper for paper in self.papers}
+        self.seqs = np.array([paper.seq for paper in self.papers])
+        # float32: the screen below only has to agree with `adjust` away from the floor (a pair within 1e-6
+        # of it moves by under 1e-5, which the method's 4-decimal scores do not show)
+        self.centred = feedback_vectors(np.stack([self.vectors[p.id] for p in self.papers])).astype(np.float32) \
+            if self.papers else None
+        self.assigned = {(a.paper_id, pid): a for pid, rows in self.stored.items() for _, a in rows}
+        voted = {pid for _, pid in self.scores}
+        self.fresh = {pid: np.array([self.scores[(p.id, pid)].value for p in self.papers]) for pid in voted}
+        self.stored_mask = {pid: np.array([(p.id, pid) in self.assigned for p in self.papers], dtype=bool)
+                            for pid in voted}
 
     def base(self, pair: Pair) -> tuple[float, str | Callable[[], str]]:
         """A pair's score before votes: as stored, else as scored now (its reason read only if picked)."""
-        if pair in self.stored:
-            return self.stored[pair].score, self.stored[pair].why
+        if pair in self.assigned:
+            return self.assigned[pair].score, self.assigned[pair].why
         score = self.scores[pair]
         return score.value, lambda: score.why
+
+    def touched(self, votes: list[Vote], cursor: int, delivered: set[str]) -> list[Pair]:
+        """The reader's candidate pairs their votes may move into, within or out of their picks: a stored pair
+        closer than the method's floor to a voted paper of its profile, or a pair below the threshold that the
+        largest rise its closest liked paper allows would lift to it. Every other pair's fate is known without
+        `adjust` (a pair farther than the floor keeps its score exactly: relevance/feedback.py)."""
+        pairs: list[Pair] = []
+        if not self.papers:
+            return pairs
+        owed = self.seqs > cursor
+        for profile_id in dict.fromkeys(vote.profile_id for vote in votes):
+            liked = self.closest([v for v in votes if v.profile_id == profile_id and v.liked])
+            disliked = self.closest([v for v in votes if v.profile_id == profile_id and not v.liked])
+            near = owed & ((liked > DEFAULT_FEEDBACK.floor) | (disliked > DEFAULT_FEEDBACK.floor))
+            rise = DEFAULT_FEEDBACK.like * np.maximum(0.0, liked - DEFAULT_FEEDBACK.floor)
+            reachable = sigmoid(logit(self.fresh[profile_id]) + rise) >= self.thresholds[profile_id] - REACH_MARGIN
+            chosen = np.flatnonzero(near & (reachable | self.stored_mask[profile_id]))
+            pairs += [(self.papers[i].id, profile_id) for i in chosen if self.papers[i].id not in delivered]
+        return pairs
+
+    def stored_rows(self, profiles: list[str], cursor: int, delivered: set[str], left_out: set[Pair],
+                    limit: int) -> list[tuple[StoredPaper, Assignment]]:
+        """The reader's stored assignments that can be among their best `limit` papers: each profile's first
+        `limit` they may still get, and any tied with the last of them (a row after those has `limit` papers
+        scoring higher before it); `left_out` pairs are the ones the votes move, taken from `adjust`."""
+        rows = []
+        for profile_id in profiles:
+            taken, last = 0, 0.0
+            for paper, assignment in self.stored.get(profile_id, ()):
+                if paper.seq <= cursor or paper.id in delivered or (paper.id, profile_id) in left_out:
+                    continue
+                if taken >= limit and assignment.score < last:
+                    break
+                rows.append((paper, assignment))
+                taken, last = taken + 1, assignment.score
+        return rows
+
+    def closest(self, votes: list[Vote]) -> np.ndarray:
+        """Each paper's centred cosine to the closest of these voted papers (-1 without any)."""
+        known = [v.paper_id for v in votes if v.paper_id in self.vectors]
+        if not known:
+            return np.full(len(self.papers), -1.0)
+        voted = feedback_vectors(np.stack([self.vectors[pid] for pid in known])).astype(np.float32)
+        # numpy's own loop, not BLAS: OpenBLAS's threads, woken for each of many small products on a busy
+        # machine, made this 10 ms a reader instead of 0.5
+        return np.einsum("kj,ij->ki", voted, self.centred, optimize=False).max(axis=0)
 
 
 def voters_week(store: Store, settings: Settings, votes: dict[str, list[VoteRecord]], profiles: dict[str, list[str]],
@@ -80,14 +142,17 @@ def voters_week(store: Store, settings: Settings, votes: dict[str, list[VoteReco
     papers = store.papers_between(lowest, horizon)
     every = sorted({pid for ids in profiles.values() for pid in ids})
     voted = sorted({v.profile_id for email, mine in votes.items() for v in mine if v.profile_id in profiles[email]})
-    stored = {(a.paper_id, a.profile_id): a for _, a in store.assigned_since(every, lowest, horizon)} if every else {}
+    stored: dict[str, list[tuple[StoredPaper, Assignment]]] = {}
+    for paper, assignment in store.assigned_since(every, lowest, horizon) if every else []:
+        stored.setdefault(assignment.profile_id, []).append((paper, assignment))
     rows = scorer_for(settings, cache=store).score(papers, [settings.profile(pid) for pid in voted]) \
         if papers and voted else []
     scores = {(paper.id, pid): score for paper, row in zip(papers, rows) for pid, score in zip(voted, row)}
     voted_papers = store.papers(sorted({v.paper_id for mine in votes.values() for v in mine}))
     everything = list({p.id: p for p in [*papers, *voted_papers.values()]}.values())
     vectors = dict(zip([p.id for p in everything], paper_vectors(LazyMiniLM(), everything, store)))
-    return VotersWeek(papers, stored, scores, vectors, {pid: p.title for pid, p in voted_papers.items()})
+    thresholds = {pid: threshold(settings, pid) for pid in every}
+    return VotersWeek(papers, stored, scores, vectors, thresholds, {pid: p.title for pid, p in voted_papers.items()})
 
 
 def threshold(settings: Settings, profile_id: str) -> float:
@@ -95,26 +160,24 @@ def threshold(settings: Settings, profile_id: str) -> float:
     return profile.threshold if profile.threshold is not None else settings.classify.threshold
 
 
-def voter_items(week: VotersWeek, settings: Settings, reader: Reader, profiles: list[str], votes: list[VoteRecord],
-                cursor: int, delivered: set[str]) -> list[Item]:
-    """The reader's best `max_papers`: stored assignments in the profiles they did not vote in, scores moved
-    by their votes in those they did; each paper once, under its best profile."""
+def voter_items(week: VotersWeek, reader: Reader, profiles: list[str], votes: list[VoteRecord], cursor: int,
+                delivered: set[str]) -> list[Item]:
+    """The reader's best `max_papers`: the stored assignments of their profiles, with the pairs their votes
+    move taken at their moved score (and kept if it reaches the threshold); each paper once, best first."""
     mine = [Vote(v.paper_id, v.profile_id, v.liked) for v in votes if v.profile_id in profiles]
-    voted = {v.profile_id for v in mine}
-    candidates = [p for p in week.papers if p.seq > cursor and p.id not in delivered]
-    base = {(p.id, pid): week.base((p.id, pid)) for p in candidates for pid in voted}
+    touched = week.touched(mine, cursor, delivered)
+    base = {pair: week.base(pair) for pair in touched}
     moved = adjust({pair: value for pair, (value, _) in base.items()}, week.vectors, mine, week.titles)
-    rows = [(p, week.stored[(p.id, pid)]) for p in candidates for pid in profiles
-            if pid not in voted and (p.id, pid) in week.stored]
-    rows += [(p, Assignment(p.id, pid, moved[(p.id, pid)].value, ""))
-             for p in candidates for pid in voted if moved[(p.id, pid)].value >= threshold(settings, pid)]
+    rows = week.stored_rows(profiles, cursor, delivered, set(touched), reader.max_papers)
+    rows += [(week.by_id[paper_id], Assignment(paper_id, pid, moved[(paper_id, pid)].value, ""))
+             for paper_id, pid in touched if moved[(paper_id, pid)].value >= week.thresholds[pid]]
     picked = best_per_paper(rows, delivered)[:reader.max_papers]
     return [with_reason(item, base, moved) for item in picked]
 
 
 def with_reason(item: Item, base: dict[Pair, tuple[float, str | Callable[[], str]]],
                 moved: dict[Pair, Adjusted]) -> Item:
-    """A picked item of a voted profile with its reason: the scorer's, and what the votes did."""
+    """A picked item whose score the votes could move, with its reason: the scorer's, and what the votes did."""
     pair = (item.paper.id, item.assignment.profile_id)
     if pair not in moved:
         return item
@@ -135,6 +198,6 @@ def voter_picks(store: Store, settings: Settings, selection: RunSelection, reade
         return {reader.email: [] for reader in voters}
     lowest = min(cursors[reader.email] for reader in owed)
     week = voters_week(store, settings, {r.email: votes[r.email] for r in owed}, profiles, lowest, horizon, scorer_for)
-    return {reader.email: voter_items(week, settings, reader, profiles[reader.email], votes[reader.email],
+    return {reader.email: voter_items(week, reader, profiles[reader.email], votes[reader.email],
                                       cursors[reader.email], store.delivered(reader.email))
             for reader in voters}
