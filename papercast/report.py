@@ -10,12 +10,12 @@ import datetime as dt
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from papercast.config import Settings
 from papercast.delivery.email import NAME as EMAIL, outbox_path
-from papercast.delivery.write import WrittenIssue
+from papercast.delivery.write import CHANNELS, WrittenIssue
 from papercast.files import write_atomic
 from papercast.models import Assignment, DigestResult, Problem, StoredPaper
 from papercast.newsletter.plan import Planning, reader_slug
@@ -50,17 +50,19 @@ class NewsletterEntry:
     papers: tuple[str, ...]
     html: Path
     text: Path
-    eml: Path
+    eml: Path | None  # None: the reader gets no email (their channels are the feed alone)
     message_id: str
-    status: str  # written (dry run) | sent | failed
+    status: str  # written (dry run, or the feed) | sent | failed: the email's, else the feed's
     reason: str = ""
     note: bool = False
     resumed: bool = False  # written by an earlier run (sent now)
+    channels: tuple[tuple[str, str], ...] = ()  # (channel, its delivery status) for every channel of the issue
 
     def as_dict(self) -> dict:
         return {"reader": self.reader, "issue": self.issue, "papers": list(self.papers), "html": str(self.html),
-                "text": str(self.text), "eml": str(self.eml), "message_id": self.message_id,
-                "status": self.status, "reason": self.reason, "note": self.note, "resumed": self.resumed}
+                "text": str(self.text), "eml": str(self.eml) if self.eml else None, "message_id": self.message_id,
+                "status": self.status, "reason": self.reason, "note": self.note, "resumed": self.resumed,
+                "channels": dict(self.channels)}
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,16 @@ def profile_listing(assignments: list[Assignment], papers: list[StoredPaper],
 
 
 def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[NewsletterEntry]:
-    """Every newsletter this run wrote or tried to deliver, with its delivery as the ledger has it."""
-    return [newsletter_entry(archive, issue, delivery, run_id)
-            for issue, delivery in store.run_deliveries(run_id, EMAIL) if delivery.status != WITHDRAWN]
+    """Every newsletter this run wrote or tried to deliver, with its delivery as the ledger has it: the email's
+    when it has one, else its first other channel's (a reader of the feed alone), and every channel's status."""
+    entries: dict[str, NewsletterEntry] = {}
+    statuses: dict[str, dict[str, str]] = {}
+    for channel in CHANNELS:
+        for issue, delivery in store.run_deliveries(run_id, channel):
+            statuses.setdefault(issue.id, {})[channel] = delivery.status
+            if issue.id not in entries and delivery.status != WITHDRAWN:
+                entries[issue.id] = newsletter_entry(archive, issue, delivery, run_id)
+    return [replace(entry, channels=tuple(statuses[entry.issue].items())) for entry in entries.values()]
 
 
 def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[NoNewsletter]:
@@ -158,8 +167,9 @@ def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDeliver
     folder = archive / "newsletters" / reader_slug(issue.reader)
     status = FAILED if delivery.status == PENDING else delivery.status
     reason = (delivery.last_error or "") + (STILL_PENDING if delivery.status == PENDING else "")
+    eml = outbox_path(archive, issue.id) if delivery.channel == EMAIL else None
     return NewsletterEntry(issue.reader, issue.id, tuple(issue.paper_ids), folder / f"{issue.id}.html",
-                           folder / f"{issue.id}.txt", outbox_path(archive, issue.id), delivery.ref or "", status,
+                           folder / f"{issue.id}.txt", eml, delivery.ref or "", status,
                            reason, note=not issue.sections, resumed=issue.run_id != run_id)
 
 

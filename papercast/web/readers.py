@@ -1,5 +1,6 @@
-"""`papercast readers`: every reader with their subscription, and unsubscribing or resubscribing one by hand
-(for an unsubscribe that came by mail to the mailto address, or a reader who asks to come back).
+"""`papercast readers`: every reader with their channels, votes and subscription, and unsubscribing or
+resubscribing one by hand (for an unsubscribe that came by mail to the mailto address, or a reader who
+asks to come back).
 Runs on the state alone: no Prefect, no web server.
 """
 
@@ -11,7 +12,7 @@ from papercast.config import Reader, Settings
 from papercast.errors import ConfigError
 from papercast.store import Store
 from papercast.store.readers import CLI
-from papercast.store.records import Subscription
+from papercast.store.records import Subscription, VoteCounts
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,12 @@ class ReaderRow:
     profiles: tuple[str, ...]
     subscription: Subscription
     configured: bool = True
+    channels: tuple[str, ...] = ()
+    votes: VoteCounts = VoteCounts()
+
+    @property
+    def vote_text(self) -> str:
+        return f"votes: {self.votes.more} more like this, {self.votes.fewer} not for me"
 
     @property
     def status(self) -> str:
@@ -35,25 +42,29 @@ class ReaderRow:
         since = self.subscription.since
         return {"email": self.email, "name": self.name, "profiles": list(self.profiles),
                 "status": self.subscription.status, "since": since.isoformat() if since else None,
-                "via": self.subscription.via or None, "configured": self.configured}
+                "via": self.subscription.via or None, "configured": self.configured, "channels": list(self.channels),
+                "votes": {"more_like_this": self.votes.more, "not_for_me": self.votes.fewer}}
 
 
 def reader_rows(store: Store, settings: Settings) -> list[ReaderRow]:
-    known = store.subscriptions()
-    rows = [ReaderRow(r.email, r.name, tuple(r.profiles), known.get(r.email.lower(), Subscription(r.email.lower())))
+    known, votes = store.subscriptions(), store.vote_counts()
+    rows = [ReaderRow(r.email, r.name, tuple(r.profiles), known.get(r.email.lower(), Subscription(r.email.lower())),
+                      channels=tuple(r.channels), votes=votes.get(r.email.lower(), VoteCounts()))
             for r in settings.readers]
     configured = {r.email.lower() for r in settings.readers}
-    return rows + [ReaderRow(email, "", (), subscription, configured=False)
-                   for email, subscription in known.items() if email not in configured]
+    gone = sorted((set(known) | set(votes)) - configured)
+    return rows + [ReaderRow(email, "", (), known.get(email, Subscription(email)), configured=False,
+                             votes=votes.get(email, VoteCounts())) for email in gone]
 
 
 def listing(rows: list[ReaderRow]) -> list[str]:
-    """Aligned columns: address, name, profiles, status."""
+    """Aligned columns: address, name, profiles, channels, votes, status."""
     if not rows:
         return ["no readers in the config"]
-    cells = [(row.email, row.name or "-", ",".join(row.profiles) or "-", row.status) for row in rows]
-    widths = [max(len(cell[i]) for cell in cells) for i in range(3)]
-    return ["  ".join(cell[i].ljust(widths[i]) for i in range(3)) + "  " + cell[3] for cell in cells]
+    cells = [(row.email, row.name or "-", ",".join(row.profiles) or "-", ",".join(row.channels) or "-",
+              row.vote_text, row.status) for row in rows]
+    widths = [max(len(cell[i]) for cell in cells) for i in range(5)]
+    return ["  ".join(cell[i].ljust(widths[i]) for i in range(5)) + "  " + cell[5] for cell in cells]
 
 
 def configured_reader(settings: Settings, email: str) -> Reader:
