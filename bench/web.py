@@ -1,19 +1,23 @@
-"""Load on the reader app: one-click unsubscribes as mail providers send them, many at once.
+"""Load on the reader app: votes from readers' newsletters and one-click unsubscribes, many at once.
 
-    .venv/bin/python bench/web.py [--readers 1000] [--in-flight 50]
+    .venv/bin/python bench/web.py [--readers 1000] [--votes 5000] [--in-flight 50] [--only votes|unsubscribes]
 
 Starts the real `papercast web` (uvicorn) in its own process on a free loopback port, with a config
-of N readers, and POSTs `List-Unsubscribe=One-Click` to each reader's signed unsubscribe URL (the
-URL their messages carry), keeping `--in-flight` requests open at once. Then it checks the state:
-every reader unsubscribed exactly once, by one-click, nothing lost, nothing extra. Prints requests
-per second and latency percentiles (p50, p99, max) as the client sees them, for the POSTs and for the
-confirm pages (GET), and the part of it spent inside the app (from the app's own log).
+of N readers and a state holding the papers they vote on. Votes: each reader votes on votes/N papers
+("more like this" or "not for me", alternately), through the signed URLs their newsletters carry: the
+confirm pages (GET), then the votes (POST confirm=yes, what the page's button sends). Unsubscribes:
+`List-Unsubscribe=One-Click` POSTed to each reader's signed unsubscribe URL, as mail providers send it.
+`--in-flight` requests are kept open at once. Then it checks the state: every vote recorded exactly
+once with its reader, profile, paper and kind, every reader unsubscribed exactly once by one-click,
+nothing lost, nothing extra. Prints requests per second and latency percentiles (p50, p99, max) as
+the client sees them, and the part of it spent inside the app (from the app's own log).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import re
 import socket
@@ -29,7 +33,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from papercast.config import load_settings  # noqa: E402
+from papercast.models import Digest, Paper  # noqa: E402
 from papercast.store import Store  # noqa: E402
+from papercast.web.issue_links import vote_links  # noqa: E402
 from papercast.web.links import ReaderLinks  # noqa: E402
 from papercast.web.signing import link_keys  # noqa: E402
 
@@ -104,10 +110,10 @@ def report(label: str, seconds: float, latencies: list[float], statuses: dict[in
 def server_side(log: Path) -> None:
     """Time inside the app per request (request received to response started), from its log."""
     times: dict[str, list[float]] = {}
-    for method, ms in re.findall(r"papercast\.web: (GET|POST) /unsubscribe \d+ ([0-9.]+) ms", log.read_text()):
-        times.setdefault(method, []).append(float(ms) / 1000)
-    for method, values in sorted(times.items()):
-        print(f"  inside the app, {method}: p50 {percentile(values, 0.5) * 1000:.1f} ms,"
+    for method, path, ms in re.findall(r"papercast\.web: (GET|POST) (/[a-z-]+) \d+ ([0-9.]+) ms", log.read_text()):
+        times.setdefault(f"{method} {path}", []).append(float(ms) / 1000)
+    for request, values in sorted(times.items()):
+        print(f"  inside the app, {request}: p50 {percentile(values, 0.5) * 1000:.1f} ms,"
               f" p99 {percentile(values, 0.99) * 1000:.1f} ms (the rest of a request's time is queueing and HTTP)")
 
 
@@ -120,30 +126,84 @@ def check_state(config: Path, readers: int) -> None:
         raise SystemExit("LOST OR EXTRA UNSUBSCRIBES: the state does not match the requests")
 
 
+def add_papers(config: Path, count: int) -> list[str]:
+    """`count` papers stored in the state (what readers vote on); their ids."""
+    papers = tuple(Paper(f"Bench paper {n}: sparse attention for long contexts", "An abstract.") for n in range(count))
+    with Store.of(load_settings(config)) as store:
+        store.ingest_digest(Digest("bench", dt.date(2026, 11, 23), papers, content_hash="bench-papers"),
+                            store.start_run(dt.date(2026, 11, 23)))
+    return [paper.id for paper in papers]
+
+
+def planned_votes(settings, links: ReaderLinks, papers: list[str]) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(reader, paper) -> (the URL of the vote, liked): each reader votes on every paper, kinds alternating."""
+    votes = {}
+    for index, reader in enumerate(settings.readers):
+        pairs = vote_links(links, reader.email, [("efficient-llm", paper) for paper in papers])
+        for number, paper in enumerate(papers):
+            liked = (index + number) % 2 == 0
+            votes[(reader.email.lower(), paper)] = (pairs[paper][0 if liked else 1], liked)
+    return votes
+
+
+def check_votes(config: Path, votes: dict[tuple[str, str], tuple[str, bool]]) -> None:
+    settings = load_settings(config)
+    with Store.of(settings) as store:
+        recorded = {(v.reader, v.paper_id): (v.profile_id, v.liked, v.via) for mine in
+                    store.votes_of([r.email for r in settings.readers]).values() for v in mine}
+        counts = store.vote_counts()
+    expected = {key: ("efficient-llm", liked, "page") for key, (_, liked) in votes.items()}
+    more = sum(c.more for c in counts.values())
+    print(f"state: {len(recorded)} votes recorded ({more} more like this, {sum(c.fewer for c in counts.values())}"
+          f" not for me) from {len(counts)} readers (expected {len(expected)} votes)")
+    if recorded != expected:
+        raise SystemExit("LOST, EXTRA OR WRONG VOTES: the state does not match the requests")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=1000)
+    parser.add_argument("--votes", type=int, default=5000, help="in all, spread evenly over the readers")
     parser.add_argument("--in-flight", type=int, default=50)
+    parser.add_argument("--only", choices=["votes", "unsubscribes"], help="one of the two loads (default: both)")
     args = parser.parse_args()
+    if args.votes % args.readers:
+        parser.error("--votes must be a multiple of --readers (each reader votes on as many papers)")
     env = {**os.environ, "PAPERCAST_WEB_SECRET": SECRET}
     with tempfile.TemporaryDirectory() as folder:
         config = write_config(Path(folder), args.readers, free_port())
         settings = load_settings(config)
         links = ReaderLinks.of(settings, link_keys(settings, env))
-        urls = [links.unsubscribe(reader.email) for reader in settings.readers]
+        votes = planned_votes(settings, links, add_papers(config, args.votes // args.readers))
         log = Path(folder) / "app.log"
         app = start_app(config, env, log)
         try:
             print(f"papercast web, {args.readers} readers, {args.in_flight} requests in flight, loopback, "
                   f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run")
-            report("GET confirm pages", *asyncio.run(hammer(urls, "GET", args.in_flight)))
-            report("POST one-click", *asyncio.run(hammer(urls, "POST", args.in_flight,
-                                                         {"List-Unsubscribe": "One-Click"})))
+            if args.only != "unsubscribes":
+                run_votes(votes, args.in_flight)
+            if args.only != "votes":
+                run_unsubscribes([links.unsubscribe(reader.email) for reader in settings.readers], args.in_flight)
         finally:
             app.terminate()
             app.wait(timeout=30)
         server_side(log)
-        check_state(config, args.readers)
+        if args.only != "unsubscribes":
+            check_votes(config, votes)
+        if args.only != "votes":
+            check_state(config, args.readers)
+
+
+def run_votes(votes: dict[tuple[str, str], tuple[str, bool]], in_flight: int) -> None:
+    urls = [url for url, _ in votes.values()]
+    report("GET vote confirm pages", *asyncio.run(hammer(urls, "GET", in_flight)))
+    report("POST votes (confirm=yes)", *asyncio.run(hammer(urls, "POST", in_flight, {"confirm": "yes"})))
+
+
+def run_unsubscribes(urls: list[str], in_flight: int) -> None:
+    report("GET unsubscribe confirm pages", *asyncio.run(hammer(urls, "GET", in_flight)))
+    report("POST one-click unsubscribes", *asyncio.run(hammer(urls, "POST", in_flight,
+                                                             {"List-Unsubscribe": "One-Click"})))
 
 
 if __name__ == "__main__":

@@ -112,7 +112,8 @@ def click_vote(browser: Browser, title: str, label: str) -> str:
     """Click the vote link `label` in the card of the paper titled `title`; the URL of the page it opens."""
     browser.evaluate(f"""Array.from(document.querySelectorAll('td.card')).find(card =>
         card.querySelector('h3').textContent.trim().replace(/\\s+/g, ' ') === {json.dumps(title)})
-        .querySelectorAll('p.votes a').forEach(a => {{ if (a.textContent.trim() === {json.dumps(label)}) a.click(); }})""")
+        .querySelectorAll('p.votes a')
+        .forEach(a => {{ if (a.textContent.trim() === {json.dumps(label)}) a.click(); }})""")
     browser.wait_for("Page.loadEventFired")
     return browser.evaluate("location.href")
 
