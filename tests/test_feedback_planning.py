@@ -199,6 +199,7 @@ def full_reference(week, reader, profiles, votes, cursor, delivered) -> list[Ite
     rows = [(p, a) for pid in profiles if pid not in voted for p, a in week.stored.get(pid, ()) if p.seq > cursor]
     rows += [(p, Assignment(p.id, pid, moved[(p.id, pid)].value, "")) for p in candidates for pid in voted
              if moved[(p.id, pid)].value >= week.thresholds[pid]]
+    rows.sort(key=lambda row: (-row[1].score, row[0].seq, row[1].profile_id))  # a paper's ties: the first profile
     picked = best_per_paper(rows, delivered)[:reader.max_papers]
     out = []
     for item in picked:

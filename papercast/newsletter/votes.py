@@ -34,7 +34,12 @@ from papercast.store import Store
 from papercast.store.records import VoteRecord
 
 Pair = tuple[str, str]  # (paper id, profile id)
-REACH_MARGIN = 0.001  # a pair this close under the threshold at its largest rise still goes through `adjust`
+REACH_MARGIN = 0.001  # a pair this close under a bound still goes through `adjust` (its scores have 4 decimals)
+
+
+def kth_largest(values: np.ndarray, k: int) -> float:
+    """The k-th largest value (0 when there are fewer than k)."""
+    return float(np.partition(values, -k)[-k]) if len(values) >= k else 0.0
 
 
 class LazyMiniLM:
@@ -77,10 +82,10 @@ class VotersWeek:
         self.centred = feedback_vectors(np.stack([self.vectors[p.id] for p in self.papers])).astype(np.float32) \
             if self.papers else None
         self.assigned = {(a.paper_id, pid): a for pid, rows in self.stored.items() for _, a in rows}
+        self.stored_scores = {pid: np.array([self.assigned[(p.id, pid)].score if (p.id, pid) in self.assigned
+                                             else np.nan for p in self.papers]) for pid in self.stored}
         voted = {pid for _, pid in self.scores}
-        self.fresh = {pid: np.array([self.scores[(p.id, pid)].value for p in self.papers]) for pid in voted}
-        self.stored_mask = {pid: np.array([(p.id, pid) in self.assigned for p in self.papers], dtype=bool)
-                            for pid in voted}
+        self.base_scores = {pid: np.array([self.base((p.id, pid))[0] for p in self.papers]) for pid in voted}
 
     def base(self, pair: Pair) -> tuple[float, str | Callable[[], str]]:
         """A pair's score before votes: as stored, else as scored now (its reason read only if picked)."""
@@ -89,24 +94,49 @@ class VotersWeek:
         score = self.scores[pair]
         return score.value, lambda: score.why
 
-    def touched(self, votes: list[Vote], cursor: int, delivered: set[str]) -> list[Pair]:
-        """The reader's candidate pairs their votes may move into, within or out of their picks: a stored pair
-        closer than the method's floor to a voted paper of its profile, or a pair below the threshold that the
-        largest rise its closest liked paper allows would lift to it. Every other pair's fate is known without
-        `adjust` (a pair farther than the floor keeps its score exactly: relevance/feedback.py)."""
-        pairs: list[Pair] = []
+    def touched(self, votes: list[Vote], profiles: list[str], cursor: int, delivered: set[str],
+                limit: int) -> list[Pair]:
+        """The reader's pairs that `adjust` must move to know their picks: those closer than the method's floor to
+        a voted paper of their profile (any other keeps its score exactly: relevance/feedback.py) that could still
+        be among their best `limit` papers at the largest rise their closest liked paper allows (and, below the
+        threshold, reach it). The bounds come from the method's formula and weights; tests check that the picks
+        are the same as with every pair moved."""
         if not self.papers:
-            return pairs
-        owed = self.seqs > cursor
-        for profile_id in dict.fromkeys(vote.profile_id for vote in votes):
-            liked = self.closest([v for v in votes if v.profile_id == profile_id and v.liked])
-            disliked = self.closest([v for v in votes if v.profile_id == profile_id and not v.liked])
-            near = owed & ((liked > DEFAULT_FEEDBACK.floor) | (disliked > DEFAULT_FEEDBACK.floor))
-            rise = DEFAULT_FEEDBACK.like * np.maximum(0.0, liked - DEFAULT_FEEDBACK.floor)
-            reachable = sigmoid(logit(self.fresh[profile_id]) + rise) >= self.thresholds[profile_id] - REACH_MARGIN
-            chosen = np.flatnonzero(near & (reachable | self.stored_mask[profile_id]))
-            pairs += [(self.papers[i].id, profile_id) for i in chosen if self.papers[i].id not in delivered]
+            return []
+        owed = (self.seqs > cursor) & np.array([paper.id not in delivered for paper in self.papers])
+        bounds = {pid: self.bounds(pid, votes) for pid in dict.fromkeys(vote.profile_id for vote in votes)}
+        cut = kth_largest(np.where(owed, self.sure_scores(profiles, bounds), 0.0), limit) - REACH_MARGIN
+        pairs: list[Pair] = []
+        for pid, (near, _, high) in bounds.items():
+            stored = ~np.isnan(self.stored_scores.get(pid, np.full(len(near), np.nan)))
+            could = near & owed & (high >= cut) & (stored | (high >= self.thresholds[pid] - REACH_MARGIN))
+            pairs += [(self.papers[i].id, pid) for i in np.flatnonzero(could)]
         return pairs
+
+    def bounds(self, profile_id: str, votes: list[Vote]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per paper, in one profile: whether a vote there can move it, and the lowest and highest score the
+        votes can give it (the largest fall from its closest disliked paper, the largest rise from its closest liked)."""
+        weights = DEFAULT_FEEDBACK
+        liked = self.closest([v for v in votes if v.profile_id == profile_id and v.liked])
+        disliked = self.closest([v for v in votes if v.profile_id == profile_id and not v.liked])
+        near = (liked > weights.floor) | (disliked > weights.floor)
+        base = self.base_scores[profile_id]
+        high = sigmoid(logit(base) + weights.like * np.maximum(0.0, liked - weights.floor))
+        low = sigmoid(logit(base) - weights.dislike * np.maximum(0.0, disliked - weights.floor))
+        return near, np.where(near, low, base), np.where(near, high, base)
+
+    def sure_scores(self, profiles: list[str], bounds: dict[str, tuple[np.ndarray, ...]]) -> np.ndarray:
+        """Per paper, the score it has among the reader's picks whatever the votes do: its best row that stays
+        (a stored assignment the votes cannot move, or a moved pair whose lowest score still reaches the
+        threshold), 0 for none."""
+        sure = np.zeros(len(self.papers))
+        for pid in profiles:
+            stored = np.nan_to_num(self.stored_scores.get(pid, np.zeros_like(sure)), nan=0.0)
+            if pid in bounds:
+                near, low, _ = bounds[pid]
+                stored = np.where(near, np.where(low >= self.thresholds[pid], low, 0.0), stored)
+            sure = np.maximum(sure, stored)
+        return sure
 
     def stored_rows(self, profiles: list[str], cursor: int, delivered: set[str], left_out: set[Pair],
                     limit: int) -> list[tuple[StoredPaper, Assignment]]:
@@ -165,12 +195,13 @@ def voter_items(week: VotersWeek, reader: Reader, profiles: list[str], votes: li
     """The reader's best `max_papers`: the stored assignments of their profiles, with the pairs their votes
     move taken at their moved score (and kept if it reaches the threshold); each paper once, best first."""
     mine = [Vote(v.paper_id, v.profile_id, v.liked) for v in votes if v.profile_id in profiles]
-    touched = week.touched(mine, cursor, delivered)
+    touched = week.touched(mine, profiles, cursor, delivered, reader.max_papers)
     base = {pair: week.base(pair) for pair in touched}
     moved = adjust({pair: value for pair, (value, _) in base.items()}, week.vectors, mine, week.titles)
     rows = week.stored_rows(profiles, cursor, delivered, set(touched), reader.max_papers)
     rows += [(week.by_id[paper_id], Assignment(paper_id, pid, moved[(paper_id, pid)].value, ""))
              for paper_id, pid in touched if moved[(paper_id, pid)].value >= week.thresholds[pid]]
+    rows.sort(key=lambda row: (-row[1].score, row[0].seq, row[1].profile_id))  # as the stored rows come (ties too)
     picked = best_per_paper(rows, delivered)[:reader.max_papers]
     return [with_reason(item, base, moved) for item in picked]
 
