@@ -114,8 +114,8 @@ class VotersWeek:
         return pairs
 
     def bounds(self, profile_id: str, votes: list[Vote]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per paper, in one profile: whether a vote there can move it, and the lowest and highest score the
-        votes can give it (the largest fall from its closest disliked paper, the largest rise from its closest liked)."""
+        """Per paper, in one profile: whether a vote there can move it, and the lowest and highest score the votes
+        can give it (the largest fall from its closest disliked paper, the largest rise from its closest liked)."""
         weights = DEFAULT_FEEDBACK
         liked = self.closest([v for v in votes if v.profile_id == profile_id and v.liked])
         disliked = self.closest([v for v in votes if v.profile_id == profile_id and not v.liked])
