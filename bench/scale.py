@@ -154,7 +154,7 @@ def run_flow(config: Path, runner: str) -> dict[str, float]:
     start = time.perf_counter()
     from papercast.flows.runners import run_weekly
 
-    report = run_weekly(str(config), AS_OF, runner=runner, size=len(load_settings(config).readers))
+    report = run_weekly(str(config), AS_OF, runner=runner)
     times = dict(report["timings"])
     times["total_with_prefect"] = round(time.perf_counter() - start, 3)
     times["newsletters"] = len(report["newsletters"])
@@ -212,7 +212,7 @@ def main() -> None:
     parser.add_argument("--profiles", default="8,50")
     parser.add_argument("--seen", type=int, default=100_000)
     parser.add_argument("--new", type=int, default=2_000)
-    parser.add_argument("--runner", default="auto", help="auto, default, processes, dask or dask://HOST:PORT (flow mode)")
+    parser.add_argument("--runner", default="default", help="default, processes, dask or dask://HOST:PORT (flow mode)")
     parser.add_argument("--backend", default="keywords", choices=["keywords", "hybrid"],
                         help="classifier of the synthetic config (hybrid embeds every new paper)")
     parser.add_argument("--seen-state", type=Path, help=argparse.SUPPRESS)

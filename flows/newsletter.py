@@ -120,16 +120,21 @@ def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
 
 
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
-    """Write tasks over batches of readers, each recorded here as it comes back. Threads share one
-    GIL: two batches in flight there; Dask workers take them all (and their arguments unquoted)."""
+    """Write tasks over batches of readers, each recorded here as it comes back. Threads: the next batch
+    writes while one is recorded (more contend for the GIL and the file system); processes and Dask
+    take them all, arguments unquoted (quoted ones reach them as tuples)."""
     threads = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
-    ship, window = (quote, 2) if threads else ((lambda value: value), len(plans))
+    ship, window = (quote, 1) if threads else ((lambda value: value), len(plans))
     batches, in_flight, written = deque(plans[i:i + size] for i in range(0, len(plans), size)), deque(), []
     writer = ship(for_workers(run.settings))
-    while batches or in_flight:
-        while batches and len(in_flight) < window:
+
+    def fill(limit: int) -> None:
+        while batches and len(in_flight) < limit:
             in_flight.append(write_issue_batch.submit(ship(batches.popleft()), writer, run.send))
+
+    while fill(window) or in_flight:
         batch = list(in_flight.popleft().result().issues)
+        fill(window)  # the next batch writes while this one is recorded
         record_written_issues(run.settings, batch, run_id)
         written += batch
         get_run_logger().info("%d of %d issues written", len(written), len(plans))
@@ -154,7 +159,7 @@ def send_pending(run: PreparedRun, run_id: int) -> None:
 def assemble_run_report(run: PreparedRun, run_id: int, outcome: RunOutcome, clock: StageClock) -> dict:
     with Store.of(run.settings) as store:
         report = assemble_report(store, run.settings, run_id, run.as_of, run.send, outcome, backend_name(run.settings))
-    report.timings, report.prefect = clock.seconds, prefect_ids()
+    report.timings, report.prefect = clock.seconds, {"flow_run_id": str(FlowRunContext.get().flow_run.id)}
     save_report(report, run.settings.paths.archive)
     return report.as_dict()
 
@@ -163,8 +168,3 @@ def assemble_run_report(run: PreparedRun, run_id: int, outcome: RunOutcome, cloc
 def publish_run_summary(report: dict) -> None:
     create_markdown_artifact(summary_markdown(report), key="papercast-run-summary",
                              description=f"papercast run {report['run_id']} as of {report['as_of']}")
-
-
-def prefect_ids() -> dict:
-    """This flow run's id (the CLI waits until the API holds its task runs and adds their number)."""
-    return {"flow_run_id": str(FlowRunContext.get().flow_run.id)}

@@ -22,16 +22,12 @@ from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.server import TemporaryServer, launchable
 
 RECORDS_WAIT_SECONDS = 15.0
-PROCESSES_FROM = 2000  # readers from which `auto` writes in a process per core (starting them costs ~2 s)
 PAGE = 200  # task runs per API request (the server's default limit)
 
 
-def task_runner_for(runner: str, workers: int | None = None, readers: int = 0):
+def task_runner_for(runner: str, workers: int | None = None):
     """The Prefect task runner for `default` (threads), `processes` (one process per core), `dask`
-    or `dask://HOST:PORT`, `auto` (processes from PROCESSES_FROM readers, else threads); None: the
-    flow's default."""
-    if runner == "auto":
-        runner = "processes" if readers >= PROCESSES_FROM else "default"
+    or `dask://HOST:PORT`; None: the flow's default."""
     if runner == "default":
         return None
     if runner == "processes":
@@ -101,10 +97,10 @@ class TracebackOff(logging.Filter):
 
 
 def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-               readers: list[str] | None = None, send: bool = False, runner: str = "auto",
-               batch_size: int | None = None, server: TemporaryServer | None = None, size: int = 0) -> dict:
-    """One run of the weekly flow on the chosen task runner (`size`: the run's readers, for `auto`)."""
-    task_runner = task_runner_for(runner, readers=size)
+               readers: list[str] | None = None, send: bool = False, runner: str = "default",
+               batch_size: int | None = None, server: TemporaryServer | None = None) -> dict:
+    """One run of the weekly flow on the chosen task runner; returns the run report."""
+    task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
     extra = {"batch_size": batch_size} if batch_size else {}
     with using_api(server):

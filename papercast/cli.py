@@ -47,12 +47,12 @@ def positive_int(text: str) -> int:
 
 
 def runner_spec(text: str) -> str:
-    """`auto`, `default` (threads), `processes` (a process per core), `dask` (a local cluster) or
+    """`default` (threads), `processes` (a process per core), `dask` (a local cluster) or
     `dask://HOST:PORT` (an existing Dask scheduler)."""
     host, _, port = text.removeprefix("dask://").rpartition(":")
-    if text in ("auto", "default", "processes", "dask") or (text.startswith("dask://") and host and port.isdigit()):
+    if text in ("default", "processes", "dask") or (text.startswith("dask://") and host and port.isdigit()):
         return text
-    raise argparse.ArgumentTypeError(f"expected auto, default, processes, dask or dask://HOST:PORT, not {text!r}")
+    raise argparse.ArgumentTypeError(f"expected default, processes, dask or dask://HOST:PORT, not {text!r}")
 
 
 def add_command(commands, name: str, text: str, config: bool = True) -> argparse.ArgumentParser:
@@ -72,9 +72,9 @@ def add_run(commands) -> None:
                      help="only these profiles (default: all); readers' other profiles wait for the next run")
     run.add_argument("--readers", type=name_list, action="extend", metavar="EMAIL[,EMAIL...]",
                      help="only these readers (default: all)")
-    run.add_argument("--runner", type=runner_spec, default="auto",
-                     help="task runner: auto (processes from 2,000 readers, else threads), default (threads), "
-                          "processes, dask (local cluster) or dask://HOST:PORT")
+    run.add_argument("--runner", type=runner_spec, default="default",
+                     help="task runner for the write batches: default (threads), processes, dask (local cluster) "
+                          "or dask://HOST:PORT")
     run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per write task (default 1000)")
 
 
@@ -137,12 +137,12 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
     options = (str(settings.source_file), args.as_of, args.profiles, args.readers, args.send)
     prepare_run(*options)  # a missing password or an unknown name: one line before anything starts
     prepare_prefect(settings)
-    with EarlyServer() as server, preflight(*options) as run:  # the server boots while the lock and state are checked
+    with EarlyServer() as server, preflight(*options):  # the server boots while the lock and state are checked
         from papercast.flows.runners import hide_prefect_tracebacks, run_weekly
 
         if not args.verbose:
             hide_prefect_tracebacks()
-        report = run_weekly(*options, args.runner, args.batch_size, server=server, size=len(run.selection.readers))
+        report = run_weekly(*options, args.runner, args.batch_size, server=server)
     report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else "\n".join(summary_lines(report)))
     return 0

@@ -14,10 +14,10 @@ def run_args(*options: str):
 def test_lists_may_be_comma_separated_or_repeated():
     args = run_args("--profiles", "reasoning,multimodal", "--profiles", "scaling", "--readers", "a@x.org")
     assert args.profiles == ["reasoning", "multimodal", "scaling"] and args.readers == ["a@x.org"]
-    assert run_args().profiles is None and run_args().runner == "auto"
+    assert run_args().profiles is None and run_args().runner == "default"
 
 
-@pytest.mark.parametrize("runner", ["auto", "default", "processes", "dask", "dask://127.0.0.1:8786", "dask://scheduler.lan:8786"])
+@pytest.mark.parametrize("runner", ["default", "processes", "dask", "dask://127.0.0.1:8786", "dask://scheduler.lan:8786"])
 def test_known_runners_are_accepted(runner):
     assert run_args("--runner", runner).runner == runner
 
