@@ -120,21 +120,17 @@ def fetch_all_sources(settings: Settings) -> list[FetchOutcome]:
 
 
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
-    """Write tasks over batches of readers, each recorded here as it comes back. Threads: the next batch
-    writes while one is recorded (more contend for the GIL and the file system); processes and Dask
-    take them all, arguments unquoted (quoted ones reach them as tuples)."""
+    """Write tasks over batches of readers, each recorded here as it comes back. Threads: one batch
+    at a time (more, or writing while recording, contend for the GIL and the file system);
+    processes and Dask take them all, arguments unquoted (quoted ones reach them as tuples)."""
     threads = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     ship, window = (quote, 1) if threads else ((lambda value: value), len(plans))
     batches, in_flight, written = deque(plans[i:i + size] for i in range(0, len(plans), size)), deque(), []
     writer = ship(for_workers(run.settings))
-
-    def fill(limit: int) -> None:
-        while batches and len(in_flight) < limit:
+    while batches or in_flight:
+        while batches and len(in_flight) < window:
             in_flight.append(write_issue_batch.submit(ship(batches.popleft()), writer, run.send))
-
-    while fill(window) or in_flight:
         batch = list(in_flight.popleft().result().issues)
-        fill(window)  # the next batch writes while this one is recorded
         record_written_issues(run.settings, batch, run_id)
         written += batch
         get_run_logger().info("%d of %d issues written", len(written), len(plans))
