@@ -1,13 +1,15 @@
 """Load on the reader app: votes from readers' newsletters and one-click unsubscribes, many at once.
 
     .venv/bin/python bench/web.py [--readers 1000] [--votes 5000] [--in-flight 50] [--only votes|unsubscribes]
+                                  [--keep-alive]
 
 Starts the real `papercast web` (uvicorn) in its own process on a free loopback port, with a config
 of N readers and a state holding the papers they vote on. Votes: each reader votes on votes/N papers
 ("more like this" or "not for me", alternately), through the signed URLs their newsletters carry: the
 confirm pages (GET), then the votes (POST confirm=yes, what the page's button sends). Unsubscribes:
 `List-Unsubscribe=One-Click` POSTed to each reader's signed unsubscribe URL, as mail providers send it.
-`--in-flight` requests are kept open at once. Then it checks the state: every vote recorded exactly
+`--in-flight` requests are kept open at once, each on a connection of its own (as each reader's
+browser and each mail provider opens its own; `--keep-alive` reuses them). Then it checks the state: every vote recorded exactly
 once with its reader, profile, paper and kind, every reader unsubscribed exactly once by one-click,
 nothing lost, nothing extra. Prints requests per second and latency percentiles (p50, p99, max) as
 the client sees them, and the part of it spent inside the app (from the app's own log).
@@ -77,18 +79,29 @@ def start_app(config: Path, env: dict, log: Path) -> subprocess.Popen:
     raise SystemExit(f"papercast web did not come up (exit code {app.wait(timeout=30)}): {log.read_text()[-2000:]}")
 
 
+KEEP_ALIVE = False  # --keep-alive
+
+
 async def hammer(urls: list[str], method: str, in_flight: int, data: dict | None = None
                  ) -> tuple[float, list[float], dict[int, int]]:
-    """Every URL once, `in_flight` at a time: (seconds, latencies, count per status)."""
-    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
+    """Every URL once, `in_flight` at a time: (seconds, latencies, count per status).
+
+    Each request on a connection of its own, as each reader's browser and each mail provider opens its
+    own. With --keep-alive the client reuses its connections instead (as part 1's figures were taken):
+    httpx's connection pool then costs more client time than the app does, and a connection the server
+    closes for idling just as the client reuses it fails a request now and then (counted, not retried)."""
+    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight if KEEP_ALIVE else 0)
     gate, latencies, statuses = asyncio.Semaphore(in_flight), [], {}
 
     async def one(client: httpx.AsyncClient, url: str) -> None:
         async with gate:
             started = time.perf_counter()
-            reply = await client.request(method, url, data=data)
+            try:
+                status = (await client.request(method, url, data=data)).status_code
+            except httpx.TransportError as exc:  # counted and shown, so the state check says what it cost
+                status = type(exc).__name__
             latencies.append(time.perf_counter() - started)
-            statuses[reply.status_code] = statuses.get(reply.status_code, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
 
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         started = time.perf_counter()
@@ -104,7 +117,7 @@ def percentile(values: list[float], share: float) -> float:
 def report(label: str, seconds: float, latencies: list[float], statuses: dict[int, int]) -> None:
     print(f"{label}: {len(latencies)} requests in {seconds:.2f} s = {len(latencies) / seconds:.0f} req/s;"
           f" latency p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms,"
-          f" max {max(latencies) * 1000:.1f} ms; statuses {dict(sorted(statuses.items()))}")
+          f" max {max(latencies) * 1000:.1f} ms; statuses {dict(sorted(statuses.items(), key=str))}")
 
 
 def server_side(log: Path) -> None:
@@ -115,6 +128,13 @@ def server_side(log: Path) -> None:
     for request, values in sorted(times.items()):
         print(f"  inside the app, {request}: p50 {percentile(values, 0.5) * 1000:.1f} ms,"
               f" p99 {percentile(values, 0.99) * 1000:.1f} ms (the rest of a request's time is queueing and HTTP)")
+
+
+def app_problems(log: Path) -> None:
+    """Whatever the app logged besides its request lines (errors, warnings), at most 20 lines."""
+    other = [line for line in log.read_text().splitlines() if not re.search(r"papercast\.web: (GET|POST|HEAD) ", line)]
+    for line in other[:20]:
+        print(f"  app log: {line}")
 
 
 def check_state(config: Path, readers: int) -> None:
@@ -166,7 +186,10 @@ def main() -> None:
     parser.add_argument("--votes", type=int, default=5000, help="in all, spread evenly over the readers")
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--only", choices=["votes", "unsubscribes"], help="one of the two loads (default: both)")
+    parser.add_argument("--keep-alive", action="store_true", help="reuse the client's connections (see hammer)")
     args = parser.parse_args()
+    global KEEP_ALIVE
+    KEEP_ALIVE = args.keep_alive
     if args.votes % args.readers:
         parser.error("--votes must be a multiple of --readers (each reader votes on as many papers)")
     env = {**os.environ, "PAPERCAST_WEB_SECRET": SECRET}
@@ -179,6 +202,7 @@ def main() -> None:
         app = start_app(config, env, log)
         try:
             print(f"papercast web, {args.readers} readers, {args.in_flight} requests in flight, loopback, "
+                  f"{'connections reused' if KEEP_ALIVE else 'a connection per request'}, "
                   f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run")
             if args.only != "unsubscribes":
                 run_votes(votes, args.in_flight)
@@ -188,6 +212,7 @@ def main() -> None:
             app.terminate()
             app.wait(timeout=30)
         server_side(log)
+        app_problems(log)
         if args.only != "unsubscribes":
             check_votes(config, votes)
         if args.only != "votes":

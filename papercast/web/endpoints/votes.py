@@ -67,10 +67,12 @@ def ask(liked: bool):
 def apply(liked: bool):
     def apply_vote(context: WebContext, verified: Verified, one_click: bool) -> Page:
         link = verified.link
-        paper, _ = voted_paper(context, verified)
-        if paper is None or not followed(context, verified):
+        if not followed(context, verified):
             return GONE
-        with context.writing() as store:
+        with context.writing() as store:  # one store for the check and the write
+            paper = store.papers([link.paper]).get(link.paper)
+            if paper is None:
+                return GONE
             store.record_vote(verified.reader.email, link.scope, link.paper, liked, PAGE)
         return Page("Thank you, noted", (what_it_does(liked, paper.title, profile_title(context, verified)),
                                          "Changed your mind? You can say the opposite here."),
