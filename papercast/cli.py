@@ -89,10 +89,12 @@ def add_reader_commands(commands) -> None:
     web = add_command(commands, "web", "serve the public archive and the readers' signed links until Ctrl-C")
     web.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
     web.add_argument("--port", type=port_number, help="port to listen on (default: [web] port, 8080)")
-    readers = add_command(commands, "readers", "list readers and their subscription; unsubscribe or resubscribe one")
+    readers = add_command(commands, "readers", "list readers with their channels, votes and subscription;"
+                          " unsubscribe or resubscribe one, or print their private feed's link")
     change = readers.add_mutually_exclusive_group()
     change.add_argument("--unsubscribe", metavar="EMAIL", help="stop sending to this reader")
     change.add_argument("--resubscribe", metavar="EMAIL", help="send to this reader again")
+    change.add_argument("--feed-link", metavar="EMAIL", help="print this reader's private feed URL (needs the secret)")
     readers.add_argument("--json", action="store_true", help="print the readers as JSON")
 
 
@@ -203,8 +205,11 @@ def command_web(args: argparse.Namespace, settings: Settings) -> int:
 
 def command_readers(args: argparse.Namespace, settings: Settings) -> int:
     from papercast.store import Store
-    from papercast.web.readers import change_subscription, listing, reader_rows
+    from papercast.web.readers import change_subscription, feed_address, listing, reader_rows
 
+    if args.feed_link:
+        print(feed_address(settings, args.feed_link, os.environ))
+        return 0
     with Store.of(settings) as store:
         if args.unsubscribe or args.resubscribe:
             print(change_subscription(store, settings, args.unsubscribe or args.resubscribe, bool(args.resubscribe)))

@@ -160,3 +160,21 @@ def test_readers_command_shows_channels_and_vote_counts(week, capsys):
     assert rows[GRACE]["channels"] == ["email", "feed"] and rows[ALAN]["channels"] == ["feed"]
     assert rows[GRACE]["votes"] == {"more_like_this": 2, "not_for_me": 1}
     assert rows["gone@example.org"]["configured"] is False
+
+
+def test_readers_command_prints_a_feed_readers_link_and_refuses_others(week, capsys, monkeypatch):
+    settings, store, server = week
+    written = {w.reader: w for w in plan_and_write(store, settings, AS_OF)}
+    config = str(settings.source_file)
+    assert main(["readers", "--config", config, "--feed-link", "Alan@example.org"]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link.startswith("https://papers.example.org/feed?r=") and "alan" not in link
+    grace_text = written[GRACE].text.read_text()
+    assert main(["readers", "--config", config, "--feed-link", GRACE]) == 0
+    assert capsys.readouterr().out.strip() in grace_text  # the link her newsletters show
+    assert main(["readers", "--config", config, "--feed-link", ADA]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "ada@example.org gets no private feed" in err
+    monkeypatch.delenv("PAPERCAST_WEB_SECRET")
+    assert main(["readers", "--config", config, "--feed-link", ALAN]) == 1
+    assert "PAPERCAST_WEB_SECRET is not set" in capsys.readouterr().err

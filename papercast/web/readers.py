@@ -7,12 +7,16 @@ Runs on the state alone: no Prefect, no web server.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 from papercast.config import Reader, Settings
 from papercast.errors import ConfigError
 from papercast.store import Store
 from papercast.store.readers import CLI
 from papercast.store.records import Subscription, VoteCounts
+from papercast.web.issue_links import FEED_CHANNEL, feed_url
+from papercast.web.links import ReaderLinks
+from papercast.web.signing import required_keys
 
 
 @dataclass(frozen=True)
@@ -81,3 +85,14 @@ def change_subscription(store: Store, settings: Settings, email: str, subscribed
     subscription, changed = store.set_subscribed(reader.email, subscribed, CLI)
     row = ReaderRow(reader.email, reader.name, tuple(reader.profiles), subscription)
     return f"{reader.email}: {'now' if changed else 'already'} {row.status}"
+
+
+def feed_address(settings: Settings, email: str, environ: Mapping[str, str]) -> str:
+    """A configured reader's private feed URL, to pass on to a reader of the feed alone (who gets no
+    newsletter to find it in). It needs the link secret, and the reader's channels must include the feed."""
+    reader = configured_reader(settings, email)
+    if FEED_CHANNEL not in reader.channels:
+        raise ConfigError(f"{reader.email} gets no private feed: their channels are {', '.join(reader.channels)}",
+                          source=str(settings.source_file), hint='add "feed" to the reader\'s channels first')
+    links = ReaderLinks.of(settings, required_keys(settings, environ, "the feed's link is signed with it"))
+    return feed_url(links, reader)
