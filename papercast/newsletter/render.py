@@ -70,6 +70,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a run: no stat of the file per render
     )
     # The same papers recur in many readers' newsletters: their excerpts are wrapped once per environment.
     env.filters["excerpt"] = memoized(excerpt)
