@@ -11,26 +11,17 @@ import json
 import pytest
 
 from conftest import AS_OF
-from mailserver import mail_server
 from papercast.cli import main
 from papercast.report import RunOutcome, assemble_report
 from papercast.store import Store
 from papercast.store.readers import CLI, ONE_CLICK
 from stages import ingest, plan, plan_and_write, send_pending
-from test_deliver import READERS, WEEK1, WEEK2, settings_for
+from test_deliver import WEEK2, week  # noqa: F401  (the week fixture: four readers, week 1, a mail server)
 
 ADA, GRACE = "ada@example.org", "grace@example.org"
 WEEK2_DAY = dt.date(2026, 11, 30)
 
 
-@pytest.fixture
-def week(tmp_path):
-    """Four readers, week 1 ingested and classified, a running mail server."""
-    with mail_server() as (server, port):
-        settings = settings_for(tmp_path, port)
-        with Store.open(settings.paths.state) as store:
-            ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
-            yield settings, store, server
 
 
 def report_for(store, settings, run_id, planning=None, sending=True) -> dict:
