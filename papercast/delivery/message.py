@@ -7,7 +7,6 @@ headers; non-ASCII names and subjects are RFC 2047 encoded by the email package.
 from __future__ import annotations
 
 import binascii
-import datetime as dt
 import email.policy
 import email.utils
 import hashlib
