@@ -6,6 +6,7 @@ it can be tested (and reused) without Prefect.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 
@@ -50,8 +51,22 @@ def delivery_lines(report: dict) -> list[str]:
     return [f"- newsletters written: {len(report['newsletters'])} ({mode})",
             f"- newsletters sent: {count('sent')}",
             f"- newsletters failed: {count('failed')}",
-            f"- newsletters pending a later send: {totals.get('pending', 0)}",
-            f"- readers with nothing new: {len(report.get('no_newsletter', []))}"]
+            f"- newsletters pending a later send: {totals.get('pending', 0)}"] + \
+        [f"- readers without a newsletter ({reason}): {count}" for reason, count in skipped(report).items()] + \
+        [f"- finished for an earlier, interrupted run: {resumed}" for resumed in [resumed_text(report)] if resumed]
+
+
+def skipped(report: dict) -> dict[str, int]:
+    """Readers without a newsletter, counted by reason (nothing new, unsubscribed, ...)."""
+    return dict(Counter(entry.get("reason", "nothing new") for entry in report.get("no_newsletter", [])))
+
+
+def resumed_text(report: dict) -> str:
+    """What the run finished for an earlier one ("67 papers classified, 3 messages sent"), or ""."""
+    done = report.get("resumed") or {}
+    parts = [(done.get("classified", 0), "papers classified"), (done.get("written", 0), "issues written"),
+             (done.get("sent", 0), "messages sent")]
+    return ", ".join(f"{count} {what}" for count, what in parts if count)
 
 
 def problem_lines(report: dict) -> list[str]:
@@ -76,8 +91,10 @@ def summary_lines(report: dict) -> list[str]:
         lines.append(f"  {Path(digest['source']).name} ({digest['date']}): {state}")
     counts = ", ".join(f"{pid} {len(items)}" for pid, items in report["profiles"].items())
     lines.append(f"  new papers per profile: {counts or 'none'}")
-    lines.append(f"  newsletters written: {len(report['newsletters'])}; readers with nothing new: "
-                 f"{len(report['no_newsletter'])}")
+    without = "; ".join(f"{reason}: {count}" for reason, count in skipped(report).items()) or "none"
+    lines.append(f"  newsletters written: {len(report['newsletters'])}; readers without one: {without}")
+    if resumed_text(report):
+        lines.append(f"  finished for an earlier, interrupted run: {resumed_text(report)}")
     if report.get("delivery", {}).get("mode") == "send":
         totals = report["delivery"]
         lines.append(f"  sent: {totals['sent']}; failed: {totals['failed']}; still pending: {totals['pending']}")

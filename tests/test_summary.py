@@ -25,7 +25,7 @@ def test_summary_lists_sources_profiles_and_delivery_counts():
     assert "| week\\|1.txt | 2026-11-20 | 5 | 3 |" in text and "| old.txt | 2026-11-13 | 4 | already ingested |" in text
     assert "| reasoning | 2 |" in text and "| multimodal | 0 |" in text
     for line in ("newsletters written: 3 (send)", "newsletters sent: 2", "newsletters failed: 1",
-                 "readers with nothing new: 1"):
+                 "readers without a newsletter (nothing new): 1"):
         assert f"- {line}" in text
     assert "warning: `week\\|1.txt`: abstract missing" in text and "classify 1.50 s" in text
 
@@ -49,3 +49,19 @@ def test_plain_text_summary_names_digests_counts_failures_and_problems():
     assert "  failed: b@x.org: 550 mailbox unavailable" in lines
     assert "  warning: /in/week|1.txt: abstract missing" in lines
     assert lines[-1] == "  archive: /archive"
+
+
+def test_both_summaries_say_what_was_resumed_and_why_readers_got_nothing():
+    report = {**REPORT, "report_path": "/archive/reports/run-00007.json",
+              "newsletters": [{"reader": n["reader"], "status": n["status"], "reason": ""} for n in REPORT["newsletters"]],
+              "resumed": {"classified": 67, "written": 0, "sent": 3},
+              "no_newsletter": [{"reader": "d@x.org", "reason": "nothing new"},
+                                {"reader": "e@x.org", "reason": "unsubscribed"}]}
+    lines = summary_lines(report)
+    assert "  finished for an earlier, interrupted run: 67 papers classified, 3 messages sent" in lines
+    assert "  newsletters written: 3; readers without one: nothing new: 1; unsubscribed: 1" in lines
+    text = summary_markdown(report)
+    assert "- finished for an earlier, interrupted run: 67 papers classified, 3 messages sent" in text
+    assert "- readers without a newsletter (unsubscribed): 1" in text
+    quiet = summary_lines({**report, "resumed": {"classified": 0, "written": 0, "sent": 0}})
+    assert not any("interrupted" in line for line in quiet)
