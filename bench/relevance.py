@@ -6,12 +6,12 @@
     .venv/bin/python bench/relevance.py --reference  # recompute the typical paper (papercast/relevance/reference.py)
     .venv/bin/python bench/relevance.py --corpus     # recompute the word table (papercast/relevance/corpus.py)
 
-Choosing table (round 2): leave one set out over the five choosing sets (sample, terse, chatty,
-mixed, practitioner). Each held-out set is scored by weights fitted on the other four, with papers
-cross-fitted: weights fitted on the dev papers score the held-out set's test papers and the
-reverse, so every figure is on new profiles and new papers. Lockbox (round 2: students, industry
-in bench/data/lockbox2/): weights fitted on all five choosing sets, papers cross-fitted, scored
-once after everything was frozen. All at the shipped threshold. Data: bench/relevance_data.py;
+Choosing table (round 3): leave one set out over the seven choosing sets (sample, terse, chatty,
+mixed, practitioner, students, industry). Each held-out set is scored by weights fitted on the
+other six, with papers cross-fitted: weights fitted on the dev papers score the held-out set's
+test papers and the reverse, so every figure is on new profiles and new papers. Lockbox (round 3:
+crossfield, labmates in bench/data/lockbox3/): weights fitted on all seven choosing sets, papers
+cross-fitted, scored once after everything was frozen. All at the shipped threshold. Data: bench/relevance_data.py;
 recipe: bench/relevance_fit.py.
 """
 
@@ -71,23 +71,23 @@ def print_recalls(outcomes: list, threshold: float = THRESHOLD) -> None:
 
 
 def choosing_table(papers: data.Papers) -> None:
-    """Leave one set out among the five choosing sets: the figures every choice was made on."""
+    """Leave one set out among the choosing sets: the figures every choice was made on."""
     sets = {name: data.load_set(name, papers) for name in data.CHOOSING}
-    print(f"\nCHOOSING sets ({', '.join(data.CHOOSING)}): each held out in turn, fitted on the other four, "
+    print(f"\nCHOOSING sets ({', '.join(data.CHOOSING)}): each held out in turn, fitted on the others, "
           f"papers cross-fitted; threshold {THRESHOLD}")
     outcomes = fitting.leave_one_set_out(data.CHOOSING, sets, papers)
     new = [o for o in outcomes if o.name in data.NEW_SETS]
-    print_row("hybrid, the four new-user sets", new)
-    print_row("hybrid, all five", outcomes)
+    print_row(f"hybrid, the {len(new)} new-user sets", new)
+    print_row(f"hybrid, all {len(outcomes)}", outcomes)
     for o in outcomes:
         print_row(f"  {o.name}", [o])
     print_recalls(new)
-    print_row("keywords, the four new-user sets", [keyword_outcome(sets[n], papers) for n in data.NEW_SETS])
+    print_row(f"keywords, the {len(new)} new-user sets", [keyword_outcome(sets[n], papers) for n in data.NEW_SETS])
     print_row("keywords, sample", [keyword_outcome(sets["sample"], papers)])
 
 
 def lockbox_table(papers: data.Papers) -> None:
-    """The lockbox sets scored by weights fitted on all five choosing sets (papers cross-fitted), once."""
+    """The lockbox sets scored by weights fitted on all the choosing sets (papers cross-fitted), once."""
     missing = [n for n in data.LOCKBOX if not (data.LOCKBOX_DIR / f"labels-{n}.jsonl").exists()]
     if missing:
         print(f"\nLOCKBOX: gold labels not there yet ({', '.join(missing)}): not scored")
@@ -95,7 +95,7 @@ def lockbox_table(papers: data.Papers) -> None:
     choosing = [data.load_set(n, papers) for n in data.CHOOSING]
     lockbox = {n: data.load_set(n, papers) for n in data.LOCKBOX}
     outcomes = [fitting.cross_fitted(lockbox[n], choosing, papers) for n in data.LOCKBOX]
-    print(f"\nLOCKBOX: {' + '.join(data.LOCKBOX)}, weights fitted on all five choosing sets, papers cross-fitted")
+    print(f"\nLOCKBOX: {' + '.join(data.LOCKBOX)}, weights fitted on all {len(choosing)} choosing sets, papers cross-fitted")
     print_row("hybrid", outcomes)
     for o in outcomes:
         print_row(f"  {o.name}", [o])
@@ -118,7 +118,7 @@ def sample_table(papers: data.Papers) -> None:
     keep = np.array([papers.split[pid] == "test" for pid in keywords.paper_ids])
     keywords = fitting.Outcome("sample", keywords.profile_ids, ids, keywords.s[keep], keywords.y[keep])
     print("\nSECONDARY: the sample profiles of config/ (tuned on dev in earlier rounds), 120 test papers, "
-          "weights fitted on the dev papers of all five choosing sets")
+          f"weights fitted on the dev papers of all {len(sets)} choosing sets")
     print_row("hybrid", [hybrid])
     print_row("keywords", [keywords])
 

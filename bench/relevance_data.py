@@ -7,11 +7,12 @@ Papers: the unique papers of ../shared/digests (never copied into the repository
 - `terse`, `chatty`, `mixed`, `practitioner`: profiles written as new users write them, in
   data/heldout/profiles-<set>.toml, gold labels in data/heldout/labels-<set>.jsonl (two
   annotators, `-a` and `-b`, and an adjudicator where they disagreed; see heldout/RULEBOOK.md);
-- `students`, `industry` (round 2's lockbox): the same layout in data/lockbox2/.
+- `students`, `industry` (round 2's lockbox): the same layout in data/lockbox2/;
+- `crossfield`, `labmates` (round 3's lockbox): the same layout in data/lockbox3/.
 
-CHOOSING sets chose every method, feature and constant (in round 2 all five: round 1 had already
-looked at mixed and practitioner once); the LOCKBOX sets are scored once, after everything was
-frozen and committed (docs/relevance.md).
+CHOOSING sets chose every method, feature and constant (in round 3 all seven: every earlier
+lockbox has been looked at once); the LOCKBOX sets are scored once, after everything was frozen
+and committed (docs/relevance.md).
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ from papercast.sources import parse_input
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "bench" / "data"
 HELDOUT = DATA / "heldout"
-LOCKBOX_DIR = DATA / "lockbox2"
+LOCKBOX_DIR = DATA / "lockbox3"
 DIGESTS = PROJECT.parent / "shared" / "digests"
 CONFIG = PROJECT / "config" / "papercast.toml"
 AS_OF = dt.date(2026, 11, 23)
-CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner")
-NEW_SETS = ("terse", "chatty", "mixed", "practitioner")  # the choosing sets written as new users write
-LOCKBOX = ("students", "industry")
+CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner", "students", "industry")
+NEW_SETS = CHOOSING[1:]  # the choosing sets written as new users write
+LOCKBOX = ("crossfield", "labmates")
+FOLDERS = {"students": DATA / "lockbox2", "industry": DATA / "lockbox2",
+           **{name: LOCKBOX_DIR for name in LOCKBOX}}  # every other set: HELDOUT
 
 Labels = dict[str, set[str]]  # paper id -> profile ids
 
@@ -96,7 +99,7 @@ def load_set(name: str, papers: Papers, annotator: str = "") -> ProfileSet:
         profiles = list(load_settings(CONFIG).profiles)
         path = DATA / ("relevance_labels.jsonl" if not annotator else f"relevance_labels_{annotator}.jsonl")
     else:
-        folder = LOCKBOX_DIR if name in LOCKBOX else HELDOUT
+        folder = FOLDERS.get(name, HELDOUT)
         table = tomllib.loads((folder / f"profiles-{name}.toml").read_text(encoding="utf-8"))
         profiles = [Profile(**entry) for entry in table["profiles"]]
         path = folder / (f"labels-{name}.jsonl" if not annotator else f"labels-{name}-{annotator}.jsonl")
@@ -107,5 +110,5 @@ def annotators(name: str) -> list[str]:
     """The further annotators of a set, by suffix."""
     if name == "sample":
         return sorted(p.stem.removeprefix("relevance_labels_") for p in DATA.glob("relevance_labels_*.jsonl"))
-    folder = LOCKBOX_DIR if name in LOCKBOX else HELDOUT
+    folder = FOLDERS.get(name, HELDOUT)
     return sorted(p.stem.removeprefix(f"labels-{name}-") for p in folder.glob(f"labels-{name}-*.jsonl"))

@@ -135,7 +135,7 @@ def test_a_counter_example_pushes_its_near_duplicates_out(scorer):
      "video generation"),
     (SPEECH,
      paper("r", "Recognizing speech in noisy rooms", "We transcribe spoken utterances into text "
-           "with a model that stays accurate under noise and reverberation."),
+           "with a speech recognition model that stays accurate under noise and reverberation."),
      paper("s", "Natural speech synthesis from text", "We present a text-to-speech model that produces "
            "expressive, natural-sounding voices from written text in many speakers' styles."),
      "speech synthesis and text-to-speech"),
@@ -146,6 +146,19 @@ def test_a_paper_closer_to_a_background_topic_is_not_assigned(scorer, embedder, 
     assert f"closer to '{rival}'" in left.why
     without_rivals = HybridScorer(embedder, weights=dataclasses.replace(DEFAULT_WEIGHTS, rival_margin=0.0))
     assert score(without_rivals, [other], profile)[0].value > left.value + 0.05  # the rival is what holds it back
+
+
+def test_a_profile_in_a_crowded_part_of_the_map_needs_a_closer_paper(scorer):
+    far = Profile(id="bees", title="Beekeeping", description="Honey bee colonies and hive health.",
+                  keywords=["beekeeping", "honey", "hive"])
+    crowded, lonely = scorer.compile([TEXT_TO_IMAGE, far])
+    assert crowded.crowding > lonely.crowding + 0.05  # text-to-image has near neighbours: video, editing, 3D
+    doc = paper("i", "Generating images from text prompts", "We synthesize images from text descriptions.")
+    other = paper("x", "A survey of recommender systems", "We review collaborative filtering methods.")
+    signals = scorer.signals([doc, other], [TEXT_TO_IMAGE])
+    assert signals.feature("crowding")[0, 0] == signals.feature("crowding")[1, 0]  # the profile's, not the paper's
+    ignoring = HybridScorer(scorer.embedder, weights=dataclasses.replace(DEFAULT_WEIGHTS, crowding=0.0))
+    assert score(scorer, [doc], TEXT_TO_IMAGE)[0].value < score(ignoring, [doc], TEXT_TO_IMAGE)[0].value
 
 
 @pytest.mark.slow

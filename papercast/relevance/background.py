@@ -7,11 +7,26 @@ text-to-image profile, because it is closer to "video generation" than to the pr
 
 The list was written once, before any score was seen, as a broad map of machine learning,
 computing and the sciences; it is not tuned to any profile. It covers about 200 topics.
+
+The same map tells how crowded a profile's neighbourhood is (`crowding`): a profile close to
+several topics of the map (speech recognition is near speech synthesis, audio, spoken dialogue)
+sits where papers on neighbouring subjects are close to it too, so a paper needs more to join.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 RIVAL_BELOW = 0.5  # a topic this close (cosine, centred) to the profile is the profile's own subject
+CROWDING_TOPICS = 10  # a profile's crowding: its mean similarity to this many closest topics
+
+
+def crowding(topic_similarities: np.ndarray) -> float:
+    """How crowded a profile's part of the map is: the mean cosine of its `CROWDING_TOPICS` closest topics.
+    High for a profile with several near neighbours, low for one far from every topic of the map."""
+    closest = np.sort(np.asarray(topic_similarities, dtype=np.float64))[-CROWDING_TOPICS:]
+    return float(closest.mean()) if len(closest) else 0.0
+
 
 TOPICS = (
     "language modeling and pretraining of large language models",

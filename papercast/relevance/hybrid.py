@@ -1,8 +1,8 @@
 """The hybrid scorer: meaning (sentence embeddings) plus words (keywords, the description's words), one logistic model.
 
 A logistic model turns the signals of `signals.py` into a score that the writer of the profile
-wants the paper; a paper joins at 0.5 by default. Its weights were fitted once on 40 labelled
-profiles of five sets (the sample profiles and four sets of new users' profiles) plus shortened
+wants the paper; a paper joins at 0.5 by default. Its weights were fitted once on 56 labelled
+profiles of seven sets (the sample profiles and six sets of new users' profiles) plus shortened
 variants of each, so that a profile of one sentence and three keywords and a profile of a
 paragraph and fifteen keywords are judged alike, with the bias moved by +0.5 so that 0.5 sits
 near the best F1 of a profile the weights never saw (`python bench/relevance.py --fit` refits and
@@ -34,16 +34,17 @@ from papercast.relevance.terms import TermMatcher
 class Weights:
     """Logit = bias + Σ weight·signal (in FEATURES order) + the example terms."""
 
-    bias: float = -3.641
-    topic: float = 1.891
-    title_topic: float = 1.132
-    keyword: float = 0.413
-    title_keyword: float = 1.244
-    rival_margin: float = 2.473
-    title_mentions: float = 2.166
-    abstract_mentions: float = 1.082
-    title_words: float = 0.292
-    abstract_words: float = 0.178
+    bias: float = -1.967
+    topic: float = 2.0
+    title_topic: float = 1.832
+    keyword: float = 0.457
+    title_keyword: float = 1.238
+    rival_margin: float = 2.45
+    title_mentions: float = 2.058
+    abstract_mentions: float = 1.059
+    title_words: float = 0.231
+    abstract_words: float = 0.16
+    crowding: float = -4.748
     example: float = 20.0       # per unit of similarity to the closest example above `example_floor`
     counter_example: float = 20.0
     example_floor: float = 0.5  # below this an example is unrelated and counts for nothing
@@ -129,11 +130,12 @@ class HybridScorer:
 
         keywords = clean(profile.keywords)
         topic = centred(rows([profile_text(profile)]), self.mean)[0]
-        rivals = self.background() @ topic < background.RIVAL_BELOW
-        return CompiledProfile(profile, topic, centred(rows(self.keyword_texts(keywords)), self.mean), rivals,
-                               rows(profile.examples), rows(profile.counter_examples),
-                               TermMatcher(keywords, forms=self.acronyms), TermMatcher(profile.exclude),
-                               lexical.query(profile.description, self.corpus))
+        to_topics = self.background() @ topic
+        return CompiledProfile(profile, topic, centred(rows(self.keyword_texts(keywords)), self.mean),
+                               to_topics < background.RIVAL_BELOW, rows(profile.examples),
+                               rows(profile.counter_examples), TermMatcher(keywords, forms=self.acronyms),
+                               TermMatcher(profile.exclude), lexical.query(profile.description, self.corpus),
+                               background.crowding(to_topics))
 
     def keyword_texts(self, keywords: list[str]) -> list[str]:
         """What is embedded for each keyword: an acronym with its spelled-out form ("VLM (vision-language model)")."""

@@ -14,7 +14,10 @@ paper, the profile and what papercast ships, never on the other papers of the we
 - `title_mentions` / `abstract_mentions`: the profile's keywords (or their other forms, `acronyms.py`)
   written in the title (at most 2) or only in the abstract (mentions, at most 3);
 - `title_words` / `abstract_words`: the description's informative words in the title, and in the
-  whole abstract, weighted by rarity (`lexical.py`).
+  whole abstract, weighted by rarity (`lexical.py`);
+- `crowding`: how close the profile itself sits to its nearest general topics (`background.crowding`),
+  the same for every paper: a profile in a crowded part of the map needs a closer paper (its weight,
+  fitted, is negative).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from papercast.relevance.lexical import Corpus, lexical_signals
 from papercast.relevance.terms import Fields, Mentions, TermMatcher
 
 FEATURES = ("topic", "title_topic", "keyword", "title_keyword", "rival_margin", "title_mentions",
-            "abstract_mentions", "title_words", "abstract_words")
+            "abstract_mentions", "title_words", "abstract_words", "crowding")
 
 
 def profile_text(profile: Profile) -> str:
@@ -54,6 +57,7 @@ class CompiledProfile:
     terms: TermMatcher
     excludes: TermMatcher
     words: dict[str, float]        # the description's informative words and their weights
+    crowding: float = 0.0          # how close the profile sits to its nearest general topics (background.py)
 
     def __post_init__(self):
         self.keyword_names = self.terms.names
@@ -95,6 +99,7 @@ def compute(papers: Sequence[StoredPaper], vectors: np.ndarray, targets: Sequenc
     mentions = Mentions([Fields.of(p.title, p.abstract) for p in papers])
     values[..., 5:7] = mention_counts(mentions, targets)
     values[..., 7:9] = lexical_signals(papers, [t.words for t in targets], corpus)
+    values[..., 9] = [t.crowding for t in targets]
     plain = vectors[:, 0]
     example, closest_example = best_match(plain, [t.examples for t in targets])
     counter, closest_counter = best_match(plain, [t.counter_examples for t in targets])
