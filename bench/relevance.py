@@ -6,13 +6,13 @@
     .venv/bin/python bench/relevance.py --reference  # recompute the typical paper (papercast/relevance/reference.py)
     .venv/bin/python bench/relevance.py --corpus     # recompute the word table (papercast/relevance/corpus.py)
 
-Choosing table (round 3): leave one set out over the seven choosing sets (sample, terse, chatty,
-mixed, practitioner, students, industry). Each held-out set is scored by weights fitted on the
-other six, with papers cross-fitted: weights fitted on the dev papers score the held-out set's
-test papers and the reverse, so every figure is on new profiles and new papers. Lockbox (round 3:
-crossfield, labmates in bench/data/lockbox3/): weights fitted on all seven choosing sets, papers
-cross-fitted, scored once after everything was frozen. All at the shipped threshold. Data: bench/relevance_data.py;
-recipe: bench/relevance_fit.py.
+Choosing table (round 4): leave one set out over the nine choosing sets (sample, terse, chatty,
+mixed, practitioner, students, industry, crossfield, labmates). Each held-out set is scored by
+weights fitted on the other eight, with papers cross-fitted: weights fitted on the dev papers
+score the held-out set's test papers and the reverse, so every figure is on new profiles and new
+papers. Lockbox (round 4: academics, newcomers in bench/data/lockbox4/): weights fitted on all
+nine choosing sets, papers cross-fitted, scored once after everything was frozen. All at the
+shipped threshold. Data: bench/relevance_data.py; recipe: bench/relevance_fit.py.
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@ Papers: the unique papers of ../shared/digests (never copied into the repository
   data/heldout/profiles-<set>.toml, gold labels in data/heldout/labels-<set>.jsonl (two
   annotators, `-a` and `-b`, and an adjudicator where they disagreed; see heldout/RULEBOOK.md);
 - `students`, `industry` (round 2's lockbox): the same layout in data/lockbox2/;
-- `crossfield`, `labmates` (round 3's lockbox): the same layout in data/lockbox3/.
+- `crossfield`, `labmates` (round 3's lockbox): the same layout in data/lockbox3/;
+- `academics`, `newcomers` (round 4's lockbox): the same layout in data/lockbox4/.
 
-CHOOSING sets chose every method, feature and constant (in round 3 all seven: every earlier
+CHOOSING sets chose every method, feature and constant (in round 4 all nine: every earlier
 lockbox has been looked at once); the LOCKBOX sets are scored once, after everything was frozen
 and committed (docs/relevance.md).
 """
@@ -31,15 +32,15 @@ from papercast.sources import parse_input
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "bench" / "data"
 HELDOUT = DATA / "heldout"
-LOCKBOX_DIR = DATA / "lockbox3"
+LOCKBOX_DIR = DATA / "lockbox4"
 DIGESTS = PROJECT.parent / "shared" / "digests"
 CONFIG = PROJECT / "config" / "papercast.toml"
 AS_OF = dt.date(2026, 11, 23)
-CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner", "students", "industry")
+CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner", "students", "industry", "crossfield", "labmates")
 NEW_SETS = CHOOSING[1:]  # the choosing sets written as new users write
-LOCKBOX = ("crossfield", "labmates")
-FOLDERS = {"students": DATA / "lockbox2", "industry": DATA / "lockbox2",
-           **{name: LOCKBOX_DIR for name in LOCKBOX}}  # every other set: HELDOUT
+LOCKBOX = ("academics", "newcomers")
+FOLDERS = {"students": DATA / "lockbox2", "industry": DATA / "lockbox2", "crossfield": DATA / "lockbox3",
+           "labmates": DATA / "lockbox3", **{name: LOCKBOX_DIR for name in LOCKBOX}}  # every other set: HELDOUT
 
 Labels = dict[str, set[str]]  # paper id -> profile ids
 
