@@ -20,8 +20,10 @@ the choosing sets other than itself, so its profiles are new to them. The method
 constants were chosen on the choosing sets (sample, terse, chatty) alone; mixed + practitioner
 were the held-out figure of round 2, and students + industry (the relevance bench's round-2
 lockbox, labelled by other annotators, never read by this bench before round 3) were added
-in round 3 as a fresh held-out group, the method unchanged; the four pooled are the primary
-figure.
+in round 3 as a fresh held-out group, the method unchanged; the four pooled were round 3's
+primary figure. Round 4's primary figure is a second fresh group, never read by this bench
+before: crossfield, labmates, academics and newcomers (the relevance bench's round-3 and round-4
+lockboxes), the method still unchanged.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ RESAMPLES = 2000
 CHOOSING = ("sample", "terse", "chatty")  # this bench chose its method and constants on these alone
 HELD_OUT = ("mixed", "practitioner")      # (relevance_data's own CHOOSING / LOCKBOX are another protocol's)
 FRESH = ("students", "industry")          # relevance's round-2 lockbox: never used for any choice of this bench
+FRESH4 = ("crossfield", "labmates", "academics", "newcomers")  # relevance's round-3 and -4 lockboxes: round 4's
 
 
 @dataclass
@@ -305,8 +308,9 @@ CONDITIONS = {"no feedback": Condition(), **{f"k={k}": Condition(k) for k in KS}
               "k=5, one vote flipped": Condition(5, flip=True), "k=5, kinds shuffled": Condition(5, shuffle=True)}
 HEADER = f"    {'':24} {'like/not':>9}  {'micro-F1 [95 %]':20}  {'gain [95 %]':24}  {'P@10 [95 %]':19}  gain [95 %]"
 POOLED = {"choosing sets: sample+terse+chatty": CHOOSING, "HELD OUT: mixed+practitioner": HELD_OUT,
-          "FRESH: students+industry": FRESH, "ALL HELD OUT (primary): mixed+practitioner+students+industry":
-          HELD_OUT + FRESH}
+          "FRESH: students+industry": FRESH, "HELD OUT (round 3's primary): mixed+practitioner+students+industry":
+          HELD_OUT + FRESH, "FRESH (round 4's primary): crossfield+labmates+academics+newcomers": FRESH4,
+          "ALL HELD OUT: the eight sets": HELD_OUT + FRESH + FRESH4}
 CHOSEN = {  # each family's constants as `--choose` picked them on the choosing sets
     "closest voted paper (shipped)": shipped(),
     "Rocchio": rocchio(4.0, 2.0),
@@ -392,11 +396,12 @@ def main() -> None:
     world = load_world(papers)
     if args.choose:
         return choose(world, load_readers(papers, CHOOSING))
-    readers = load_readers(papers, CHOOSING + HELD_OUT + FRESH)
+    everyone = CHOOSING + HELD_OUT + FRESH + FRESH4
+    readers = load_readers(papers, everyone)
     print(f"SHIPPED METHOD {DEFAULT_FEEDBACK}, the best {SHOWN} a week shown, {SEEDS} vote draws per reader")
-    set_tables(world, readers, shipped(), "top", CHOOSING + HELD_OUT + FRESH)
+    set_tables(world, readers, shipped(), "top", everyone)
     print("\nSAME, but only papers scored at or above 0.5 shown (papercast today), best 10 a week")
-    set_tables(world, readers, shipped(), "threshold", CHOOSING + HELD_OUT + FRESH)
+    set_tables(world, readers, shipped(), "threshold", everyone)
     methods_table(world, readers)
     print(f"\n{time.perf_counter() - started:.0f} s in all")
 
