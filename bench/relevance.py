@@ -10,8 +10,9 @@ Choosing table (round 4): leave one set out over the nine choosing sets (sample,
 mixed, practitioner, students, industry, crossfield, labmates). Each held-out set is scored by
 weights fitted on the other eight, with papers cross-fitted: weights fitted on the dev papers
 score the held-out set's test papers and the reverse, so every figure is on new profiles and new
-papers. Lockbox (round 4: academics, newcomers in bench/data/lockbox4/): weights fitted on all
-nine choosing sets, papers cross-fitted, scored once after everything was frozen. All at the
+papers. Lockboxes (round 4: academics, newcomers in bench/data/lockbox4/; and watchers, niche in
+bench/data/lockbox5/, written after round 4 was frozen): weights fitted on all nine choosing
+sets, papers cross-fitted, each scored once after everything was frozen. All at the
 shipped threshold. Data: bench/relevance_data.py; recipe: bench/relevance_fit.py.
 """
 
@@ -88,19 +89,24 @@ def choosing_table(papers: data.Papers) -> None:
 
 def lockbox_table(papers: data.Papers) -> None:
     """The lockbox sets scored by weights fitted on all the choosing sets (papers cross-fitted), once."""
-    missing = [n for n in data.LOCKBOX if not (data.LOCKBOX_DIR / f"labels-{n}.jsonl").exists()]
-    if missing:
-        print(f"\nLOCKBOX: gold labels not there yet ({', '.join(missing)}): not scored")
+    ready = [n for n in data.LOCKBOX if (data.FOLDERS[n] / f"labels-{n}.jsonl").exists()]
+    if not ready:
+        print("\nLOCKBOX: gold labels not there yet: not scored")
         return
     choosing = [data.load_set(n, papers) for n in data.CHOOSING]
-    lockbox = {n: data.load_set(n, papers) for n in data.LOCKBOX}
-    outcomes = [fitting.cross_fitted(lockbox[n], choosing, papers) for n in data.LOCKBOX]
-    print(f"\nLOCKBOX: {' + '.join(data.LOCKBOX)}, weights fitted on all {len(choosing)} choosing sets, papers cross-fitted")
-    print_row("hybrid", outcomes)
-    for o in outcomes:
-        print_row(f"  {o.name}", [o])
-    print_recalls(outcomes)
-    print_row("keywords", [keyword_outcome(lockbox[n], papers) for n in data.LOCKBOX])
+    lockbox = {n: data.load_set(n, papers) for n in ready}
+    outcomes = {n: fitting.cross_fitted(lockbox[n], choosing, papers) for n in ready}
+    print(f"\nLOCKBOX: {' + '.join(ready)}, weights fitted on all {len(choosing)} choosing sets, papers cross-fitted")
+    for group, names in data.LOCKBOX_GROUPS.items():
+        if set(names) <= set(ready):
+            print_row(f"hybrid, {group}", [outcomes[n] for n in names])
+            for n in names:
+                print_row(f"  {n}", [outcomes[n]])
+            print_recalls([outcomes[n] for n in names])
+            print_row(f"keywords, {group}", [keyword_outcome(lockbox[n], papers) for n in names])
+    if len(ready) > 2:
+        print_row("hybrid, every lockbox set", list(outcomes.values()))
+        print_recalls(list(outcomes.values()))
 
 
 def sample_table(papers: data.Papers) -> None:
@@ -192,7 +198,7 @@ def main() -> None:
     lockbox_table(papers)
     sample_table(papers)
     agreement_table(papers, data.CHOOSING + tuple(n for n in data.LOCKBOX
-                                                  if (data.LOCKBOX_DIR / f"labels-{n}.jsonl").exists()))
+                                                  if (data.FOLDERS[n] / f"labels-{n}.jsonl").exists()))
     if not args.no_timing:
         speed_table()
 

@@ -9,7 +9,8 @@ Papers: the unique papers of ../shared/digests (never copied into the repository
   annotators, `-a` and `-b`, and an adjudicator where they disagreed; see heldout/RULEBOOK.md);
 - `students`, `industry` (round 2's lockbox): the same layout in data/lockbox2/;
 - `crossfield`, `labmates` (round 3's lockbox): the same layout in data/lockbox3/;
-- `academics`, `newcomers` (round 4's lockbox): the same layout in data/lockbox4/.
+- `academics`, `newcomers` (round 4's lockbox): the same layout in data/lockbox4/;
+- `watchers`, `niche` (written after round 4 was frozen, a second lockbox for it): data/lockbox5/.
 
 CHOOSING sets chose every method, feature and constant (in round 4 all nine: every earlier
 lockbox has been looked at once); the LOCKBOX sets are scored once, after everything was frozen
@@ -32,15 +33,17 @@ from papercast.sources import parse_input
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "bench" / "data"
 HELDOUT = DATA / "heldout"
-LOCKBOX_DIR = DATA / "lockbox4"
 DIGESTS = PROJECT.parent / "shared" / "digests"
 CONFIG = PROJECT / "config" / "papercast.toml"
 AS_OF = dt.date(2026, 11, 23)
 CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner", "students", "industry", "crossfield", "labmates")
 NEW_SETS = CHOOSING[1:]  # the choosing sets written as new users write
-LOCKBOX = ("academics", "newcomers")
+LOCKBOX_GROUPS = {"lockbox4": ("academics", "newcomers"),   # round 4's lockbox
+                  "lockbox5": ("watchers", "niche")}        # written after round 4 was frozen: a second one
+LOCKBOX = tuple(name for group in LOCKBOX_GROUPS.values() for name in group)
 FOLDERS = {"students": DATA / "lockbox2", "industry": DATA / "lockbox2", "crossfield": DATA / "lockbox3",
-           "labmates": DATA / "lockbox3", **{name: LOCKBOX_DIR for name in LOCKBOX}}  # every other set: HELDOUT
+           "labmates": DATA / "lockbox3", **{name: DATA / group for group, names in LOCKBOX_GROUPS.items()
+                                             for name in names}}  # every other set: HELDOUT
 
 Labels = dict[str, set[str]]  # paper id -> profile ids
 
