@@ -107,6 +107,7 @@ def lockbox_table(papers: data.Papers) -> None:
     if len(ready) > 2:
         print_row("hybrid, every lockbox set", list(outcomes.values()))
         print_recalls(list(outcomes.values()))
+        print_row("keywords, every lockbox set", [keyword_outcome(lockbox[n], papers) for n in ready])
 
 
 def sample_table(papers: data.Papers) -> None:
