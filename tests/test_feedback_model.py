@@ -59,13 +59,13 @@ def test_a_liked_paper_raises_a_similar_paper_above_a_dissimilar_one(ids, vector
 
 
 def test_a_disliked_paper_lowers_its_near_duplicates(ids, vectors, corpus):
-    base = scores(ids, "llms", biomedical=0.8, bignas=0.8)
+    base = scores(ids, "llms", biomedical=0.7, bignas=0.7)
     out = adjust(base, vectors, [Vote(ids["clinical"], "llms", liked=False)],
                  {ids["clinical"]: corpus["clinical"].title})
     assert out[ids["biomedical"], "llms"].value < 0.5
     assert out[ids["biomedical"], "llms"].note == ("close to a paper you marked not for me: "
                                                    "'Do We Still Need Clinical Language Models?'")
-    assert out[ids["bignas"], "llms"] == Adjusted(0.8)
+    assert out[ids["bignas"], "llms"] == Adjusted(0.7)
 
 
 def test_no_votes_give_exactly_the_base_scores(ids, vectors):
@@ -95,14 +95,15 @@ def test_an_excluded_paper_stays_excluded_and_an_unknown_vote_is_skipped(ids, ve
 
 
 def test_a_small_move_gets_no_note_and_notes_join_the_scorers_reason(ids, vectors):
-    base = scores(ids, "peft", mixlora=0.02, loldu=0.4)
+    base = scores(ids, "peft", trans_lora=0.02, mixlora=0.3, loldu=0.4)
     out = adjust(base, vectors, [Vote(ids["pissa"], "peft", True)])
-    assert out[ids["mixlora"], "peft"].note == ""  # raised a little (cos 0.17), far below a visible change
-    assert out[ids["mixlora"], "peft"].value > 0.02
+    assert out[ids["trans-lora"], "peft"].note == ""  # raised a little (cos 0.24), far below a visible change
+    assert out[ids["trans-lora"], "peft"].value > 0.02
+    assert out[ids["mixlora"], "peft"] == Adjusted(0.3)  # cos 0.17: under the floor, not moved
     assert out[ids["loldu"], "peft"].note == "raised by its likeness to a paper you liked"  # no title given
     assert with_note("title mentions lora", out[ids["loldu"], "peft"]) == \
         "title mentions lora; raised by its likeness to a paper you liked"
-    assert with_note("title mentions lora", out[ids["mixlora"], "peft"]) == "title mentions lora"
+    assert with_note("title mentions lora", out[ids["trans-lora"], "peft"]) == "title mentions lora"
 
 
 # A reader of "parameter-efficient fine-tuning": five votes on earlier papers, and next week's candidates.

@@ -4,13 +4,13 @@ A reader votes "more like this" or "not for me" on a paper of their newsletter, 
 their profiles. Before their next issue is picked, each (paper, profile) score of theirs is moved
 in logit space by the paper's likeness to the closest paper they voted on in that profile:
 
-    logit' = logit(base) + 6 · max(0, cos to the closest liked paper − 0.1)
-                         − 3 · max(0, cos to the closest disliked paper − 0.1)
+    logit' = logit(base) + 4 · max(0, cos to the closest liked paper − 0.2)
+                         − 2 · max(0, cos to the closest disliked paper − 0.2)
 
 with cosines between the papers' MiniLM vectors centred on a typical paper (`reference.py`, as the
 scorer compares them), so that what every paper shares counts for nothing. The method and its
 constants were chosen by `bench/feedback.py` (docs/feedback-method.md). Only that reader, and only
-the profile a vote was cast in, moves; a paper unlike every voted paper (cosine at most 0.1) keeps
+the profile a vote was cast in, moves; a paper unlike every voted paper (cosine at most 0.2) keeps
 its score exactly, as does a score of 0 (an excluded paper); a reader with no votes gets exactly
 the base scores.
 
@@ -54,9 +54,9 @@ class Vote:
 class FeedbackWeights:
     """Logit per unit of centred cosine to the closest liked / disliked paper, counted above `floor`."""
 
-    like: float = 6.0
-    dislike: float = 3.0
-    floor: float = 0.1
+    like: float = 4.0
+    dislike: float = 2.0
+    floor: float = 0.2
 
 
 DEFAULT_FEEDBACK = FeedbackWeights()
