@@ -309,7 +309,7 @@ CONDITIONS = {"no feedback": Condition(), **{f"k={k}": Condition(k) for k in KS}
               "k=5, one vote flipped": Condition(5, flip=True), "k=5, kinds shuffled": Condition(5, shuffle=True)}
 HEADER = f"    {'':24} {'like/not':>9}  {'micro-F1 [95 %]':20}  {'gain [95 %]':24}  {'P@10 [95 %]':19}  gain [95 %]"
 POOLED = {"choosing sets (eleven)": CHOOSING, "FRESH (round 5's primary): watchers+niche": FRESH}
-CHOSEN = {  # each family's constants as `--choose` picked them on the choosing sets
+CHOSEN = {  # the shipped constants; the others as round 2's `--choose` picked them (round 5's grid: Rocchio 2, 2)
     "closest voted paper (shipped)": shipped(),
     "Rocchio": rocchio(4.0, 2.0),
     "per-reader logistic, profile as offset": per_reader_logistic(1.0, 1.0),
