@@ -12,8 +12,8 @@ Papers: the unique papers of ../shared/digests (never copied into the repository
 - `academics`, `newcomers` (round 4's lockbox): the same layout in data/lockbox4/;
 - `watchers`, `niche` (written after round 4 was frozen, a second lockbox for it): data/lockbox5/.
 
-CHOOSING sets chose every method, feature and constant (in round 4 all nine: every earlier
-lockbox has been looked at once); the LOCKBOX sets are scored once, after everything was frozen
+CHOOSING sets chose every method, feature and constant of the shipped scorer (round 3: the seven
+sets read before it; round 4 chose on nine, and was withdrawn); the LOCKBOX sets are scored once, after everything was frozen
 and committed (docs/relevance.md).
 """
 
@@ -36,14 +36,14 @@ HELDOUT = DATA / "heldout"
 DIGESTS = PROJECT.parent / "shared" / "digests"
 CONFIG = PROJECT / "config" / "papercast.toml"
 AS_OF = dt.date(2026, 11, 23)
-CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner", "students", "industry", "crossfield", "labmates")
+CHOOSING = ("sample", "terse", "chatty", "mixed", "practitioner", "students", "industry")
 NEW_SETS = CHOOSING[1:]  # the choosing sets written as new users write
-LOCKBOX_GROUPS = {"lockbox4": ("academics", "newcomers"),   # round 4's lockbox
-                  "lockbox5": ("watchers", "niche")}        # written after round 4 was frozen: a second one
+LOCKBOX_GROUPS = {"lockbox3": ("crossfield", "labmates"),   # round 3's own lockbox
+                  "lockbox4": ("academics", "newcomers"),   # written after round 3 was frozen
+                  "lockbox5": ("watchers", "niche")}        # written after round 4 was frozen
 LOCKBOX = tuple(name for group in LOCKBOX_GROUPS.values() for name in group)
-FOLDERS = {"students": DATA / "lockbox2", "industry": DATA / "lockbox2", "crossfield": DATA / "lockbox3",
-           "labmates": DATA / "lockbox3", **{name: DATA / group for group, names in LOCKBOX_GROUPS.items()
-                                             for name in names}}  # every other set: HELDOUT
+FOLDERS = {"students": DATA / "lockbox2", "industry": DATA / "lockbox2",
+           **{name: DATA / group for group, names in LOCKBOX_GROUPS.items() for name in names}}  # else HELDOUT
 
 Labels = dict[str, set[str]]  # paper id -> profile ids
 

@@ -1,10 +1,10 @@
 """The hybrid scorer: meaning (sentence embeddings) plus words (keywords, the description's words), one logistic model.
 
 A logistic model turns the signals of `signals.py` into a score that the writer of the profile
-wants the paper; a paper joins at 0.5 by default. Its weights were fitted once on 72 labelled
-profiles of nine sets (the sample profiles and eight sets of new users' profiles) plus shortened
+wants the paper; a paper joins at 0.5 by default. Its weights were fitted once on 56 labelled
+profiles of seven sets (the sample profiles and six sets of new users' profiles) plus shortened
 variants of each, so that a profile of one sentence and three keywords and a profile of a
-paragraph and fifteen keywords are judged alike, with the bias moved by +1.25 so that 0.5 sits
+paragraph and fifteen keywords are judged alike, with the bias moved by +0.5 so that 0.5 sits
 near the best F1 of a profile the weights never saw (`python bench/relevance.py --fit` refits and
 prints them). The weights are the same for every profile, and no score depends on the other
 papers of the week or on how they are chunked. Examples and counter-examples move the logit by
@@ -34,17 +34,17 @@ from papercast.relevance.terms import TermMatcher
 class Weights:
     """Logit = bias + Σ weight·signal (in FEATURES order) + the example terms."""
 
-    bias: float = -1.132
-    topic: float = 2.236
-    title_topic: float = 2.03
-    keyword: float = 0.466
-    title_keyword: float = 0.936
-    rival_margin: float = 2.255
-    title_mentions: float = 2.109
-    abstract_mentions: float = 1.039
-    title_words: float = 0.217
-    abstract_words: float = 0.145
-    crowding: float = -4.418
+    bias: float = -1.967
+    topic: float = 2.0
+    title_topic: float = 1.832
+    keyword: float = 0.457
+    title_keyword: float = 1.238
+    rival_margin: float = 2.45
+    title_mentions: float = 2.058
+    abstract_mentions: float = 1.059
+    title_words: float = 0.231
+    abstract_words: float = 0.16
+    crowding: float = -4.748
     example: float = 20.0       # per unit of similarity to the closest example above `example_floor`
     counter_example: float = 20.0
     example_floor: float = 0.5  # below this an example is unrelated and counts for nothing
