@@ -158,12 +158,19 @@ class Site(Section):
 
 
 class Web(Section):
-    """The reader-facing app (`papercast web`, also inside `papercast serve`): where it listens, and
-    the environment variable holding the secret that signs readers' links (never the secret itself)."""
+    """The reader-facing app (`papercast web`, also inside `papercast serve`): where it listens, the
+    environment variable holding the secret that signs readers' links (never the secret itself), and
+    the bounds that keep slow or idle peers and a locked state from taking it down (docs/readers.md)."""
 
     secret_env: str = Field(default="PAPERCAST_WEB_SECRET", pattern=ENV_NAME)
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8080, ge=1, le=65535)
+    max_connections: int = Field(default=1000, ge=8, le=100_000)  # open at once (fewer if the fd limit is lower)
+    header_timeout: float = Field(default=10.0, gt=0, le=600)  # seconds for a request line and headers to arrive
+    body_timeout: float = Field(default=10.0, gt=0, le=600)  # seconds for a request body, once its headers are in
+    idle_timeout: float = Field(default=5.0, gt=0, le=600)  # seconds a kept-alive connection may wait unused
+    write_wait: float = Field(default=10.0, gt=0, le=600)  # seconds a vote or unsubscribe waits for the state
+    access_log: bool = True  # one line per request: method, path (no query), status, time
 
 
 class Schedule(Section):

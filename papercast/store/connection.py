@@ -18,7 +18,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from papercast.errors import StateError, StorageError
+from papercast.errors import StateBusyError, StateError, StorageError
 from papercast.files import PRIVATE_FOLDER_MODE, PRIVATE_MODE, tighten
 from papercast.store import schema
 
@@ -52,7 +52,7 @@ class Connection:
                 raise StorageError("no space left on the device for the state database", source=str(self.path),
                                    hint="free some space and run again: the last step was rolled back") from None
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StateError(f"the state database is locked by another process (waited {self.busy_seconds:g} s)",
+                raise StateBusyError(f"the state database is locked by another process (waited {self.busy_seconds:g} s)",
                                  source=str(self.path), hint="finish or close the program holding it "
                                  "(e.g. an sqlite3 shell inside a transaction), then run again") from None
             raise damaged(self.path, exc) from None

@@ -11,17 +11,19 @@ Part 2 adds its actions (feedback votes) as more `SignedAction`s in an endpoint 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from papercast.errors import StateBusyError
 from papercast.web.context import Verified, WebContext
 from papercast.web.forms import FormRefused, form_fields
-from papercast.web.pages import FORBIDDEN, UNSIGNED, Page, page_response, text_response
+from papercast.web.pages import BUSY, FORBIDDEN, UNSIGNED, Page, page_response, text_response
 
 MAX_FORM_BYTES = 8192
 ONE_CLICK = ("List-Unsubscribe", "One-Click")
@@ -30,7 +32,8 @@ ONE_CLICK = ("List-Unsubscribe", "One-Click")
 @dataclass(frozen=True)
 class SignedAction:
     """`ask` gives the GET page; `apply` does the action (`one_click` tells how it was asked) and gives the
-    page that says so. Both run in a worker thread, so they may open the store."""
+    page that says so. `ask` runs on the page threads, `apply` on the write threads (WebContext.write):
+    both may open the store, and `apply` writes through `WebContext.writing()`."""
 
     name: str
     ask: Callable[[WebContext, Verified], Page]
@@ -78,13 +81,26 @@ async def handle(context: WebContext, action: SignedAction, request: Request) ->
         form = await read_form(request)
     except FormRefused as refused:
         return text_response(str(refused), 400)
+    except ClientDisconnect:  # the body did not arrive within [web] body_timeout: no one reads this answer
+        return text_response("the form did not arrive in time", 408)
     if form is None:
         return text_response("form too large", 413)
     one_click = action.one_click and form.get(ONE_CLICK[0]) == ONE_CLICK[1]
     if not one_click and form.get("confirm") != "yes":
         return text_response("nothing to confirm: POST confirm=yes" + (
             " or List-Unsubscribe=One-Click" if action.one_click else ""), 400)
-    page = await run_in_threadpool(action.apply, context, verified, one_click)
+    try:
+        page = await context.write(action.apply, context, verified, one_click)
+    except StateBusyError:
+        return busy_response(context, one_click, settings.web.write_wait)
     if one_click:
         return text_response(action.one_click_reply)
     return page_response(context.env, settings.site.title, page)
+
+
+def busy_response(context: WebContext, one_click: bool, wait: float) -> Response:
+    """503 with Retry-After: the state was held by another process for longer than `[web] write_wait`."""
+    response = text_response("busy: nothing was changed, try again later", 503) if one_click else \
+        page_response(context.env, context.settings().site.title, BUSY)
+    response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
