@@ -12,8 +12,10 @@ what a front server would:
   the state and the archive's files). Beyond it, the connection waiting longest for a request is closed
   to make room; when every connection is in a request, the newcomer gets `503` with `Retry-After`.
 
-A peer past a deadline gets `408` and is closed; nothing is logged per connection, so a flood of them
-cannot flood the log either.
+The event loop accepts at most ACCEPT_BATCH connections at a time (the kernel still queues
+LISTEN_QUEUE), so a flood of connections never holds more descriptors than the cap allows for: the
+process does not run out of them, and its accept loop never stalls on EMFILE. A peer past a deadline
+gets `408` and is closed; nothing is logged per connection, so a flood cannot flood the log either.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import asyncio
 import logging
 import resource
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import h11
@@ -32,6 +35,8 @@ from papercast.web.middleware import SECURITY_HEADERS
 
 log = logging.getLogger("papercast.web")
 FD_RESERVE = 256  # descriptors kept for the state, the archive's files, the thread pools and the process itself
+ACCEPT_BATCH = 64  # connections the event loop accepts in one go (asyncio takes its listen backlog as the batch)
+LISTEN_QUEUE = 2048  # connections the kernel holds until they are accepted
 RETRY_AFTER_SECONDS = 10
 HEAD, BODY = "head", "body"
 
@@ -47,12 +52,22 @@ class ConnectionLimits:
         return cls(fitting_connections(web.max_connections), web.header_timeout, web.body_timeout)
 
 
+def raise_file_limit() -> None:
+    """The soft open-file limit up to the hard one (at most 65,536), as servers do: more room for connections."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def fitting_connections(wanted: int) -> int:
-    """`wanted`, or fewer when the process may not open that many files besides FD_RESERVE."""
+    """`wanted`, or fewer when the process may not open that many files besides FD_RESERVE and what an
+    accept batch and the connections still closing hold for a moment."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY or soft - FD_RESERVE >= wanted:
+    room = soft - FD_RESERVE - 2 * ACCEPT_BATCH
+    if soft == resource.RLIM_INFINITY or room >= wanted:
         return wanted
-    fitted = max(8, soft - FD_RESERVE)
+    fitted = max(8, room)
     log.info("at most %d connections at once: the open-file limit is %d ([web] max_connections = %d)",
              fitted, soft, wanted)
     return fitted
@@ -75,34 +90,42 @@ FULL = plain_answer(503, "Service Unavailable", "too many connections: try again
 class GuardedProtocol(H11Protocol):
     """uvicorn's h11 protocol with header and body deadlines and a cap on connections (see the module)."""
 
-    limits: ConnectionLimits  # set on the subclass `guarded_protocol` makes
+    limits: ConnectionLimits  # these two are set on the subclass `guarded_protocol` makes, one per server
+    waiting_room: OrderedDict  # connections waiting for a request, longest waiting first
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self.phase: str | None = None
         self.deadline: asyncio.TimerHandle | None = None
-        self.waiting_since = time.monotonic()
         super().connection_made(transport)
         self.expect(HEAD)
         if len(self.connections) > self.limits.max_connections:
             self.make_room()
+        self.wait_for_request()
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         self.follow_request()
 
     def on_response_complete(self) -> None:
-        self.waiting_since = time.monotonic()
         self.expect(None)  # an idle kept-alive connection is uvicorn's keep-alive timeout's
+        self.wait_for_request()
         super().on_response_complete()
         self.follow_request()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.expect(None)
+        self.waiting_room.pop(self, None)
         super().connection_lost(exc)
+
+    def wait_for_request(self) -> None:
+        if not self.transport.is_closing():
+            self.waiting_room[self] = time.monotonic()
 
     def follow_request(self) -> None:
         """The deadline for what the peer is sending now: headers, then the body; none once it is all in."""
         state = self.conn.their_state
+        if state is not h11.IDLE:
+            self.waiting_room.pop(self, None)  # in a request: never closed to make room
         if state is h11.IDLE and self.phase is None and self.conn.trailing_data[0]:
             self.expect(HEAD)  # the first bytes of another request on a kept-alive connection
         elif state is h11.SEND_BODY and self.phase != BODY:
@@ -123,27 +146,23 @@ class GuardedProtocol(H11Protocol):
         self.answer_and_close(TIMED_OUT)
 
     def answer_and_close(self, answer: bytes) -> None:
+        self.waiting_room.pop(self, None)
         if not self.transport.is_closing():
             self.transport.write(answer)
             self.transport.close()
 
-    @property
-    def waiting(self) -> bool:
-        """Waiting for a request (none begun, or its headers still coming): nothing of the app's is lost
-        by closing it."""
-        return self.conn.their_state is h11.IDLE and not self.transport.is_closing() and (
-            self.cycle is None or self.cycle.response_complete)
-
     def make_room(self) -> None:
-        """Over the cap: close the connection that has waited longest for a request, or refuse this one."""
-        others = [c for c in self.connections if c is not self and isinstance(c, GuardedProtocol) and c.waiting]
-        if others:
-            min(others, key=lambda c: c.waiting_since).answer_and_close(TIMED_OUT)
+        """Over the cap: close the connection that has waited longest for a request (none begun, or its
+        headers still coming: nothing of the app's is lost), or refuse this one when all are in requests."""
+        if self.waiting_room:
+            oldest = next(iter(self.waiting_room))
+            oldest.expect(None)
+            oldest.answer_and_close(TIMED_OUT)
         else:
             self.expect(None)
             self.answer_and_close(FULL)
 
 
 def guarded_protocol(limits: ConnectionLimits) -> type[GuardedProtocol]:
-    """The protocol class for uvicorn's `http` setting, bound to these limits."""
-    return type("GuardedH11Protocol", (GuardedProtocol,), {"limits": limits})
+    """The protocol class for uvicorn's `http` setting, bound to these limits, with its own waiting room."""
+    return type("GuardedH11Protocol", (GuardedProtocol,), {"limits": limits, "waiting_room": OrderedDict()})

@@ -17,7 +17,7 @@ from papercast.config import Settings
 from papercast.errors import WebError
 from papercast.printable import printable
 from papercast.web.app import create_app
-from papercast.web.connections import ConnectionLimits, guarded_protocol
+from papercast.web.connections import ACCEPT_BATCH, LISTEN_QUEUE, ConnectionLimits, guarded_protocol, raise_file_limit
 from papercast.web.links import public_base
 from papercast.web.middleware import access_log
 from papercast.web.signing import link_keys, required_keys
@@ -39,9 +39,10 @@ def uvicorn_config(settings: Settings, environ: Mapping[str, str], host: str, po
     app = create_app(settings.source_file, keys=app_keys(settings, environ))
     web = settings.web
     access_log.setLevel(logging.INFO if web.access_log else logging.WARNING)
+    raise_file_limit()
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
                           lifespan="off", timeout_graceful_shutdown=5, timeout_keep_alive=web.idle_timeout,
-                          http=guarded_protocol(ConnectionLimits.of(web)))
+                          http=guarded_protocol(ConnectionLimits.of(web)), backlog=ACCEPT_BATCH)
 
 
 class LoopErrors:
@@ -61,11 +62,15 @@ class LoopErrors:
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, with LoopErrors handling the event loop's errors."""
+    """uvicorn's server, with LoopErrors handling the event loop's errors. asyncio accepts as many
+    connections at once as the backlog it was given (ACCEPT_BATCH); the kernel's queue is set back to
+    LISTEN_QUEUE once serving, so a burst of connections waits there rather than being refused."""
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         asyncio.get_running_loop().set_exception_handler(LoopErrors())
         await super().startup(sockets)
+        for sock in sockets or ():
+            sock.listen(LISTEN_QUEUE)
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
@@ -78,7 +83,7 @@ def bound_socket(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise WebError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", source="papercast web") from None
-    sock.listen(2048)
+    sock.listen(LISTEN_QUEUE)
     return sock
 
 
