@@ -290,3 +290,84 @@ def post_one_clicks(links: ReaderLinks, emails: list[str], spread: float) -> lis
     for thread in threads:
         thread.join(timeout=60)
     return answers
+
+
+# -- the deadlines and the cap, one by one (the app in this process) -------------------------------------
+
+
+@pytest.fixture
+def small_app(tmp_path, shared_digests, monkeypatch):
+    """The app with a cap of 8 connections and short deadlines."""
+    from papercast.web.server import AppServer
+
+    monkeypatch.setenv("PAPERCAST_WEB_SECRET", SECRET)
+    port = free_port()
+    limits = "[web]\nmax_connections = 8\nheader_timeout = 1.5\nbody_timeout = 1.5\nidle_timeout = 3\n"
+    built = build_site(tmp_path, f"http://127.0.0.1:{port}/", shared_digests / DIGEST, extra=limits)
+    with AppServer(built.settings, ENV, port=port) as server:
+        yield built, port
+
+
+def connect(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=10)
+
+
+def answer_of(sock: socket.socket) -> tuple[bytes, float]:
+    """Everything until the server closes the connection, and when that was."""
+    started, data = time.monotonic(), b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data, time.monotonic() - started
+
+
+def test_a_body_that_does_not_arrive_is_408_at_the_body_deadline(small_app):
+    built, port = small_app
+    target = ReaderLinks.of(built.settings, link_keys(built.settings, ENV)).unsubscribe("ada@example.org")
+    with connect(port) as sock:
+        sock.sendall(f"POST {target.split(str(port), 1)[1]} HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\n\r\nList-Unsub".encode())
+        data, took = answer_of(sock)
+    assert data.startswith(b"HTTP/1.1 408 ") and 1.3 <= took <= 2.5
+    assert subscriptions(built.settings) == {}
+
+
+def test_a_kept_alive_connection_trickling_its_next_request_is_closed_at_the_header_deadline(small_app):
+    built, port = small_app
+    with connect(port) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        started = time.monotonic()
+        for byte in b"GET /healthz HTTP/1.1\r\nHost: ":  # one byte every 0.2 s: 5.6 s for the lot
+            if readable(sock):
+                break
+            sock.sendall(bytes([byte]))
+            time.sleep(0.2)
+        data, _ = answer_of(sock)
+    assert data.startswith(b"HTTP/1.1 408 ") and 1.3 <= time.monotonic() - started <= 2.5
+
+
+def readable(sock: socket.socket) -> bool:
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        return bool(selector.select(timeout=0))
+
+
+def test_over_the_cap_the_longest_waiting_connection_makes_room_or_the_newcomer_gets_503(small_app):
+    built, port = small_app
+    idle = [connect(port) for _ in range(8)]
+    time.sleep(0.3)
+    newcomer = connect(port)
+    newcomer.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer_of(newcomer)[0].startswith(b"HTTP/1.1 200 ")  # served: the oldest idle one made room
+    assert answer_of(idle[0])[0].startswith(b"HTTP/1.1 408 ")
+    busy = []
+    for sock in idle[1:] + [connect(port)]:  # 8 connections, each in a request (a POST whose body is coming)
+        sock.sendall(b"POST /unsubscribe?r=x&s=y HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n")
+        busy.append(sock)
+    time.sleep(0.3)
+    with connect(port) as refused:
+        data, _ = answer_of(refused)
+    head = data.split(b"\r\n\r\n")[0].lower()
+    assert data.startswith(b"HTTP/1.1 503 ") and b"retry-after: 10" in head and b"x-frame-options: deny" in head
+    for sock in busy + idle:
+        sock.close()
