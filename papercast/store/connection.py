@@ -96,6 +96,11 @@ class Database:
             raise
         return store
 
+    def wait_at_most(self, seconds: float) -> None:
+        """From now on, wait at most `seconds` for another process's write lock (then StateBusyError)."""
+        self.db.busy_seconds = seconds
+        self.db.execute(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}")
+
     def __enter__(self):
         return self
 

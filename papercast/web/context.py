@@ -119,16 +119,16 @@ class WebContext:
         """The store, for a write: one request writes at a time, so concurrent requests queue here, in
         order, rather than in SQLite's busy handler, whose growing sleeps make the slowest requests slow.
         On a write thread the whole wait (this lock, then SQLite's) ends at the request's deadline."""
-        left = self.wait_left()
-        if not self.write_lock.acquire(timeout=-1 if left is None else left):
-            raise self.busy()  # the deadline passed while other writes held the lock
-        try:
-            left = self.wait_left()
-            settings = self.settings()
-            with Store.open(settings.paths.state, settings.limits.state_busy_seconds if left is None else left) as store:
+        settings, left = self.settings(), self.wait_left()
+        with Store.open(settings.paths.state, settings.limits.state_busy_seconds if left is None else left) as store:
+            if not self.write_lock.acquire(timeout=-1 if left is None else self.wait_left()):
+                raise self.busy()  # the deadline passed while other writes held the lock
+            try:
+                if left is not None:
+                    store.wait_at_most(self.wait_left())  # SQLite's busy wait ends at the deadline too
                 yield store
-        finally:
-            self.write_lock.release()
+            finally:
+                self.write_lock.release()
 
     def verify(self, action: str, fields: dict[str, str]) -> Verified | None:
         """The link's reader when `fields` (r, l, p, s) carry a valid signature for `action` under an
