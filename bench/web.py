@@ -126,9 +126,9 @@ def report(label: str, seconds: float, latencies: list[float], statuses: dict[in
 
 
 def server_side(log: Path) -> None:
-    """Time inside the app per request (request received to response started), from its log."""
+    """Time inside the app per request (request received to response sent), from its access log."""
     times: dict[str, list[float]] = {}
-    for method, path, ms in re.findall(r"papercast\.web: (GET|POST) (/[a-z-]+) \d+ ([0-9.]+) ms", log.read_text()):
+    for method, path, ms in re.findall(r"papercast\.web\.access: (GET|POST) (/[a-z-]+) \d+ ([0-9.]+) ms", log.read_text()):
         times.setdefault(f"{method} {path}", []).append(float(ms) / 1000)
     for request, values in sorted(times.items()):
         print(f"  inside the app, {request}: p50 {percentile(values, 0.5) * 1000:.1f} ms,"
@@ -137,7 +137,7 @@ def server_side(log: Path) -> None:
 
 def app_problems(log: Path) -> None:
     """Whatever the app logged besides its request lines (errors, warnings), at most 20 lines."""
-    other = [line for line in log.read_text().splitlines() if not re.search(r"papercast\.web: (GET|POST|HEAD) ", line)]
+    other = [line for line in log.read_text().splitlines() if not re.search(r"papercast\.web\.access: (GET|POST|HEAD) ", line)]
     for line in other[:20]:
         print(f"  app log: {line}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -14,6 +15,8 @@ from papercast.schedule import check_cron, check_timezone
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
+SENDER = r"^[^@\s<>]+@[^@\s<>]+$"  # the sender may be a local host name: papercast@localhost
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
@@ -28,6 +31,29 @@ def usable_path(path: Path) -> Path:
 
 
 ConfigPath = Annotated[Path, AfterValidator(usable_path)]
+
+
+def no_control_characters(value: str) -> str:
+    """An address goes into mail headers: a NUL, CR, LF or escape in it is refused, named in words."""
+    found = CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains a control character (U+{ord(found.group()):04X}); write the address as plain text")
+    return value
+
+
+def address(pattern: str, example: str):
+    """A validator for an address of this shape; its error says what was expected, not the pattern."""
+    shape = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not shape.match(no_control_characters(value)):
+            raise ValueError(f"not an email address (expected something like {example})")
+        return value
+    return AfterValidator(check)
+
+
+ReaderAddress = Annotated[str, address(EMAIL, "ada@example.org")]
+SenderAddress = Annotated[str, address(SENDER, "papers@example.org")]
 
 
 class Paths(Section):
@@ -48,7 +74,7 @@ class Profile(Section):
 
 
 class Reader(Section):
-    email: str = Field(pattern=EMAIL)
+    email: ReaderAddress
     name: str = ""
     profiles: list[str] = Field(min_length=1)
     max_papers: int = Field(default=10, ge=1, le=500)
@@ -71,9 +97,9 @@ class Smtp(Section):
     security: Literal["starttls", "ssl", "none"] = "starttls"
     username: str | None = None
     password_env: str | None = None
-    from_addr: str = Field(default="papercast@localhost", pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+    from_addr: SenderAddress = "papercast@localhost"
     from_name: str = "papercast"
-    reply_to: str | None = None
+    reply_to: Annotated[str, AfterValidator(no_control_characters)] | None = None
     timeout: float = Field(default=30.0, gt=0)
     rate_limit: float = Field(default=0.0, ge=0)  # messages per second; 0 = as fast as the server takes them
     retries: int = Field(default=3, ge=0, le=10)  # per message, on 4xx replies and dropped connections
@@ -132,12 +158,19 @@ class Site(Section):
 
 
 class Web(Section):
-    """The reader-facing app (`papercast web`, also inside `papercast serve`): where it listens, and
-    the environment variable holding the secret that signs readers' links (never the secret itself)."""
+    """The reader-facing app (`papercast web`, also inside `papercast serve`): where it listens, the
+    environment variable holding the secret that signs readers' links (never the secret itself), and
+    the bounds that keep slow or idle peers and a locked state from taking it down (docs/readers.md)."""
 
     secret_env: str = Field(default="PAPERCAST_WEB_SECRET", pattern=ENV_NAME)
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8080, ge=1, le=65535)
+    max_connections: int = Field(default=1000, ge=8, le=100_000)  # open at once (fewer if the fd limit is lower)
+    header_timeout: float = Field(default=10.0, gt=0, le=600)  # seconds for a request line and headers to arrive
+    body_timeout: float = Field(default=10.0, gt=0, le=600)  # seconds for a request body, once its headers are in
+    idle_timeout: float = Field(default=5.0, gt=0, le=600)  # seconds a kept-alive connection may wait unused
+    write_wait: float = Field(default=10.0, gt=0, le=600)  # seconds a vote or unsubscribe waits for the state
+    access_log: bool = True  # one line per request: method, path (no query), status, time
 
 
 class Schedule(Section):

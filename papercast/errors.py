@@ -44,6 +44,10 @@ class StateError(PapercastError):
     default_hint = "check the state file named in [paths] state"
 
 
+class StateBusyError(StateError):
+    """Another process held the state's write lock for longer than the caller would wait: nothing was written."""
+
+
 class DeliveryError(PapercastError):
     default_hint = "check the [smtp] section and the mail server"
 

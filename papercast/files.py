@@ -1,9 +1,11 @@
-"""Writing output files safely: whole files or none, and a full disk as one clear error."""
+"""Writing output files safely: whole files or none, a full disk as one clear error, and what names
+readers private to the user that runs papercast (files 0600, folders 0700)."""
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +23,8 @@ def process_umask() -> int:
 
 PUBLIC_MODE = 0o666 & ~process_umask()  # what open() would give, for the public site
 PRIVATE_MODE = 0o600  # newsletters, the outbox and reports name readers
+PRIVATE_FOLDER_MODE = 0o700  # and their folders' listings name readers too
+ARCHIVE_PRIVATE_FOLDERS = ("newsletters", "outbox", "reports")
 
 SYNC_THREADS = 16  # fsyncs in flight at once: the file system commits them together
 
@@ -42,7 +46,7 @@ def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
     temporary file is left behind, and files renamed before the error stay as written.
     """
     for folder in dict.fromkeys(path.parent for path, _ in files):  # each folder once, in order
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER_MODE if private else 0o777)
     temps: list[Path] = []
     current = files[0][0] if files else None
     try:
@@ -89,3 +93,32 @@ def sync_file(path: Path) -> None:
         os.fsync(handle)
     finally:
         os.close(handle)
+
+
+def tighten(path: Path, mode: int) -> None:
+    """Take away every permission beyond `mode` (a file or folder an older papercast left open).
+    A path owned by someone else is left as it is: only its owner may change it."""
+    if stat.S_IMODE(path.stat().st_mode) & ~mode:
+        try:
+            path.chmod(mode)
+        except PermissionError:
+            pass
+
+
+def private_folder(folder: Path) -> Path:
+    """`folder`, made if missing (its parents as usual) and 0700."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER_MODE)
+    tighten(folder, PRIVATE_FOLDER_MODE)
+    return folder
+
+
+def secure_archive(archive: Path) -> None:
+    """The archive's private folders, and each reader's folder of newsletters, made 0700 where they
+    exist: a run fixes an archive written before papercast kept them private."""
+    for name in ARCHIVE_PRIVATE_FOLDERS:
+        if (archive / name).is_dir():
+            private_folder(archive / name)
+    newsletters = archive / "newsletters"
+    for folder in newsletters.iterdir() if newsletters.is_dir() else ():
+        if folder.is_dir() and not folder.is_symlink():
+            tighten(folder, PRIVATE_FOLDER_MODE)

@@ -40,7 +40,7 @@ def run_lock(state_path: Path, wait_seconds: float) -> Iterator[bool]:
     """
     path = lock_path_for(state_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if holder_pid(fd) == os.getpid() and not try_lock(fd):
             yield False  # this process already holds it: re-entrant, nothing to do

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from papercast.config import Settings, load_settings
 from papercast.delivery.smtp import smtp_password
+from papercast.files import secure_archive
 from papercast.lock import run_lock
 from papercast.newsletter.selection import RunSelection, select_run
 from papercast.schedule import today_in
@@ -67,6 +68,8 @@ def preflight(config_path: str, as_of: dt.date | None = None, profiles: list[str
 
 def check_state(settings: Settings) -> None:
     """Open (and migrate) the state and read it through once: a newer, damaged or truncated state
-    file is one line now, never a traceback mid-run and never a silent fresh start."""
+    file is one line now, never a traceback mid-run and never a silent fresh start. The archive's
+    private folders are made private too, on an install an older papercast left open."""
     with Store.of(settings) as store:
         store.check()
+    secure_archive(settings.paths.archive)

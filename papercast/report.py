@@ -16,7 +16,7 @@ from pathlib import Path
 from papercast.config import Settings
 from papercast.delivery.email import NAME as EMAIL, outbox_path
 from papercast.delivery.write import CHANNELS, WrittenIssue
-from papercast.files import write_atomic
+from papercast.files import private_folder, write_atomic
 from papercast.models import Assignment, DigestResult, Problem, StoredPaper
 from papercast.newsletter.plan import Planning, reader_slug
 from papercast.relevance.backlog import Classified
@@ -179,6 +179,7 @@ def save_report(report: RunReport, archive: Path) -> Path:
     path = archive / "reports" / f"run-{report.run_id:05d}-{stamp}.json"
     report.report_path = str(path)
     data = json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode("utf-8")
+    private_folder(path.parent)
     write_atomic(path, data, private=True)
     write_atomic(archive / "reports" / "latest.json", data, private=True)
     return path

@@ -20,6 +20,7 @@ class Route:
     last_modified: str | None = None
     status: int = 200
     delay: float = 0.0
+    trickle: float = 0.0  # > 0: the whole answer, status line and headers too, one byte every `trickle` seconds
 
 
 @dataclass
@@ -43,6 +44,8 @@ def make_handler(server: FeedServer):
             if route is None:
                 return self.answer(404, b"not found")
             time.sleep(route.delay)
+            if route.trickle:
+                return self.trickle(route)
             if route.status != 200:
                 return self.answer(route.status, b"server error")
             if self.unchanged(route):
@@ -65,6 +68,18 @@ def make_handler(server: FeedServer):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def trickle(self, route: Route):
+            """A slow peer: every byte of the answer on its own, until it is all sent or the client left."""
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: {route.content_type}\r\n"
+                    f"Content-Length: {len(route.body)}\r\n\r\n").encode("ascii")
+            try:
+                for byte in head + route.body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(route.trickle)
+            except OSError:
+                pass  # the client gave up
 
         def log_message(self, *args):
             pass

@@ -70,3 +70,25 @@ def test_bad_toml_and_missing_file_are_config_errors(tmp_path):
         load_settings(broken)
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(("address", "shown"), [
+    ("ada\\u0000@example.org", "U+0000"), ("ada@example.org\\r\\nBcc: all@example.org", "U+000D"),
+    ("ada\\u001b[31m@example.org", "U+001B"), ("ada@exa\\u007fmple.org", "U+007F"),
+    ("ada\\u0085@example.org", "U+0085"),
+])
+def test_a_control_character_in_an_address_is_refused_in_words(tmp_path, address, shown):
+    message = error_for(tmp_path, readers=READERS.replace('"ada@example.org"', f'"{address}"'))
+    assert f"readers.0.email: contains a control character ({shown})" in message
+    assert "pattern" not in message and "^" not in message and "\\s" not in message
+
+
+@pytest.mark.parametrize("key", ["from_addr", "reply_to"])
+def test_a_control_character_in_the_senders_addresses_is_refused(tmp_path, key):
+    message = error_for(tmp_path, extra=f'[smtp]\n{key} = "papers\\u0000@example.org"\n')
+    assert f"smtp.{key}: contains a control character (U+0000)" in message
+
+
+def test_a_malformed_address_is_explained_without_the_regex(tmp_path):
+    message = error_for(tmp_path, readers=READERS.replace('"ada@example.org"', '"ada at example.org"'))
+    assert "readers.0.email: not an email address" in message and "pattern" not in message

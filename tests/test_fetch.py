@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,19 @@ def test_a_slow_server_times_out(server):
     with pytest.raises(SourceError, match="within 0.3 s") as caught:
         fetch_feed(feed_source(server, "/slow", timeout=0.3))
     assert is_transient(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["feed", "hf-daily"])
+def test_a_trickling_server_is_given_up_at_the_deadline(server, kind):
+    """One byte every 0.1 s keeps every read short; the timeout bounds the whole request all the same."""
+    server.routes["/trickle"] = Route(CL_RSS[:400], trickle=0.1)  # 40 s and more to send it all
+    source = Source(name="slow", kind=kind, url=server.url("/trickle"), timeout=1.5)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="no complete answer from .* within 1.5 s") as caught:
+        fetch_feed(source)
+    took = time.monotonic() - started
+    print(f"\ntrickling {kind} source, timeout 1.5 s: given up after {took:.2f} s")
+    assert 1.4 <= took <= 2.0 and is_transient(caught.value)
 
 
 def test_nothing_listening_is_a_source_error(server):
@@ -191,3 +205,26 @@ def test_after_a_failure_the_feed_is_fetched_in_full_and_a_malformed_one_warns(f
     assert statuses(reports[2])["lab-blog"] == ("fetched", 1, 1)
     assert any(w["source"] == "lab-blog" and "malformed feed" in w["message"] for w in reports[2]["warnings"])
     assert [e["source"] for e in reports[2]["errors"]] == ["gone"]
+
+
+def test_a_run_gives_up_a_trickling_source_at_its_deadline_and_reports_it_failed(prefect_harness, tmp_path):
+    """The run (and its lock) waits no longer than the source's timeout for a peer that sends a byte at a time."""
+    from papercast.flows.newsletter import weekly_newsletter
+
+    state, httpd = start_feed_server()
+    state.routes["/rss/cs.CL"] = Route(CL_RSS, trickle=0.2)  # a byte every 0.2 s: over an hour to send it all
+    trickling = f'[[sources]]\nname = "trickle"\nkind = "feed"\nurl = "{state.url("/rss/cs.CL")}"\n' \
+                'timeout = 3\nretries = 0\n'
+    config = write_config(tmp_path, extra=trickling)
+    try:
+        started = time.monotonic()
+        report = weekly_newsletter(str(config), AS_OF)
+        took = time.monotonic() - started
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    fetch = report["timings"]["ingest"]
+    print(f"\nrun with a trickling source (timeout 3 s): ingest stage {fetch:.2f} s, whole run {took:.2f} s")
+    source = next(s for s in report["sources"] if s["name"] == "trickle")
+    assert source["status"] == "failed" and "no complete answer" in source["reason"] and "within 3 s" in source["reason"]
+    assert 3.0 <= fetch < 4.5

@@ -148,3 +148,16 @@ def test_a_reader_removed_from_the_config_is_still_listed_when_the_state_knows_t
     store.set_subscribed("gone@example.org", False, ONE_CLICK)
     assert main(["readers", "--config", str(settings.source_file)]) == 0
     assert capsys.readouterr().out.splitlines()[-1].endswith("(one-click) (not in the config)")
+
+
+def test_cli_lists_names_with_control_characters_escaped(tmp_path, capsys):
+    from conftest import READERS, write_config
+
+    forged = READERS.replace('name = "Ada Lovelace"', 'name = "Ada\\r\\ngrace@example.org  Grace  subscribed\\u001b[2J"')
+    config = write_config(tmp_path, readers=forged)
+    assert main(["readers", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 2 and "\x1b" not in out and "\r" not in out
+    assert "Ada\\r\\ngrace@example.org  Grace  subscribed\\x1b[2J" in out.splitlines()[0]
+    assert main(["readers", "--config", str(config), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["name"].startswith("Ada\r\n")  # JSON escapes it itself

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -141,3 +142,75 @@ def test_feed_golden(tmp_path):
     publish(settings)
     text = (settings.paths.archive / "feeds/profiles/efficient-llm.rss.xml").read_text(encoding="utf-8")
     assert_golden("archive-feed.rss.xml", text, [(r"<generator>[^<]*</generator>", "<generator>GENERATOR</generator>")])
+
+
+HOSTILE_TITLE = "<script>alert('title-xss')</script> & a <b>bold</b> claim"
+HOSTILE_ABSTRACT = "We study quantization. </textarea></title><svg onload=alert(3)> & <img src=x onerror=alert(4)>"
+HOSTILE_AUTHOR = "Eve <i>Mallory</i> & Co"
+HOSTILE_CATEGORY = "cs.<b>LG</b>"
+
+
+class TextOnly(HTMLParser):
+    """What a reader that renders a field as HTML shows: its text; any element found is recorded."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs=None):
+        self.elements.append(tag)
+
+    handle_startendtag = handle_endtag = handle_starttag
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def shown_as_html(value: str) -> str:
+    parser = TextOnly()
+    parser.feed(value)
+    parser.close()
+    assert parser.elements == [], f"markup in a feed field: {value!r}"
+    return "".join(parser.text)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile-feeds")
+    extra = FAST_CLASSIFIER + '[site]\ntitle = "Papers <b>& co</b>"\n'
+    settings = load_settings(write_config(folder, extra=extra))
+    paper = Paper(HOSTILE_TITLE, HOSTILE_ABSTRACT, arxiv_id="2611.00066", authors=(HOSTILE_AUTHOR,),
+                  categories=(HOSTILE_CATEGORY,), link="https://arxiv.org/abs/2611.00066")
+    with Store.open(settings.paths.state) as store:
+        run_id = store.start_run(AS_OF)
+        store.ingest_digest(Digest("x", AS_OF, (paper,), "h-hostile"), run_id)
+        store.save_assignments([Assignment(paper.id, "efficient-llm", 0.9, "matches: <u>quantization</u>")])
+    publish(settings)
+    return settings.paths.archive / "feeds"
+
+
+@pytest.mark.parametrize("name", ["all.rss.xml", "profiles/efficient-llm.rss.xml"])
+def test_rss_carries_titles_abstracts_and_names_as_text_not_markup(hostile, name):
+    feed = parse(hostile / name)
+    assert not feed.bozo
+    entry = feed.entries[0]
+    assert shown_as_html(entry.title) == HOSTILE_TITLE
+    summary = shown_as_html(entry.summary)
+    assert "</textarea></title><svg onload=alert(3)> & <img src=x onerror=alert(4)>" in summary
+    assert "matches: <u>quantization</u>" in summary
+    assert shown_as_html(entry.author) == HOSTILE_AUTHOR
+    assert HOSTILE_CATEGORY in {shown_as_html(tag.term) for tag in entry.tags}
+    assert shown_as_html(feed.feed.title).startswith("Papers <b>& co</b>: ")
+    raw = (hostile / name).read_text()
+    assert "<script" not in raw and "<svg" not in raw and "&lt;script" not in raw
+
+
+@pytest.mark.parametrize("name", ["all.atom.xml", "profiles/efficient-llm.atom.xml"])
+def test_atom_carries_the_same_fields_as_plain_text(hostile, name):
+    feed = parse(hostile / name)
+    entry = feed.entries[0]
+    assert entry.title == HOSTILE_TITLE and entry.title_detail.type == "text/plain"
+    assert entry.summary_detail.type == "text/plain" and "<svg onload=alert(3)>" in entry.summary
+    assert entry.author == HOSTILE_AUTHOR and HOSTILE_CATEGORY in {tag.term for tag in entry.tags}
+    assert feed.feed.title.startswith("Papers <b>& co</b>: ")

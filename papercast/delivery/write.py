@@ -22,7 +22,7 @@ from papercast.delivery.email import NAME as EMAIL, EmailChannel
 from papercast.delivery.feed import FeedChannel
 from papercast.delivery.message import unsubscribe_links
 from papercast.faults import checkpoint
-from papercast.files import write_atomic_many
+from papercast.files import private_folder, write_atomic_many
 from papercast.newsletter.notes import render_note
 from papercast.newsletter.plan import NewsletterPlan, reader_slug
 from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
@@ -113,6 +113,8 @@ def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
         prepared = [channel.prepare(rendered, sending) for channel in reader_channels(channels, plan.reader)]
         outgoing += [file for item in prepared for file in item.files]
         written.append(written_issue(rendered, html, text, prepared))
+    for folder in {path.parents[1] for path, _ in pages} | {path.parent for path, _ in outgoing}:
+        private_folder(folder)  # newsletters/ and the outbox: their listings name readers
     write_atomic_many(pages, durable=False, private=True)  # rebuildable from the plan
     write_atomic_many(outgoing, private=True)  # what a channel sends later: on disk before the ledger says written
     return written

@@ -3,11 +3,16 @@
 One item per paper; its GUID (RSS) and id (Atom) is the paper id, so an item
 never reappears as new. Feeds keep the most recent `site.feed_items` papers.
 Everything is derived from the store, so rebuilding writes the same bytes.
+
+Every field carries text. Atom says so (its text constructs default to `type="text"`); RSS 2.0
+readers render a title and a description as HTML, so in RSS each text field is HTML-escaped first:
+a paper titled `<script>…` shows those characters, and runs nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,28 +121,38 @@ def item_summary(item: FeedItem) -> str:
     return f"{abstract}\n\n{why}" if abstract else why
 
 
-def add_entry(generator: FeedGenerator, item: FeedItem) -> None:
+def plain(text: str) -> str:
+    return text
+
+
+def rss_text(text: str) -> str:
+    """Text as RSS readers need it: they render titles and descriptions as HTML."""
+    return html.escape(text, quote=False)
+
+
+def add_entry(generator: FeedGenerator, item: FeedItem, text=plain) -> None:
     paper = item.item.paper
     entry = generator.add_entry(order="append")
     entry.guid(paper.id, permalink=False)
-    entry.title(paper.title)
+    entry.title(text(paper.title))
     entry.link(href=item.link, rel="alternate")
-    entry.summary(item_summary(item))
+    entry.summary(text(item_summary(item)))
     for term, label in item.categories:
-        entry.category(term=term, label=label)
+        entry.category(term=text(term), label=text(label))
     for name in paper.authors:
-        entry.author(name=name)
-        entry.dc.dc_creator(name)  # RSS has no author element without an email: Dublin Core names them
+        entry.author(name=text(name))
+        entry.dc.dc_creator(text(name))  # RSS has no author element without an email: Dublin Core names them
     entry.published(midnight_utc(item.date))
     entry.updated(midnight_utc(item.date))
 
 
 def feed_generator(spec: FeedSpec, link: FeedLink, base_url: str) -> FeedGenerator:
     updated = midnight_utc(max((item.date for item in spec.items), default=EMPTY_FEED_DATE))
+    text = rss_text if link.kind == "rss" else plain
     generator = FeedGenerator()
     generator.id(base_url + link.path)
-    generator.title(spec.title)
-    generator.description(spec.description)
+    generator.title(text(spec.title))
+    generator.description(text(spec.description))
     generator.link(href=base_url + link.path, rel="self", type=link.media_type)
     generator.link(href=base_url + spec.page, rel="alternate")  # last: RSS's one <link>
     generator.language("en")
@@ -146,7 +161,7 @@ def feed_generator(spec: FeedSpec, link: FeedLink, base_url: str) -> FeedGenerat
     generator.lastBuildDate(updated)
     generator.load_extension("dc", atom=False, rss=True)
     for item in spec.items:
-        add_entry(generator, item)
+        add_entry(generator, item, text)
     return generator
 
 

@@ -3,10 +3,18 @@
 A failure (network, timeout, HTTP error, oversized body) raises FetchError naming the source and
 whether it is worth retrying; `failed_fetch` turns the final failure into an outcome for the report.
 Parsing is not done here: the bytes go to `papercast.sources.parse_input` like any inbox file.
+
+A source's `timeout` is a deadline for the whole request: connecting, the headers and every read of
+the body (redirects included). A server that trickles a byte a second, each read well within any read
+timeout, is given up at the deadline: its sockets are shut down then (`Deadline`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -55,6 +63,50 @@ class FetchOutcome:
         return InputFile(source=self.source, data=self.data) if self.status == "fetched" else None
 
 
+class Deadline:
+    """Every socket of one request, shut down when `seconds` have passed since it started.
+
+    The sockets are learnt from httpx's `trace` extension as each connection is made (or wrapped in
+    TLS); shutting one down wakes a read that is waiting on it. `expired` tells afterwards whether
+    what was read may be cut short."""
+
+    CONNECTED = ("connection.connect_tcp.complete", "connection.start_tls.complete")
+
+    def __init__(self, seconds: float):
+        self.seconds, self.expired = seconds, False
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def __enter__(self) -> "Deadline":
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+
+    def trace(self, event: str, info: dict) -> None:
+        stream = info.get("return_value") if event in self.CONNECTED else None
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            with self.lock:
+                self.sockets.append(sock)
+                if self.expired:
+                    shut(sock)
+
+    def expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            for sock in self.sockets:
+                shut(sock)
+
+
+def shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed: nothing to stop
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 def user_agent() -> str:
     return f"papercast/{__version__} (research-paper newsletters; feed reader)"
 
@@ -63,16 +115,26 @@ def fetch_feed(source: Source, known: Validators = Validators(),
                max_bytes: int = MAX_FEED_BYTES) -> FetchOutcome:
     """GET the source's URL; a 304 is `not-modified`; anything but 2xx/304 raises FetchError."""
     headers = {"User-Agent": user_agent(), "Accept": ACCEPT, **known.headers()}
+    deadline = Deadline(source.timeout)
     try:
-        with httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client:
-            with client.stream("GET", source.url) as response:
-                return read_response(source, response, known, max_bytes)
+        with deadline, httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client:
+            with client.stream("GET", source.url, extensions={"trace": deadline.trace}) as response:
+                outcome = read_response(source, response, known, max_bytes)
     except httpx.TimeoutException:
-        raise FetchError(f"no answer from {source.url} within {source.timeout:g} s", source=source.name,
-                          hint="raise the source's timeout or try later") from None
+        raise too_slow(source) from None
     except httpx.HTTPError as exc:
+        if deadline.expired:
+            raise too_slow(source) from None
         raise FetchError(f"cannot fetch {source.url}: {exc}", source=source.name,
                           hint="check the source's url and the network") from None
+    if deadline.expired:  # a body without a length looks complete when its socket is shut
+        raise too_slow(source)
+    return outcome
+
+
+def too_slow(source: Source) -> FetchError:
+    return FetchError(f"no complete answer from {source.url} within {source.timeout:g} s", source=source.name,
+                      hint="the timeout covers the whole request: raise it, or try later")
 
 
 def read_response(source: Source, response: httpx.Response, known: Validators,

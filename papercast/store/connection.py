@@ -3,17 +3,23 @@
 A locked state (another process holds a write transaction), a damaged or truncated file and
 a state from a newer papercast each become a StateError naming the file; the state is never
 silently replaced by a fresh one.
+
+The state holds every reader's address, subscription and votes: it and its WAL and SHM files are
+0600, and its folder 0700 when papercast made it or it holds nothing but the state's own files (a
+folder shared with other files keeps its mode). Each open tightens what an older papercast left open.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from papercast.errors import StateError, StorageError
+from papercast.errors import StateBusyError, StateError, StorageError
+from papercast.files import PRIVATE_FOLDER_MODE, PRIVATE_MODE, tighten
 from papercast.store import schema
 
 DEFAULT_BUSY_SECONDS = 30.0
@@ -46,7 +52,7 @@ class Connection:
                 raise StorageError("no space left on the device for the state database", source=str(self.path),
                                    hint="free some space and run again: the last step was rolled back") from None
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StateError(f"the state database is locked by another process (waited {self.busy_seconds:g} s)",
+                raise StateBusyError(f"the state database is locked by another process (waited {self.busy_seconds:g} s)",
                                  source=str(self.path), hint="finish or close the program holding it "
                                  "(e.g. an sqlite3 shell inside a transaction), then run again") from None
             raise damaged(self.path, exc) from None
@@ -73,20 +79,27 @@ class Database:
     def open(cls, path: Path, busy_seconds: float = DEFAULT_BUSY_SECONDS):
         refuse_empty_file(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            state_folder(path)
             raw = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
+            private_state_files(path)  # before any data, so the WAL and SHM files are made 0600 too
         except (OSError, sqlite3.Error) as exc:
             raise StateError(f"cannot open state database: {exc}", source=str(path)) from None
         raw.row_factory = sqlite3.Row
         store = cls(Connection(raw, path, busy_seconds), path)
         try:
             store.db.execute("PRAGMA journal_mode=WAL")
+            private_state_files(path)
             store._migrate()
             store.db.execute("PRAGMA foreign_keys=ON")
         except BaseException:
             raw.close()
             raise
         return store
+
+    def wait_at_most(self, seconds: float) -> None:
+        """From now on, wait at most `seconds` for another process's write lock (then StateBusyError)."""
+        self.db.busy_seconds = seconds
+        self.db.execute(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}")
 
     def __enter__(self):
         return self
@@ -134,6 +147,25 @@ def migration_statements(version: int) -> list[str]:
     script = schema.SCHEMA if version == 0 else "".join(
         schema.MIGRATIONS[step] for step in sorted(schema.MIGRATIONS) if step > version)
     return [statement for statement in script.split(";") if statement.strip()]
+
+
+STATE_SUFFIXES = ("", "-wal", "-shm", "-journal", ".lock")  # the state's own files (.lock: papercast/lock.py)
+
+
+def state_folder(path: Path) -> None:
+    """The state's folder: made 0700; an existing one tightened when it holds only the state's files."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER_MODE)
+    elif folder.stat().st_mode & 0o077 and all(entry.name in {path.name + s for s in STATE_SUFFIXES}
+                                                for entry in os.scandir(folder)):
+        tighten(folder, PRIVATE_FOLDER_MODE)
+
+
+def private_state_files(path: Path) -> None:
+    for suffix in STATE_SUFFIXES[:3]:
+        with contextlib.suppress(FileNotFoundError):
+            tighten(path.with_name(path.name + suffix), PRIVATE_MODE)
 
 
 def refuse_empty_file(path: Path) -> None:

@@ -3,15 +3,13 @@
 `create_app(config)` gives a Starlette (ASGI) app; server.py runs it under uvicorn. Routes are
 served at the root and, when `[site] base_url` has a path (`https://example.org/papers/`), under
 that path too, so a reverse proxy may pass the path on or strip it. Every response carries
-headers that keep pages out of frames and other sites' referrers; reader pages are never cached.
-The access log names method, path and status, never the query (a signed link is a capability).
+headers that keep pages out of frames and other sites' referrers, and the access log names method,
+path and status, never the query (papercast/web/middleware.py); reader pages are never cached.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import time
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
@@ -21,41 +19,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from papercast.config import Settings, load_settings
 from papercast.web import archive
 from papercast.web.context import WebContext
 from papercast.web.endpoints import endpoint_routes
+from papercast.web.middleware import SecurityHeaders
 from papercast.web.pages import NOT_FOUND, Page, page_response
 from papercast.web.signing import LinkKeys, link_keys
-
-log = logging.getLogger("papercast.web")
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
-    (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
-                                 b" form-action 'self'; frame-ancestors 'none'; base-uri 'none'")]
-
-
-class SecurityHeaders:
-    """Adds SECURITY_HEADERS to every response and logs one line per request (no query string)."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        started = time.perf_counter()
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
-                log.info("%s %s %d %.1f ms", scope["method"], scope["path"], message["status"],
-                         (time.perf_counter() - started) * 1000)
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 def health(request: Request) -> Response:

@@ -4,18 +4,23 @@ The archive folder also holds every reader's newsletters, the outbox and the run
 state and config may lie beside it: none of that is reachable. A path is served only when each of
 its segments is a plain name (no `..`, `.`, empty or hidden segment, backslash or NUL, whether it
 came encoded or not), it ends in a public suffix, and the real file (symlinks resolved) is a regular
-file inside its public folder, itself inside the archive. Anything else is 404, the same answer as
-for a file that does not exist, so nothing can be learnt about what lies outside.
+file inside the archive's own public folder of that name (`<archive>/editions/`, ... with the archive's
+real path: a public folder that is itself a symlink to elsewhere serves nothing), or is the archive's
+top-level `index.html` itself. A file with more than one hard link is not served either: it may be a
+second name of a newsletter or a message. Anything else is 404, the same answer as for a file that
+does not exist, so nothing can be learnt about what lies outside.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from papercast.printable import printable
 from papercast.web.context import WebContext
 from papercast.web.pages import NOT_FOUND, page_response
 
@@ -23,6 +28,7 @@ PUBLIC_FOLDERS = ("profiles", "editions", "feeds")
 MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8"}
 FEED_TYPES = {".rss.xml": "application/rss+xml; charset=utf-8", ".atom.xml": "application/atom+xml; charset=utf-8"}
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
+log = logging.getLogger("papercast.web")
 
 
 def plain_segments(relative: str) -> bool:
@@ -36,12 +42,20 @@ def public_file(archive: Path, folder: str, relative: str) -> Path | None:
         return None
     try:
         top = archive.resolve(strict=True)
-        root = (archive / folder).resolve(strict=True)
-        real = (root / relative).resolve(strict=True)
+        real = (top / folder / relative).resolve(strict=True)
     except (OSError, RuntimeError):
         return None
-    inside = root.is_relative_to(top) and real.is_relative_to(root)
-    return real if inside and real.is_file() else None
+    inside = real == top / relative if folder == "" else real.is_relative_to(top / folder)
+    return real if inside and real.is_file() and single_link(real, top) else None
+
+
+def single_link(real: Path, top: Path) -> bool:
+    """A public file has one name: a hard link could be a private file's second name."""
+    if real.stat().st_nlink == 1:
+        return True
+    log.warning("not served: %s has %d hard links (public files must have one)", printable(str(real.relative_to(top))),
+                real.stat().st_nlink)
+    return False
 
 
 def media_type(name: str) -> str | None:

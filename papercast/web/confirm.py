@@ -11,19 +11,19 @@ Part 2 adds its actions (feedback votes) as more `SignedAction`s in an endpoint 
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
+import math
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from papercast.errors import StateBusyError
 from papercast.web.context import Verified, WebContext
-from papercast.web.pages import FORBIDDEN, UNSIGNED, Page, page_response, text_response
+from papercast.web.forms import FormRefused, form_fields
+from papercast.web.pages import BUSY, FORBIDDEN, UNSIGNED, Page, page_response, text_response
 
 MAX_FORM_BYTES = 8192
 ONE_CLICK = ("List-Unsubscribe", "One-Click")
@@ -32,7 +32,8 @@ ONE_CLICK = ("List-Unsubscribe", "One-Click")
 @dataclass(frozen=True)
 class SignedAction:
     """`ask` gives the GET page; `apply` does the action (`one_click` tells how it was asked) and gives the
-    page that says so. Both run in a worker thread, so they may open the store."""
+    page that says so. `ask` runs on the page threads, `apply` on the write threads (WebContext.write):
+    both may open the store, and `apply` writes through `WebContext.writing()`."""
 
     name: str
     ask: Callable[[WebContext, Verified], Page]
@@ -49,25 +50,14 @@ def query_fields(request: Request) -> dict[str, str] | None:
 
 
 async def read_form(request: Request) -> dict[str, str] | None:
-    """A small form body, url-encoded or multipart; None when it is larger than MAX_FORM_BYTES."""
+    """A small form body (papercast/web/forms.py says which); None when it is larger than MAX_FORM_BYTES,
+    FormRefused when it is not a form the app reads."""
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_FORM_BYTES:
             return None
-    kind = request.headers.get("content-type", "")
-    if kind.split(";")[0].strip().lower() == "multipart/form-data":
-        return multipart_fields(kind, body)
-    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-
-
-def multipart_fields(content_type: str, body: bytes) -> dict[str, str]:
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    if not message.is_multipart():
-        return {}
-    return {part.get_param("name", header="content-disposition") or "": part.get_content().strip()
-            for part in message.iter_parts() if not part.is_multipart() and part.get_content_maintype() == "text"}
+    return form_fields(request.headers.get("content-type", ""), body)
 
 
 def signed_action_route(context: WebContext, action: SignedAction) -> Route:
@@ -87,14 +77,30 @@ async def handle(context: WebContext, action: SignedAction, request: Request) ->
     if request.method in ("GET", "HEAD"):
         page = await run_in_threadpool(action.ask, context, verified)
         return page_response(context.env, settings.site.title, page)
-    form = await read_form(request)
+    try:
+        form = await read_form(request)
+    except FormRefused as refused:
+        return text_response(str(refused), 400)
+    except ClientDisconnect:  # the body did not arrive within [web] body_timeout: no one reads this answer
+        return text_response("the form did not arrive in time", 408)
     if form is None:
         return text_response("form too large", 413)
     one_click = action.one_click and form.get(ONE_CLICK[0]) == ONE_CLICK[1]
     if not one_click and form.get("confirm") != "yes":
         return text_response("nothing to confirm: POST confirm=yes" + (
             " or List-Unsubscribe=One-Click" if action.one_click else ""), 400)
-    page = await run_in_threadpool(action.apply, context, verified, one_click)
+    try:
+        page = await context.write(action.apply, context, verified, one_click)
+    except StateBusyError:
+        return busy_response(context, one_click, settings.web.write_wait)
     if one_click:
         return text_response(action.one_click_reply)
     return page_response(context.env, settings.site.title, page)
+
+
+def busy_response(context: WebContext, one_click: bool, wait: float) -> Response:
+    """503 with Retry-After: the state was held by another process for longer than `[web] write_wait`."""
+    response = text_response("busy: nothing was changed, try again later", 503) if one_click else \
+        page_response(context.env, context.settings().site.title, BUSY)
+    response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response

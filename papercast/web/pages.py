@@ -52,4 +52,7 @@ FORBIDDEN = Page("This link is not valid", (
     "Use the link in a recent newsletter.",), status=403)
 UNSIGNED = Page("Reader links are switched off", (
     "This site has no signing secret, so it cannot check links. Nothing was changed.",), status=503)
+BUSY = Page("Busy, please try again", (
+    "The site is busy and could not record this just now. Nothing was changed.",
+    "Please press the button again in a minute.",), status=503)
 NOT_FOUND = Page("Not found", ("There is nothing here.",), status=404)

@@ -11,6 +11,7 @@ from typing import Mapping
 
 from papercast.config import Reader, Settings
 from papercast.errors import ConfigError
+from papercast.printable import printable
 from papercast.store import Store
 from papercast.store.readers import CLI
 from papercast.store.records import Subscription, VoteCounts
@@ -62,10 +63,11 @@ def reader_rows(store: Store, settings: Settings) -> list[ReaderRow]:
 
 
 def listing(rows: list[ReaderRow]) -> list[str]:
-    """Aligned columns: address, name, profiles, channels, votes, status."""
+    """Aligned columns: address, name, profiles, channels, votes, status; one line per reader, whatever
+    a name holds (control characters are shown escaped)."""
     if not rows:
         return ["no readers in the config"]
-    cells = [(row.email, row.name or "-", ",".join(row.profiles) or "-", ",".join(row.channels) or "-",
+    cells = [(printable(row.email), printable(row.name) or "-", ",".join(row.profiles) or "-", ",".join(row.channels) or "-",
               row.vote_text, row.status) for row in rows]
     widths = [max(len(cell[i]) for cell in cells) for i in range(5)]
     return ["  ".join(cell[i].ljust(widths[i]) for i in range(5)) + "  " + cell[5] for cell in cells]

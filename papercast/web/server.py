@@ -4,6 +4,8 @@ Prefect's scheduler (`papercast serve`), tests and benchmarks (`AppServer`).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import threading
 import time
@@ -13,9 +15,15 @@ import uvicorn
 
 from papercast.config import Settings
 from papercast.errors import WebError
+from papercast.printable import printable
 from papercast.web.app import create_app
+from papercast.web.connections import ACCEPT_BATCH, LISTEN_QUEUE, ConnectionLimits, guarded_protocol, raise_file_limit
 from papercast.web.links import public_base
+from papercast.web.middleware import access_log
 from papercast.web.signing import link_keys, required_keys
+
+log = logging.getLogger("papercast.web")
+LOOP_ERROR_EVERY = 10.0  # seconds: the same event-loop error is logged at most once in that time
 
 
 def app_keys(settings: Settings, environ: Mapping[str, str]):
@@ -26,9 +34,43 @@ def app_keys(settings: Settings, environ: Mapping[str, str]):
 
 
 def uvicorn_config(settings: Settings, environ: Mapping[str, str], host: str, port: int) -> uvicorn.Config:
+    """uvicorn, bounded by [web]: header and body deadlines, a cap on connections (connections.py), the
+    keep-alive idle timeout; the access log is the app's own (one line per request, or none)."""
     app = create_app(settings.source_file, keys=app_keys(settings, environ))
+    web = settings.web
+    access_log.setLevel(logging.INFO if web.access_log else logging.WARNING)
+    raise_file_limit()
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
-                          lifespan="off", timeout_graceful_shutdown=5)
+                          lifespan="off", timeout_graceful_shutdown=5, timeout_keep_alive=web.idle_timeout,
+                          http=guarded_protocol(ConnectionLimits.of(web)), backlog=ACCEPT_BATCH)
+
+
+class LoopErrors:
+    """The event loop's own errors (e.g. accept() out of file descriptors, retried each second) as one
+    line each, the same one at most once every LOOP_ERROR_EVERY seconds, so the log cannot spin."""
+
+    def __init__(self):
+        self.last: dict[str, float] = {}
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        message = str(context.get("message") or "event loop error")
+        now = time.monotonic()
+        if now - self.last.get(message, -LOOP_ERROR_EVERY) < LOOP_ERROR_EVERY:
+            return
+        self.last[message] = now
+        log.error("%s: %s", printable(message), printable(repr(context.get("exception"))))
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, with LoopErrors handling the event loop's errors. asyncio accepts as many
+    connections at once as the backlog it was given (ACCEPT_BATCH); the kernel's queue is set back to
+    LISTEN_QUEUE once serving, so a burst of connections waits there rather than being refused."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        asyncio.get_running_loop().set_exception_handler(LoopErrors())
+        await super().startup(sockets)
+        for sock in sockets or ():
+            sock.listen(LISTEN_QUEUE)
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
@@ -41,7 +83,7 @@ def bound_socket(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise WebError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", source="papercast web") from None
-    sock.listen(2048)
+    sock.listen(LISTEN_QUEUE)
     return sock
 
 
@@ -51,7 +93,7 @@ def serve_foreground(settings: Settings, environ: Mapping[str, str], host: str, 
     config = uvicorn_config(settings, environ, host, port)
     with bound_socket(host, port) as sock:
         ready(socket_url(sock))
-        uvicorn.Server(config).run(sockets=[sock])
+        Server(config).run(sockets=[sock])
 
 
 def socket_url(sock: socket.socket) -> str:
@@ -65,7 +107,7 @@ class AppServer:
     def __init__(self, settings: Settings, environ: Mapping[str, str], host: str = "127.0.0.1", port: int = 0):
         self.config = uvicorn_config(settings, environ, host, port)
         self.sock = bound_socket(host, port)
-        self.server = uvicorn.Server(self.config)
+        self.server = Server(self.config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        name="papercast-web", daemon=True)
         self.url = socket_url(self.sock)
