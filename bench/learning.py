@@ -337,12 +337,64 @@ def curve_lines(found: dict, scopes: list[str]) -> list[str]:
     return lines
 
 
+COLOURS = {"engaged": "#1f6feb", "sparse": "#2da44e", "noisy": "#bf8700", "quiet": "#6e7781"}
+
+
+def curve_svg(found: dict, scope: str = "pooled", width: int = 560, height: int = 320) -> str:
+    """The learning curve as a small SVG: micro-F1 after k vote weeks, one line per reader, intervals shaded."""
+    left, right, top, bottom = 56, 120, 24, 44
+    xs = {k: left + (width - left - right) * i / (len(KS)) for i, k in enumerate((0, *KS))}
+    values = [g[scope]["f1"] for g in found["groups"].values()]
+    low, high = max(0.0, min(values) - 0.1), min(1.0, max(values) + 0.1)
+
+    def y(v: float) -> float:
+        return top + (height - top - bottom) * (1 - (v - low) / (high - low))
+
+    quiet = found["groups"]["quiet"][scope]["f1"]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             f'font-size="12" role="img" aria-label="micro-F1 after k weeks of votes">',
+             f'<rect width="{width}" height="{height}" fill="white"/>']
+    for tick in np.linspace(low, high, 5):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#eaeef2"/>'
+                     f'<text x="{left - 8}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick:.2f}</text>')
+    for k, x in xs.items():
+        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle">{k}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 8}" text-anchor="middle">'
+                 f'weeks of votes</text><text x="14" y="{top - 8}">micro-F1 on held-out weeks</text>')
+    labels: list[tuple[float, str, str]] = []
+    for kind in ("engaged", "sparse", "noisy", "quiet"):
+        points = [(xs[0], quiet, quiet, quiet)] + [
+            (xs[k], g["f1"], quiet + g["interval"][0], quiet + g["interval"][1])
+            for k in KS for g in [found["groups"]["quiet" if kind == "quiet" else f"{kind}-k{k}"][scope]]]
+        if kind != "quiet":
+            band = [f"{x:.1f},{y(hi):.1f}" for x, _, _, hi in points] + \
+                   [f"{x:.1f},{y(lo):.1f}" for x, _, lo, _ in reversed(points)]
+            parts.append(f'<polygon points="{" ".join(band)}" fill="{COLOURS[kind]}" fill-opacity="0.12"/>')
+        line = " ".join(f"{x:.1f},{y(v):.1f}" for x, v, _, _ in points)
+        dash = ' stroke-dasharray="5 4"' if kind == "quiet" else ""
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{COLOURS[kind]}" stroke-width="2.5"{dash}/>')
+        labels.append((y(points[-1][1]) + 4, kind, f"{kind} {points[-1][1]:.2f}"))
+    parts += end_labels(labels, width - right + 8)
+    return "\n".join(parts + ["</svg>"]) + "\n"
+
+
+def end_labels(labels: list[tuple[float, str, str]], x: float, gap: float = 15.0) -> list[str]:
+    """Line labels at the right end, moved apart so none overlaps the one above it."""
+    out, last = [], -1e9
+    for at, kind, text in sorted(labels):
+        at = max(at, last + gap)
+        out.append(f'<text x="{x:.0f}" y="{at:.1f}" fill="{COLOURS[kind]}">{text}</text>')
+        last = at
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lockbox", action="store_true", help="the lockbox set on the lockbox weeks (once, frozen)")
     parser.add_argument("--seeds", type=int, default=3, help="sparse and noisy readers per profile and K")
     parser.add_argument("--workdir", type=Path, help="keep the installation here (default: a temporary folder)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
+    parser.add_argument("--svg", type=Path, help="draw the pooled learning curve as SVG here")
     args = parser.parse_args()
     plan = Plan(LOCKBOX_SETS, "lockbox-votes", "lockbox-test") if args.lockbox else \
         Plan(DEV_SETS, "dev-votes", "dev-test")
@@ -359,6 +411,8 @@ def main() -> int:
     print("\n".join(curve_lines(found, [*plan.sets, "pooled"])))
     if args.out:
         args.out.write_text(json.dumps(found, indent=2), encoding="utf-8")
+    if args.svg:
+        args.svg.write_text(curve_svg(found), encoding="utf-8")
     return 0
 
 
