@@ -44,12 +44,12 @@ def error_for(tmp_path: Path, **kwargs) -> str:
         ({"readers": READERS.replace('"multimodal"]', '"robotics"]')}, "readers[1].profiles: unknown profile robotics"),
         ({"profiles": PROFILES + PROFILES.split("[[profiles]]")[0] + "[[profiles]]" + PROFILES.split("[[profiles]]")[1]},
          "duplicate profile id efficient-llm"),
-        ({"readers": READERS.replace("max_papers = 5", "max_papers = 0")}, "readers.0.max_papers"),
-        ({"readers": READERS.replace('email = "ada@example.org"', 'email = "not-an-address"')}, "readers.0.email"),
+        ({"readers": READERS.replace("max_papers = 5", "max_papers = 0")}, "readers[0].max_papers"),
+        ({"readers": READERS.replace('email = "ada@example.org"', 'email = "not-an-address"')}, "readers[0].email"),
         ({"extra": "colour = 'blue'"}, "paths.colour: unknown key"),
-        ({"profiles": PROFILES.replace('id = "reasoning"', 'id = "Reasoning Profile"')}, "profiles.2.id"),
+        ({"profiles": PROFILES.replace('id = "reasoning"', 'id = "Reasoning Profile"')}, "profiles[2].id"),
         ({"profiles": PROFILES.replace('keywords = ["reasoning", "chain-of-thought", "math"]', 'keywords = "reasoning"')},
-         "profiles.2.keywords"),
+         "profiles[2].keywords"),
     ],
 )
 def test_invalid_config_names_file_and_key(tmp_path, kwargs, expected):

@@ -37,8 +37,8 @@ def test_deployment_carries_the_configured_cron_and_time_zone(tmp_path, cron, ti
     [schedule] = deployment.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (cron, timezone)
     assert schedule.active
-    assert deployment.parameters == {"config_path": str(settings.source_file)}
-    assert deployment.entrypoint == "flows/newsletter.py:weekly_newsletter"
+    assert deployment.parameters == {"config_path": str(settings.source_file), "send": False}
+    assert deployment.entrypoint == "papercast.flows.newsletter.weekly_newsletter"  # works from any folder
 
 
 def test_deployment_registered_on_a_prefect_server_keeps_cron_and_zone(tmp_path, prefect_harness):
