@@ -30,10 +30,12 @@ parse_digests = task(parse_inputs, cache_policy=NO_CACHE)
 def ingest_sources(settings: Settings, as_of: dt.date, run_id: int, outcome: RunOutcome) -> None:
     """Every input of this run, parsed and ingested; the outcome collects digests, sources and problems."""
     files, outcome.errors = read_inbox_files(settings)
-    fetched = fetch_all_sources(plan_source_fetches(settings, settings, as_of))
+    requests = plan_source_fetches(settings, settings, as_of)
+    fetched = fetch_all_sources(requests)
     parsed = parse_digests(files + fetched_inputs(fetched), as_of, InputLimits.from_config(settings.limits))
     ingested = ingest_new_papers(settings, parsed.digests, run_id)
-    outcome.sources, problems, days = settle_fetches(fetched, parsed.errors, parsed.empty, ingested.digests)
+    outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty,
+                                                     ingested.digests)
     if fetched:
         record_fetch_states(settings, fetched, parsed.errors, days, run_id)
     outcome.errors += problems + parsed.errors

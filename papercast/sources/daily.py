@@ -32,6 +32,7 @@ class FetchRequest:
     source: Source
     day: dt.date | None = None
     validators: Validators = Validators()
+    answered_before: bool = False  # the source brought a day's list in an earlier run
 
     @property
     def target(self) -> Source:
@@ -50,7 +51,9 @@ def plan_fetches(store: Store, settings: Settings, as_of: dt.date) -> list[Fetch
         if source.kind == "feed":
             requests.append(FetchRequest(source, validators=known_validators(store, source.name, source.url)))
         elif source.kind == "hf-daily":
-            requests += [FetchRequest(source, day) for day in days_to_ask(store.fetch_days(source.name), as_of)]
+            known = store.fetch_days(source.name)
+            before = any(day.status == FETCHED_DAY for day in known)
+            requests += [FetchRequest(source, day, answered_before=before) for day in days_to_ask(known, as_of)]
     return requests
 
 
@@ -83,12 +86,14 @@ def with_day(outcome: FetchOutcome, request: FetchRequest) -> FetchOutcome:
     return replace(outcome, url=request.source.url or "", day=request.day)
 
 
-def settle_days(outcomes: list[FetchOutcome], parse_errors: list[Problem], empty: list[str],
-                digests: list[DigestResult]) -> list[FetchDay]:
-    """How each day asked went: fetched, empty (no list that day) or failed (asked again next run)."""
+def settle_days(requests: list[FetchRequest], outcomes: list[FetchOutcome], parse_errors: list[Problem],
+                empty: list[str], digests: list[DigestResult]) -> list[FetchDay]:
+    """How each day asked went: fetched, empty (no list that day) or failed (asked again next run). A 404
+    is a day without a list, unless the source never brought one (then its url is likely wrong)."""
     failed = {problem.source: problem.message for problem in parse_errors}
     by_input = {digest.source: digest for digest in digests}
     answered = {o.source for o in outcomes if o.day and o.status == "fetched"}
+    answered |= {r.source.name for r in requests if r.answered_before}
     return [day_result(o, failed.get(o.input_name), o.input_name in empty, o.source in answered,
                        by_input.get(o.input_name)) for o in outcomes if o.day]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from papercast.models import DigestResult, Problem
-from papercast.sources.daily import known_validators, settle_days
+from papercast.sources.daily import FetchRequest, known_validators, settle_days
 from papercast.sources.fetch import FetchOutcome
 from papercast.store import Store
 from papercast.store.records import FAILED_DAY, FetchDay
@@ -107,8 +107,9 @@ def record_fetches(store: Store, outcomes: list[FetchOutcome], parse_errors: lis
         store.record_fetch_days(list(days), run_id)
 
 
-def settle_fetches(outcomes: list[FetchOutcome], parse_errors: list[Problem], empty: list[str],
-                   digests: list[DigestResult]) -> tuple[list[SourceStatus], list[Problem], list[FetchDay]]:
+def settle_fetches(requests: list[FetchRequest], outcomes: list[FetchOutcome], parse_errors: list[Problem],
+                   empty: list[str], digests: list[DigestResult]
+                   ) -> tuple[list[SourceStatus], list[Problem], list[FetchDay]]:
     """The report entries, the errors and the days of this run's fetches, once they were parsed and ingested."""
-    days = settle_days(outcomes, parse_errors, empty, digests)
+    days = settle_days(requests, outcomes, parse_errors, empty, digests)
     return source_statuses(outcomes, parse_errors, digests, days), fetch_problems(outcomes, days), days
