@@ -1,0 +1,79 @@
+"""Scheduled weekly emails really go out: `papercast serve --send` (or [schedule] send = true) with an every-minute
+cron, a real aiosmtpd server and a digest dated today. No `papercast run` is typed: the schedule alone delivers
+one newsletter to every reader, and a later tick sends nothing. `papercast serve` starts its own temporary
+Prefect server here (no PREFECT_API_URL), as a new user's would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, digest_text, quiet_env, write_config
+from mailserver import Recorder, mail_server
+
+pytestmark = pytest.mark.slow
+
+READERS = ("ada@example.org", "grace@example.org")
+PAPERS = [("Four-bit Quantization of Language Models", "We study quantization and pruning of language models."
+           " It is evaluated on several benchmarks with consistent gains over strong baselines."),
+          ("A Multimodal Model for Charts", "A vision-language model for visual question answering on charts."
+           " It is evaluated on several benchmarks with consistent gains over strong baselines.")]
+DEADLINE = 300  # seconds: the first tick is at most a minute away, then Prefect picks the run up
+
+
+def config_for(folder: Path, port: int, send_in_config: bool) -> Path:
+    extra = (f'[schedule]\ncron = "* * * * *"\ntimezone = "UTC"\n{"send = true" if send_in_config else ""}\n'
+             f'[classify]\nbackend = "keywords"\n'
+             f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom_addr = "papers@example.org"\n')
+    config = write_config(folder, extra=extra)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    (folder / "inbox" / "today.txt").write_text(digest_text(f"{today:%b} {today.day}", PAPERS), encoding="utf-8")
+    return config
+
+
+def reports(folder: Path) -> list[dict]:
+    return [json.loads(path.read_text()) for path in sorted((folder / "archive" / "reports").glob("run-*.json"))]
+
+
+def wait_until(check, serve: subprocess.Popen, timeout: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if serve.poll() is not None:
+            pytest.fail(f"papercast serve exited: {serve.stderr.read()[-3000:]}")
+        if check():
+            return time.monotonic() - started
+        time.sleep(1)
+    pytest.fail(f"not within {timeout} s")
+
+
+@pytest.mark.parametrize("how", ["serve --send", "[schedule] send = true"])
+def test_the_schedule_alone_delivers_one_newsletter_to_every_reader(tmp_path, how):
+    with mail_server(Recorder()) as (server, port):
+        config = config_for(tmp_path, port, send_in_config=how.startswith("[schedule]"))
+        flag = ["--send"] if how == "serve --send" else []
+        serve = subprocess.Popen([sys.executable, "-m", "papercast.cli", "serve", "--config", str(config), "--no-web",
+                                  *flag], env=quiet_env(tmp_path / "prefect"), cwd=PROJECT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            delivered = wait_until(lambda: sorted(r.rcpt_tos[0] for r in server.received) == list(READERS),
+                                   serve, DEADLINE)
+            later = wait_until(lambda: len(reports(tmp_path)) >= 2, serve, 120)
+            time.sleep(2)  # anything the later tick would (wrongly) send
+        finally:
+            serve.send_signal(signal.SIGINT)
+            _, err = serve.communicate(timeout=60)
+        received = sorted(r.rcpt_tos[0] for r in server.received)
+    assert received == list(READERS), "every reader exactly one newsletter, and the later tick sent nothing"
+    first, second = reports(tmp_path)[:2]
+    assert first["delivery"]["sent"] == 2 and first["exit_code"] == 0
+    assert second["delivery"]["sent"] == 0 and second["newsletters"] == []
+    assert "scheduled runs send through smtp://127.0.0.1" in err and "dry runs" not in err
+    print(f"{how}: every reader had their newsletter {delivered:.0f} s after serve started; "
+          f"a later tick {later:.0f} s after that sent nothing")
