@@ -49,13 +49,11 @@ def hf_settings(tmp_path, url: str, **options):
                                                        f'timeout = 5\nretries = 0\n{extra}'))
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://hub.example/api/daily_papers", "https://hub.example/api/daily_papers?date=2025-11-17"),
-    ("https://hub.example/api/daily_papers?limit=100", "https://hub.example/api/daily_papers?limit=100&date=2025-11-17"),
-    ("https://hub.example/api/daily_papers?date=2024-01-01&x=1", "https://hub.example/api/daily_papers?x=1&date=2025-11-17"),
-])
-def test_each_day_is_asked_with_its_date_in_the_configured_url(url, expected):
-    assert day_url(url, WEEK[0]) == expected
+@pytest.mark.parametrize("query, expected", [("", "?date=2025-11-17"), ("?limit=100", "?limit=100&date=2025-11-17"),
+                                             ("?date=2024-01-01&x=1", "?x=1&date=2025-11-17")])
+def test_each_day_is_asked_with_its_date_in_the_configured_url(query, expected):
+    api = "https://hub.example/api/daily_papers"
+    assert day_url(api + query, WEEK[0]) == api + expected
 
 
 def test_which_days_are_asked():

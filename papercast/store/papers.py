@@ -203,6 +203,11 @@ class PaperTables:
                                (first.isoformat(), last.isoformat())).fetchall()
         return [stored_paper(row) for row in rows]
 
+    def latest_first_seen(self) -> dt.date | None:
+        """When the most recently published paper was first seen (None: no paper stored yet)."""
+        row = self.db.execute("SELECT MAX(first_seen) FROM papers").fetchone()
+        return dt.date.fromisoformat(row[0]) if row[0] else None
+
     def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None:
         """(paper_id, text_hash, vector bytes) rows, replacing older vectors of the same model."""
         with self.transaction() as db:
