@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT, write_config
-from papercast.config import load_settings
+from papercast.config import FETCH_DEFAULT, load_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -76,15 +76,43 @@ def test_a_run_in_the_changing_hour_happens_exactly_once_that_week(start):
 
 
 def test_prefect_yaml_matches_the_config_and_the_flow_parameters():
-    from papercast.flows.newsletter import weekly_newsletter
+    from importlib.metadata import version
+
+    from prefect.flows import load_flow_from_entrypoint
 
     settings = load_settings(PROJECT / "config" / "papercast.toml")
     spec = yaml.safe_load((PROJECT / "prefect.yaml").read_text(encoding="utf-8"))
-    [deployment] = spec["deployments"]
-    [schedule] = deployment["schedules"]
+    assert spec["prefect-version"] == version("prefect")
+    weekly, daily = spec["deployments"]
+    [schedule] = weekly["schedules"]
     assert (schedule["cron"], schedule["timezone"]) == (settings.schedule.cron, settings.schedule.timezone)
-    path, name = deployment["entrypoint"].split(":")
-    assert (PROJECT / path).is_file() and name == weekly_newsletter.fn.__name__
-    flow_parameters = set(inspect.signature(weekly_newsletter.fn).parameters)
-    assert set(deployment["parameters"]) <= flow_parameters
-    assert (PROJECT / deployment["parameters"]["config_path"]).is_file()
+    assert daily["schedules"][0]["cron"] == FETCH_DEFAULT and daily["schedules"][0]["timezone"] == schedule["timezone"]
+    for deployment, name in ((weekly, "papercast-weekly"), (daily, "papercast-fetch")):
+        assert ":" not in deployment["entrypoint"], "a module path: works after pip install, from any folder"
+        flow = load_flow_from_entrypoint(deployment["entrypoint"])
+        assert flow.name == name and set(deployment["parameters"]) <= set(inspect.signature(flow.fn).parameters)
+        assert deployment["parameters"]["config_path"] == "{{ $PAPERCAST_CONFIG }}"
+
+
+def test_the_fetch_deployment_runs_daily_when_a_feed_needs_it_and_follows_the_config(tmp_path):
+    from papercast.flows.deploy import fetch_deployment
+
+    feed = '[[sources]]\nname = "cl"\nkind = "feed"\nurl = "https://feeds.example/cl"\n'
+    assert fetch_deployment(schedule_config(tmp_path, "0 7 * * MON")) is None, "no feed: no fetch schedule"
+    with_feed = load_settings(write_config(tmp_path, extra='[schedule]\ntimezone = "Europe/Berlin"\n' + feed))
+    [schedule] = fetch_deployment(with_feed).schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == (FETCH_DEFAULT, "Europe/Berlin")
+    hourly = load_settings(write_config(tmp_path, extra='[schedule]\nfetch = "0 * * * *"\n'))
+    assert fetch_deployment(hourly).schedules[0].schedule.cron == "0 * * * *"
+    off = load_settings(write_config(tmp_path, extra='[schedule]\nfetch = "off"\n' + feed))
+    assert fetch_deployment(off) is None
+
+
+def test_scheduled_runs_send_with_the_flag_or_the_config():
+    from papercast.flows.deploy import weekly_deployment
+
+    settings = load_settings(PROJECT / "config" / "papercast.toml")
+    assert weekly_deployment(settings).parameters["send"] is False
+    assert weekly_deployment(settings, send=True).parameters["send"] is True
+    sending = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"send": True})})
+    assert weekly_deployment(sending).parameters["send"] is True
