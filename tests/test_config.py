@@ -70,3 +70,20 @@ def test_bad_toml_and_missing_file_are_config_errors(tmp_path):
         load_settings(broken)
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "absent.toml")
+
+
+def test_the_readmes_error_examples_are_the_real_messages(tmp_path):
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    unknown = error_for(tmp_path, readers=READERS.replace('profiles = ["multimodal"]', 'profiles = ["robotics"]'))
+    misspelled = error_for(tmp_path, readers=READERS.replace("max_papers = 5", "max_paper = 5"))
+    for message in (unknown, misspelled):
+        example = message.split(": ", 1)[1].removesuffix(" (check the config file)")
+        assert f"config/papercast.toml: {example}" in readme, example
+
+
+def test_a_profile_that_can_match_nothing_is_refused_by_name(tmp_path):
+    empty = PROFILES + '\n[[profiles]]\nid = "x"\ntitle = "Something"\ndescription = "  "\nkeywords = [""]\n'
+    message = error_for(tmp_path, profiles=empty)
+    assert "profiles[3]: profile 'x' can match nothing: give it a description or keywords" in message
+    write_config(tmp_path, profiles=PROFILES + '\n[[profiles]]\nid = "y"\ntitle = "Y"\nkeywords = ["graphs"]\n')
+    assert load_settings(tmp_path / "papercast.toml").profile("y").keywords == ["graphs"]
