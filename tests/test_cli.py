@@ -82,3 +82,15 @@ def test_serve_send_without_the_smtp_password_stops_at_start_in_one_line(tmp_pat
     assert code == 1 and "\n" not in err and "TEST_SERVE_PW is not set" in err
     config.write_text(config.read_text() + "[schedule]\nsend = true\n")
     assert main(["serve", "--config", str(config), "--no-web"]) == 1, "[schedule] send = true needs it just the same"
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path):
+    """`papercast readers --json | head -1`: the reader of the pipe leaves early; no BrokenPipeError."""
+    readers = "".join(f'\n[[readers]]\nemail = "r{n}@example.org"\nprofiles = ["reasoning"]\n' for n in range(3000))
+    config = write_config(tmp_path, readers=readers)
+    process = subprocess.Popen([sys.executable, "-m", "papercast.cli", "readers", "--config", str(config), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=PROJECT)
+    first = process.stdout.readline()
+    process.stdout.close()  # as `head -1` does once it has its line
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0 and first.strip() == b"[" and err == "", err[-2000:]
