@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -91,5 +92,10 @@ def test_the_schedule_alone_delivers_one_newsletter_to_every_reader(tmp_path):
 
 
 def stop(serve: subprocess.Popen) -> str:
-    serve.send_signal(signal.SIGINT)
-    return serve.communicate(timeout=60)[1]
+    """SIGTERM, as a service manager stops it (SIGINT may be ignored when the tests run in the background)."""
+    serve.send_signal(signal.SIGTERM)
+    try:
+        return serve.communicate(timeout=60)[1]
+    except subprocess.TimeoutExpired:
+        os.killpg(serve.pid, signal.SIGKILL)
+        raise
