@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import inspect
+import json
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,3 +119,21 @@ def test_scheduled_runs_send_with_the_flag_or_the_config():
     assert weekly_deployment(settings, send=True).parameters["send"] is True
     sending = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"send": True})})
     assert weekly_deployment(sending).parameters["send"] is True
+
+
+def test_prefect_deploy_registers_both_deployments_from_prefect_yaml(tmp_path, prefect_server):
+    """What an operator with a work pool types: the module entrypoints and PAPERCAST_CONFIG reach the server."""
+    config = write_config(tmp_path)
+    env = {**prefect_server, "PAPERCAST_CONFIG": str(config), "PREFECT_CLI_PROMPT": "false"}
+    prefect = [sys.executable, "-m", "prefect"]
+    for command in (["work-pool", "create", "papercast", "--type", "process"], ["deploy", "--all"]):
+        done = subprocess.run(prefect + command, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    code = ("import asyncio, json\nfrom prefect.client.orchestration import get_client\n"
+            "async def main():\n    async with get_client() as c:\n"
+            "        return [[d.name, d.entrypoint, d.parameters] for d in await c.read_deployments()]\n"
+            "print(json.dumps(asyncio.run(main())))")
+    listed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert sorted(map(tuple, json.loads(listed.stdout))) == [
+        ("daily", "papercast.flows.fetch.fetch_papers", {"config_path": str(config)}),
+        ("weekly", "papercast.flows.newsletter.weekly_newsletter", {"config_path": str(config)})]
