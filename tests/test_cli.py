@@ -51,6 +51,7 @@ def test_run_json_on_the_shipped_examples_prints_only_the_report(tmp_path):
     shared_home = {"PREFECT_HOME": os.environ.get("PREFECT_HOME", str(tmp_path / "prefect"))}
     result = run_cli("run", "--config", str(config), "--as-of", "2026-11-23", "--json", env=shared_home)
     assert result.returncode == 0, result.stderr[-2000:]
+    assert "View at " not in result.stderr, "no link into a temporary server that is gone once the command ends"
     report = json.loads(result.stdout)
     assert report["new_papers"] == 14
     assert [d["new"] for d in report["digests"]] == [6, 4, 4]

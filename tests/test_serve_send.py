@@ -87,6 +87,8 @@ def test_the_schedule_alone_delivers_one_newsletter_to_every_reader(tmp_path):
         assert first["delivery"]["sent"] == 2 and first["exit_code"] == 0
         assert second["delivery"]["sent"] == 0 and second["newsletters"] == []
         assert "scheduled runs send through smtp://127.0.0.1" in errs[how] and "dry runs" not in errs[how]
+        assert "View at " not in errs[how] and "prefect deployment run" not in errs[how], "nothing points at a server" \
+            " no one else can reach"
     print("every reader had their newsletter, counted from the start of `papercast serve` (at most "
           + "; ".join(f"{how}: {seconds:.0f} s" for how, seconds in times.items()) + "); a later tick sent nothing")
 
