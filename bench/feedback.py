@@ -19,7 +19,7 @@ Base scores: each set is scored by relevance weights fitted as shipped (bench/re
 recipe, relevance's choosing sets) without that set, so its profiles are new to them. Round 2
 chose the method and its constants on sample, terse and chatty; rounds 3 and 4 read eight more
 sets once each as held-out groups and found no clear F1 gain, the second time under a looser
-relevance decision that the like weight had not been chosen for (docs/feedback-method.md). Round
+relevance decision that the like weight had not been chosen for (bench/RESULTS-feedback.md). Round
 5 chooses the constants again under the shipped relevance scorer, on all eleven sets read so far,
 and its primary figure is a fresh group: watchers and niche, written blind for round 5.
 """
@@ -371,7 +371,7 @@ def choose(world: World, readers: list[Reader]) -> None:
     split. Also shown: the placebo (the 5 votes' kinds shuffled): what a method gains from votes
     that say nothing, i.e. from loosening or tightening alone. Round 5 ships the rule's choice
     within the closest-voted-paper family: across families the rule picks the per-reader logistic,
-    whose placebo gains as much as it does (docs/feedback-method.md)."""
+    whose placebo gains as much as it does (bench/RESULTS-feedback.md)."""
     checks = [Condition(k) for k in KS] + [Condition(5, flip=True), Condition(5, shuffle=True)]
     base = {split: f1(simulate(world, readers, shipped(), Condition(), split).counts.sum((0, 1))) for split in SPLITS}
     print("CHOOSING sets only; no feedback: " + ", ".join(f"{s} split F1 {v:.3f}" for s, v in base.items()))

@@ -14,7 +14,7 @@ Papers: the unique papers of ../shared/digests (never copied into the repository
 
 CHOOSING sets chose every method, feature and constant of the shipped scorer (round 3: the seven
 sets read before it; round 4 chose on nine, and was withdrawn); the LOCKBOX sets are scored once, after everything was frozen
-and committed (docs/relevance.md).
+and committed (bench/RESULTS-relevance.md).
 """
 
 from __future__ import annotations

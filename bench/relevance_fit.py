@@ -1,6 +1,6 @@
 """Fitting the hybrid's weights on labelled profile sets, and the leave-one-set-out protocol.
 
-The recipe (chosen on the choosing sets only, see docs/relevance.md):
+The recipe (chosen on the choosing sets only, see bench/RESULTS-relevance.md):
 - every profile of a fitting set also enters in three shortened forms with the same labels (its
   first three keywords; no description; the first sentence and four keywords), so the weights do
   not lean on how much a profile says;
@@ -13,7 +13,7 @@ The recipe (chosen on the choosing sets only, see docs/relevance.md):
   compared 0.25, 0.5 and 0.75 over its seven choosing sets: 0.5 again. Both lockboxes then put the
   best threshold for new profiles near 0.3, so round 4 compared 0.5, 0.75, 1.0, 1.25 and 1.5 over
   nine choosing sets (the lockboxes among them), by the eight new-user sets' pooled F1 at 0.5:
-  1.25 won (0.569; 0.5 gave 0.559). Round 4 was withdrawn (docs/relevance.md): its full test suite
+  1.25 won (0.569; 0.5 gave 0.559). Round 4 was withdrawn (bench/RESULTS-relevance.md): its full test suite
   failed a terse and a verbose profile of one topic taking nearly the same papers, and both its
   lockboxes put the best threshold above 0.5; papercast ships round 3 again, shift 0.5.
 """

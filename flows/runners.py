@@ -16,10 +16,11 @@ import os
 import time
 from typing import Iterator
 
-from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, PREFECT_UI_URL,
+                              temporary_settings)
 
 from papercast.flows.newsletter import weekly_newsletter
-from papercast.flows.server import TemporaryServer, launchable
+from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
 
 RECORDS_WAIT_SECONDS = 15.0
 PAGE = 200  # task runs per API request (the server's default limit)
@@ -50,7 +51,7 @@ def using_api(server: TemporaryServer | None) -> Iterator[None]:
         yield
         return
     server.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: os.environ.get(UI_URL, "")}):
         yield
 
 
@@ -67,14 +68,15 @@ def shared_prefect_api() -> Iterator[tuple[str, bool]]:
         server = SubprocessASGIServer()
         server.start()
     else:
-        server = TemporaryServer().start()
-    os.environ["PREFECT_API_URL"] = server.api_url
+        server = TemporaryServer(services=True).start()  # its scheduler creates the scheduled runs
+    exported = export_api(server.api_url)
     try:
         with using_api(server if isinstance(server, TemporaryServer) else None), \
-                temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+                temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: os.environ[UI_URL]}):
             yield server.api_url, True
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
+        for name in exported:
+            os.environ.pop(name, None)
         server.stop()
 
 
@@ -103,9 +105,21 @@ def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[st
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
     extra = {"batch_size": batch_size} if batch_size else {}
+    return run_flow(lambda: flow(config_path, as_of, profiles, readers, send, **extra), server)
+
+
+def run_fetch(config_path: str, as_of: dt.date | None = None, server: TemporaryServer | None = None) -> dict:
+    """One fetch run (ingest and classify); returns its report."""
+    from papercast.flows.fetch import fetch_papers
+
+    return run_flow(lambda: fetch_papers(config_path, as_of), server)
+
+
+def run_flow(start, server: TemporaryServer | None) -> dict:
+    """Start a flow and return its report, once the API (a temporary server: every record) has it all."""
     with using_api(server):
         try:
-            report = flow(config_path, as_of, profiles, readers, send, **extra)
+            report = start()
         finally:
             flush_to_api()
         if server is not None:  # a running server keeps what it was sent; a temporary one must have it all

@@ -25,7 +25,9 @@ from importlib.util import find_spec
 from pathlib import Path
 
 KNOWN_PREFECT = ((3, 8), (3, 9))  # versions whose temporary server this launches the same way
-SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_FINAL": "1"}
+EPHEMERAL = {"PREFECT__SERVER_EPHEMERAL": "1"}  # a server for one run: no background services (no scheduler)
+API_URL, UI_URL = "PREFECT_API_URL", "PREFECT_UI_URL"
 PORT_IN_USE = 3  # uvicorn's exit code when the port was taken meanwhile
 
 
@@ -52,11 +54,23 @@ def die_with_parent() -> None:
         pass
 
 
-class TemporaryServer:
-    """One temporary Prefect API server process on a free 127.0.0.1 port."""
+def export_api(api_url: str) -> list[str]:
+    """Point Prefect in this process and its children at a temporary server; it serves no UI, so Prefect's
+    "View at <UI URL>" links would be dead: PREFECT_UI_URL is emptied (unless set). The names exported."""
+    os.environ[API_URL] = api_url
+    if UI_URL in os.environ:
+        return [API_URL]
+    os.environ[UI_URL] = ""
+    return [API_URL, UI_URL]
 
-    def __init__(self):
+
+class TemporaryServer:
+    """One temporary Prefect API server process on a free 127.0.0.1 port. `services`: with Prefect's
+    background services, the scheduler among them (for `papercast serve`); else an ephemeral server."""
+
+    def __init__(self, services: bool = False):
         self.port = free_port()
+        self.services = services
         self.process: subprocess.Popen | None = None
 
     @property
@@ -68,7 +82,8 @@ class TemporaryServer:
         command = [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
                    "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
                    "--log-level", "error", "--lifespan", "on"]
-        self.process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL,
+        env = {**os.environ, **SERVER_ENV, **({} if self.services else EPHEMERAL)}
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, preexec_fn=die_with_parent)
         return self
 
@@ -122,11 +137,11 @@ class EarlyServer:
 
     def __enter__(self) -> TemporaryServer | None:
         self.server = None if configured_elsewhere() or not launchable() else TemporaryServer().start()
-        if self.server is not None:
-            os.environ["PREFECT_API_URL"] = self.server.api_url
+        self.exported = export_api(self.server.api_url) if self.server is not None else []
         return self.server
 
     def __exit__(self, *exc) -> None:
+        for name in self.exported:
+            os.environ.pop(name, None)
         if self.server is not None:
-            os.environ.pop("PREFECT_API_URL", None)
             self.server.stop()

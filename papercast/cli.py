@@ -99,7 +99,10 @@ def add_reader_commands(commands) -> None:
 
 
 def add_serve(commands) -> None:
-    serve = add_command(commands, "serve", "serve the weekly deployment on the [schedule] cron until Ctrl-C")
+    serve = add_command(commands, "serve", "run the weekly deployment on the [schedule] cron (and the fetch on "
+                        "[schedule] fetch) until Ctrl-C")
+    serve.add_argument("--send", action="store_true",
+                       help="scheduled runs send through SMTP (default: [schedule] send; else dry runs)")
     serve.add_argument("--web-host", help="the reader app's address (default: [web] host)")
     serve.add_argument("--web-port", type=port_number, help="the reader app's port (default: [web] port)")
     serve.add_argument("--no-web", action="store_true", help="do not run the reader app beside the schedule")
@@ -111,13 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     add_run(commands)
     add_serve(commands)
+    fetch = add_command(commands, "fetch", "fetch every source and classify the new papers once, through "
+                        "Prefect; nothing is sent (what [schedule] fetch runs)")
+    fetch.add_argument("--as-of", type=parse_date, help="the run's date (default: today)")
+    fetch.add_argument("--json", action="store_true", help="print the fetch run's report as JSON on stdout")
     add_command(commands, "publish", "rebuild the public archive from the store")
     add_reader_commands(commands)
     preview = add_command(commands, "preview", "list the stored papers a profile would take, best first, "
                           "then the nearest misses (no Prefect, nothing changes)")
     preview.add_argument("--profile", required=True, metavar="ID", help="the profile's id")
     preview.add_argument("--weeks", type=positive_int, default=4, metavar="N",
-                         help="papers first seen in the last N weeks (default 4)")
+                         help="papers first seen in the N weeks up to the latest stored paper (default 4)")
     init = add_command(commands, "init", "write a starter config and example digests into a folder", config=False)
     init.add_argument("folder", type=Path, help="where to put papercast.toml (created if missing)")
     return parser
@@ -132,22 +139,45 @@ def prepare_prefect(settings: Settings) -> None:
 
 
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
+    options = (str(settings.source_file), args.as_of, args.profiles, args.readers, args.send)
+
+    def start(server) -> dict:
+        from papercast.flows.runners import run_weekly
+
+        return run_weekly(*options, args.runner, args.batch_size, server=server)
+
+    return through_prefect(args, settings, options, start)
+
+
+def command_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    options = (str(settings.source_file), args.as_of)
+
+    def start(server) -> dict:
+        from papercast.flows.runners import run_fetch
+
+        return run_fetch(*options, server=server)
+
+    return through_prefect(args, settings, options, start)
+
+
+def through_prefect(args: argparse.Namespace, settings: Settings, options: tuple, start) -> int:
+    """Run a flow once: checks first (one line when wrong), Prefect's server booting meanwhile; print the
+    report or its summary, and exit with the report's code (0 done, 3 partly done)."""
     from papercast.flows.server import EarlyServer
     from papercast.preflight import prepare_run, preflight
 
     started = time.perf_counter()
-    options = (str(settings.source_file), args.as_of, args.profiles, args.readers, args.send)
     prepare_run(*options)  # a missing password or an unknown name: one line before anything starts
     prepare_prefect(settings)
     with EarlyServer() as server, preflight(*options):  # the server boots while the lock and state are checked
-        from papercast.flows.runners import hide_prefect_tracebacks, run_weekly
+        from papercast.flows.runners import hide_prefect_tracebacks
 
         if not args.verbose:
             hide_prefect_tracebacks()
-        report = run_weekly(*options, args.runner, args.batch_size, server=server)
+        report = start(server)
     report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else "\n".join(summary_lines(report)))
-    return 0
+    return report["exit_code"]
 
 
 def command_publish(args: argparse.Namespace, settings: Settings) -> int:
@@ -162,19 +192,26 @@ def command_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from papercast.schedule import next_runs
+    from papercast.preflight import prepare_run
+    from papercast.serving import serving_lines
 
+    send = args.send or settings.schedule.send
+    prepare_run(str(settings.source_file), send=send)  # sending without its password: one line, now, not at 07:00
     app = reader_app(args, settings)  # a missing link secret or a taken port: one line before anything starts
     prepare_prefect(settings)
-    schedule = settings.schedule
-    upcoming = next_runs(schedule.cron, schedule.timezone, dt.datetime.now(dt.timezone.utc), 3)
-    print(f"papercast: serving the weekly run '{schedule.cron}' ({schedule.timezone}); next runs: "
-          + ", ".join(t.isoformat(timespec="minutes") for t in upcoming), file=sys.stderr)
-    from papercast.flows.deploy import serve_weekly
+    for line in serving_lines(settings, send, dt.datetime.now(dt.timezone.utc), temporary=not prefect_api_set()):
+        print(f"papercast: {line}", file=sys.stderr)
+    from papercast.flows.deploy import serve_schedules
 
     with app:
-        serve_weekly(settings)
+        serve_schedules(settings, send)
     return 0
+
+
+def prefect_api_set() -> bool:
+    from papercast.flows.server import configured_elsewhere
+
+    return configured_elsewhere()
 
 
 def reader_app(args: argparse.Namespace, settings: Settings):
@@ -236,18 +273,33 @@ def command_init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "serve": command_serve, "publish": command_publish, "preview": command_preview,
-            "web": command_web, "readers": command_readers}
+COMMANDS = {"run": command_run, "fetch": command_fetch, "serve": command_serve, "publish": command_publish,
+            "preview": command_preview, "web": command_web, "readers": command_readers}
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        return run_command(build_parser().parse_args(argv))
+    except BrokenPipeError:  # `papercast ... | head`: the reader has gone, and that is fine
+        quiet_stdout()
+        return 0
+
+
+def quiet_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null, so the interpreter's final flush stays quiet."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def run_command(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "init":
             return command_init(args)
         return COMMANDS[args.command](args, load_settings(args.config))
+    except BrokenPipeError:
+        raise
     except PapercastError as exc:
         return fail(exc.one_line(), exc, args.verbose)
     except KeyboardInterrupt:

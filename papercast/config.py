@@ -72,6 +72,11 @@ class Profile(Section):
     counter_examples: list[str] = []
     threshold: float | None = Field(default=None, ge=0, le=1)
 
+    @property
+    def can_match(self) -> bool:
+        """A profile needs words to match: a description or a keyword (a title alone scores too little)."""
+        return bool(self.description.strip() or any(word.strip() for word in self.keywords))
+
 
 class Reader(Section):
     email: ReaderAddress
@@ -79,7 +84,7 @@ class Reader(Section):
     profiles: list[str] = Field(min_length=1)
     max_papers: int = Field(default=10, ge=1, le=500)
     # email: a message per issue; feed: the issue in the reader's private Atom feed, served by the app
-    # (the channels themselves: papercast/delivery/registry.py)
+    # (the channels themselves: papercast/delivery/write.py, CHANNELS)
     channels: list[Literal["email", "feed"]] = Field(default=["email"], min_length=1)
 
     @field_validator("channels")
@@ -173,17 +178,31 @@ class Web(Section):
     access_log: bool = True  # one line per request: method, path (no query), status, time
 
 
+FETCH_DEFAULT = "0 6 * * *"  # feeds that show only their latest items: fetched every morning
+FETCH_OFF = "off"
+
+
 class Schedule(Section):
-    """When the weekly run happens, and what a reader with nothing new gets."""
+    """When the weekly run happens, whether it sends, when feeds are fetched between weekly runs,
+    and what a reader with nothing new gets."""
 
     cron: str = "0 7 * * MON"
     timezone: str = "UTC"
     nothing_new: Literal["skip", "note"] = "skip"
+    send: bool = False  # scheduled weekly runs send through SMTP (else dry runs to the outbox)
+    # a cron for `papercast-fetch` (ingest + classify, nothing sent), or "off"; unset: FETCH_DEFAULT
+    # when a `feed` source exists (feeds show only their latest items), else off
+    fetch: str | None = None
 
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, cron: str) -> str:
         return check_cron(cron)
+
+    @field_validator("fetch")
+    @classmethod
+    def _valid_fetch(cls, fetch: str | None) -> str | None:
+        return fetch if fetch is None or fetch.strip() == FETCH_OFF else check_cron(fetch)
 
     @field_validator("timezone")
     @classmethod
@@ -238,6 +257,14 @@ class Settings(Section):
         return sources
 
     @model_validator(mode="after")
+    def _profiles_can_match(self) -> "Settings":
+        for index, profile in enumerate(self.profiles):
+            if not profile.can_match:
+                raise ValueError(f"profiles[{index}]: profile '{profile.id}' can match nothing: "
+                                 "give it a description or keywords")
+        return self
+
+    @model_validator(mode="after")
     def _readers_know_their_profiles(self) -> "Settings":
         known = {p.id for p in self.profiles}
         for index, reader in enumerate(self.readers):
@@ -261,6 +288,15 @@ class Settings(Section):
 
     def profile(self, profile_id: str) -> Profile:
         return next(p for p in self.profiles if p.id == profile_id)
+
+    @property
+    def fetch_cron(self) -> str | None:
+        """When `papercast-fetch` runs between weekly runs: [schedule] fetch, by default every morning
+        when a `feed` source exists (a feed shows only its latest items), never when set to "off"."""
+        fetch = self.schedule.fetch
+        if fetch is None:
+            return FETCH_DEFAULT if any(source.kind == "feed" for source in self.sources) else None
+        return None if fetch.strip() == FETCH_OFF else fetch
 
 
 _loaded: dict[tuple[Path, int, int], Settings] = {}
@@ -311,7 +347,7 @@ def describe_validation_error(exc: ValidationError) -> str:
     """The first problem as `key.path: message`, with a count of the rest."""
     errors = exc.errors()
     first = errors[0]
-    key = ".".join(str(part) for part in first["loc"])  # empty for whole-config checks, which name their keys
+    key = key_name(first["loc"])  # empty for whole-config checks, which name their keys
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key"
@@ -319,6 +355,14 @@ def describe_validation_error(exc: ValidationError) -> str:
         message = "required key is missing"
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     return f"{key}: {message}{more}" if key else f"{message}{more}"
+
+
+def key_name(loc: tuple) -> str:
+    """("readers", 1, "profiles") -> "readers[1].profiles": how the config's keys are named in errors."""
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
+    return name
 
 
 def resolve_paths(settings: Settings) -> Settings:

@@ -32,12 +32,13 @@ class SourceError(PapercastError):
 
 
 class FetchError(SourceError):
-    """A feed or daily-papers URL could not be fetched; `transient` when another attempt may succeed."""
+    """A feed or daily-papers URL could not be fetched; `transient` when another attempt may succeed;
+    `status`: the HTTP status when the server answered."""
 
     def __init__(self, message: str, *, source: str | None = None, hint: str | None = None,
-                 transient: bool = True):
+                 transient: bool = True, status: int | None = None):
         super().__init__(message, source=source, hint=hint)
-        self.transient = transient
+        self.transient, self.status = transient, status
 
 
 class StateError(PapercastError):

@@ -36,9 +36,11 @@ class PreparedRun:
 
 
 def prepare_run(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-                readers: list[str] | None = None, send: bool = False) -> PreparedRun:
-    """Config, password and link secret (with send) and selection, each a one-line error when wrong."""
+                readers: list[str] | None = None, send: bool | None = False) -> PreparedRun:
+    """Config, password and link secret (with send) and selection, each a one-line error when wrong.
+    `send` None: as [schedule] send says (a scheduled run)."""
     settings = load_settings(config_path)
+    send = settings.schedule.send if send is None else send
     check_link_secret(settings, send)
     if send:
         smtp_password(settings.smtp, os.environ)
@@ -57,7 +59,7 @@ def check_link_secret(settings: Settings, send: bool) -> None:
 
 @contextlib.contextmanager
 def preflight(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-              readers: list[str] | None = None, send: bool = False) -> Iterator[PreparedRun]:
+              readers: list[str] | None = None, send: bool | None = False) -> Iterator[PreparedRun]:
     """`prepare_run`, then hold the run lock and check the state for the `with` block."""
     run = prepare_run(config_path, as_of, profiles, readers, send)
     with run_lock(run.settings.paths.state, run.settings.limits.lock_wait_seconds) as taken:

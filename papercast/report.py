@@ -22,10 +22,12 @@ from papercast.newsletter.plan import Planning, reader_slug
 from papercast.relevance.backlog import Classified
 from papercast.sources.status import SourceStatus
 from papercast.store import Store
-from papercast.store.records import FAILED, PENDING, WITHDRAWN, ChannelDelivery, IssueRecord
+from papercast.store.records import (FAILED, FETCH_RUN, PENDING, WEEKLY_RUN, WITHDRAWN, ChannelDelivery, FetchRun,
+                                     IssueRecord)
 from papercast.web.links import link_state
 
 STILL_PENDING = " (still pending: the next run with --send tries again)"
+DONE, ERROR, PARTLY_DONE = 0, 1, 3  # exit codes: everything asked was done | could not run | something is pending
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,23 @@ class RunReport:
     prefect: dict[str, str | int] = field(default_factory=dict)  # flow run id and task runs (the flow sets it)
     report_path: str = ""
     links: str = "none"  # readers' links to the app: signed, unsigned (no secret) or none (no [site] base_url)
+    kind: str = WEEKLY_RUN  # weekly, or fetch (papercast-fetch: ingest and classify, nothing planned or sent)
+    fetches: list[FetchRun] = field(default_factory=list)  # the fetch runs since the previous weekly run
+
+    def not_done(self) -> list[str]:
+        """What the run was asked to do and did not, one line each with its reason: inputs and sources that
+        could not be used, messages not accepted. The next run tries each again."""
+        lines = [f"{problem.source}: {problem.message}" for problem in self.errors]
+        return lines + [f"{entry.reader}: {entry.reason}" for entry in self.newsletters if entry.status == FAILED]
+
+    def exit_code(self) -> int:
+        """0 when everything asked was done, 3 when the run completed with something left (not_done)."""
+        return PARTLY_DONE if self.not_done() else DONE
 
     def delivery(self) -> dict:
         """Counts per delivery status: sent, failed, written, pending (to be tried again), skipped."""
-        totals = {"mode": "send" if self.sending else "dry-run", "sent": 0, "failed": 0, "written": 0,
+        mode = "none" if self.kind == FETCH_RUN else "send" if self.sending else "dry-run"
+        totals = {"mode": mode, "sent": 0, "failed": 0, "written": 0,
                   "pending": 0, "skipped": len(self.no_newsletter)}
         for entry in self.newsletters:
             totals[entry.status] += 1
@@ -129,7 +144,9 @@ class RunReport:
             "feeds": [str(f) for f in self.feeds], "warnings": [w.as_dict() for w in self.warnings],
             "errors": [e.as_dict() for e in self.errors],
             "timings": {k: round(v, 3) for k, v in self.timings.items()}, "prefect": self.prefect,
-            "report_path": self.report_path, "links": self.links,
+            "report_path": self.report_path, "links": self.links, "kind": self.kind,
+            "fetches": [run.as_dict() for run in self.fetches], "exit_code": self.exit_code(),
+            "not_done": self.not_done(),
         }
 
 
@@ -166,7 +183,8 @@ def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[
 def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> NewsletterEntry:
     folder = archive / "newsletters" / reader_slug(issue.reader)
     status = FAILED if delivery.status == PENDING else delivery.status
-    reason = (delivery.last_error or "") + (STILL_PENDING if delivery.status == PENDING else "")
+    error = delivery.last_error or ("not delivered (no reason was recorded)" if status == FAILED else "")
+    reason = error + (STILL_PENDING if delivery.status == PENDING else "")
     eml = outbox_path(archive, issue.id) if delivery.channel == EMAIL else None
     return NewsletterEntry(issue.reader, issue.id, tuple(issue.paper_ids), folder / f"{issue.id}.html",
                            folder / f"{issue.id}.txt", eml, delivery.ref or "", status,
@@ -174,14 +192,16 @@ def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDeliver
 
 
 def save_report(report: RunReport, archive: Path) -> Path:
-    """Write the report under archive/reports/ (one per run, and latest.json)."""
+    """Write the report under archive/reports/: one per run and latest.json (a fetch run's: fetch-*.json and
+    latest-fetch.json, so latest.json stays the last weekly run's)."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    path = archive / "reports" / f"run-{report.run_id:05d}-{stamp}.json"
+    prefix, latest = ("fetch", "latest-fetch.json") if report.kind == FETCH_RUN else ("run", "latest.json")
+    path = archive / "reports" / f"{prefix}-{report.run_id:05d}-{stamp}.json"
     report.report_path = str(path)
     data = json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode("utf-8")
     private_folder(path.parent)
     write_atomic(path, data, private=True)
-    write_atomic(archive / "reports" / "latest.json", data, private=True)
+    write_atomic(archive / "reports" / latest, data, private=True)
     return path
 
 
@@ -202,7 +222,7 @@ class RunOutcome:
 
 
 def assemble_report(store: Store, settings: Settings, run_id: int, as_of: dt.date, sending: bool,
-                    outcome: RunOutcome, classifier: str) -> RunReport:
+                    outcome: RunOutcome, classifier: str, kind: str = WEEKLY_RUN) -> RunReport:
     """The run report from the stages' outcomes and, for deliveries, the ledger."""
     classified, planning = outcome.classified or Classified(), outcome.planning or Planning()
     entries = newsletter_entries(store, settings.paths.archive, run_id)
@@ -216,7 +236,8 @@ def assemble_report(store: Store, settings: Settings, run_id: int, as_of: dt.dat
         profile_listing(classified.assignments, classified.papers, [p.id for p in settings.profiles]),
         entries, [NoNewsletter(r, "nothing new") for r in planning.nothing_new] + waiting
         + unsubscribed_readers(store, run_id, planning), resumed,
-        outcome.pages, outcome.feeds, outcome.warnings, outcome.errors, links=link_state(settings, os.environ))
+        outcome.pages, outcome.feeds, outcome.warnings, outcome.errors, links=link_state(settings, os.environ),
+        kind=kind, fetches=store.fetch_runs_before(run_id) if kind == WEEKLY_RUN else [])
 
 
 class StageClock:

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-SHARED_DIGESTS = PROJECT.parent / "shared" / "digests"
+SHARED = PROJECT.parent / "shared"  # real data beside the checkout (a separate checkout: shared/)
+SHARED_DIGESTS = SHARED / "digests"
+HF_DAILY = SHARED / "data" / "hf-daily"
 EXAMPLES = PROJECT / "examples" / "digests"
 AS_OF = dt.date(2026, 11, 23)
 
@@ -61,12 +63,23 @@ max_papers = 3
 """
 
 
+def shared_data(path: Path, what: str) -> Path:
+    """Real data from ../shared, or a skip that says what the test needs and where it comes from."""
+    if not path.is_dir():
+        pytest.skip(f"needs ../shared/{path.relative_to(SHARED)} ({what}): check out shared/ beside the project")
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared_digests() -> Path:
     """The real Daily Papers captures beside the project (../shared/digests)."""
-    if not SHARED_DIGESTS.is_dir():
-        pytest.fail(f"real digests not found at {SHARED_DIGESTS}: check out shared/ beside the project")
-    return SHARED_DIGESTS
+    return shared_data(SHARED_DIGESTS, "real Daily Papers captures")
+
+
+@pytest.fixture(scope="session")
+def hf_daily_captures() -> Path:
+    """83 weeks of the Daily Papers API, one real JSON file per day (../shared/data/hf-daily)."""
+    return shared_data(HF_DAILY, "real Daily Papers API files")
 
 
 @pytest.fixture(scope="session")

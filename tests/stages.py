@@ -56,3 +56,30 @@ def send_pending(store: Store, settings: Settings, run_id: int = 1) -> list[Send
         ids = [issue.id for issue in store.pending_deliveries(channel.name, [r.email for r in settings.readers])]
         results += send_batch(store, channel, ids, run_id)
     return results
+
+
+def ingest_sources(store: Store, settings: Settings, as_of: dt.date, kind: str = "weekly"):
+    """The ingest stage as the flows wire it (papercast/flows/ingest.py), without Prefect or retries: a new
+    run of `kind`, the inbox and every source fetched, parsed, ingested, remembered. Returns (run id, outcome)."""
+    from papercast.report import RunOutcome
+    from papercast.sources.daily import plan_fetches, with_day
+    from papercast.sources.fetch import failed_fetch, fetch_feed
+    from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
+    from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches
+
+    run_id, outcome = store.start_run(as_of, kind), RunOutcome()
+    files, outcome.errors = read_inbox(settings)
+    requests = plan_fetches(store, settings, as_of)
+    fetched = []
+    for request in requests:
+        try:
+            fetched.append(with_day(fetch_feed(request.target, request.validators), request))
+        except Exception as exc:  # noqa: BLE001 (as the flow: a failed fetch is an outcome)
+            fetched.append(with_day(failed_fetch(request.target, exc), request))
+    parsed = parse_inputs(files + fetched_inputs(fetched), as_of)
+    ingested = ingest_digests(store, parsed.digests, run_id)
+    outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty, ingested.digests)
+    record_fetches(store, fetched, parsed.errors, days, run_id)
+    outcome.errors += problems + parsed.errors
+    outcome.digests, outcome.new_papers = ingested.digests, len(ingested.new_papers)
+    return run_id, outcome

@@ -44,12 +44,12 @@ def error_for(tmp_path: Path, **kwargs) -> str:
         ({"readers": READERS.replace('"multimodal"]', '"robotics"]')}, "readers[1].profiles: unknown profile robotics"),
         ({"profiles": PROFILES + PROFILES.split("[[profiles]]")[0] + "[[profiles]]" + PROFILES.split("[[profiles]]")[1]},
          "duplicate profile id efficient-llm"),
-        ({"readers": READERS.replace("max_papers = 5", "max_papers = 0")}, "readers.0.max_papers"),
-        ({"readers": READERS.replace('email = "ada@example.org"', 'email = "not-an-address"')}, "readers.0.email"),
+        ({"readers": READERS.replace("max_papers = 5", "max_papers = 0")}, "readers[0].max_papers"),
+        ({"readers": READERS.replace('email = "ada@example.org"', 'email = "not-an-address"')}, "readers[0].email"),
         ({"extra": "colour = 'blue'"}, "paths.colour: unknown key"),
-        ({"profiles": PROFILES.replace('id = "reasoning"', 'id = "Reasoning Profile"')}, "profiles.2.id"),
+        ({"profiles": PROFILES.replace('id = "reasoning"', 'id = "Reasoning Profile"')}, "profiles[2].id"),
         ({"profiles": PROFILES.replace('keywords = ["reasoning", "chain-of-thought", "math"]', 'keywords = "reasoning"')},
-         "profiles.2.keywords"),
+         "profiles[2].keywords"),
     ],
 )
 def test_invalid_config_names_file_and_key(tmp_path, kwargs, expected):
@@ -79,7 +79,7 @@ def test_bad_toml_and_missing_file_are_config_errors(tmp_path):
 ])
 def test_a_control_character_in_an_address_is_refused_in_words(tmp_path, address, shown):
     message = error_for(tmp_path, readers=READERS.replace('"ada@example.org"', f'"{address}"'))
-    assert f"readers.0.email: contains a control character ({shown})" in message
+    assert f"readers[0].email: contains a control character ({shown})" in message
     assert "pattern" not in message and "^" not in message and "\\s" not in message
 
 
@@ -91,4 +91,21 @@ def test_a_control_character_in_the_senders_addresses_is_refused(tmp_path, key):
 
 def test_a_malformed_address_is_explained_without_the_regex(tmp_path):
     message = error_for(tmp_path, readers=READERS.replace('"ada@example.org"', '"ada at example.org"'))
-    assert "readers.0.email: not an email address" in message and "pattern" not in message
+    assert "readers[0].email: not an email address" in message and "pattern" not in message
+
+
+def test_the_readmes_error_examples_are_the_real_messages(tmp_path):
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    unknown = error_for(tmp_path, readers=READERS.replace('profiles = ["multimodal"]', 'profiles = ["robotics"]'))
+    misspelled = error_for(tmp_path, readers=READERS.replace("max_papers = 5", "max_paper = 5"))
+    for message in (unknown, misspelled):
+        example = message.split(": ", 1)[1].removesuffix(" (check the config file)")
+        assert f"config/papercast.toml: {example}" in readme, example
+
+
+def test_a_profile_that_can_match_nothing_is_refused_by_name(tmp_path):
+    empty = PROFILES + '\n[[profiles]]\nid = "x"\ntitle = "Something"\ndescription = "  "\nkeywords = [""]\n'
+    message = error_for(tmp_path, profiles=empty)
+    assert "profiles[3]: profile 'x' can match nothing: give it a description or keywords" in message
+    write_config(tmp_path, profiles=PROFILES + '\n[[profiles]]\nid = "y"\ntitle = "Y"\nkeywords = ["graphs"]\n')
+    assert load_settings(tmp_path / "papercast.toml").profile("y").keywords == ["graphs"]

@@ -14,7 +14,6 @@ import pytest
 from conftest import AS_OF, digest_text, write_config
 from mailserver import Recorder, free_port, mail_server
 from papercast.config import load_settings
-from papercast.errors import DeliveryError
 from papercast.report import NewsletterEntry, NoNewsletter, RunReport
 from papercast.store import Store
 from stages import ingest, plan_and_write, send_pending
@@ -120,15 +119,16 @@ def test_451_then_250_is_retried_and_counted_once(tmp_path):
     assert server.attempts == 5 and len(server.received) == 4
 
 
-def test_unreachable_server_leaves_issues_pending_for_the_next_run(tmp_path):
+def test_unreachable_server_leaves_issues_pending_for_the_next_run_each_with_the_reason(tmp_path):
     settings = settings_for(tmp_path, free_port(), retries=0)
     with Store.open(settings.paths.state) as store:
         ingest(store, settings, WEEK1, dt.date(2026, 11, 16))
         written = plan_and_write(store, settings, AS_OF, sending=True)
-        with pytest.raises(DeliveryError):
-            send_pending(store, settings)
-        first = store.channel_deliveries(written[0].issue_id)[0]
-        assert first.status == "pending" and "cannot deliver" in first.last_error
+        results = send_pending(store, settings)
+        assert [(r.status, r.channel_down) for r in results] == [("pending", True)] * 4
+        deliveries = [store.channel_deliveries(w.issue_id)[0] for w in written]
+        assert all(d.status == "pending" and "cannot deliver after 1 attempts" in d.last_error for d in deliveries)
+        assert [d.attempts for d in deliveries] == [1, 0, 0, 0], "only the first was tried: the server is down"
         with mail_server() as (server, port):
             settings = settings.model_copy(update={"smtp": settings.smtp.model_copy(update={"port": port})})
             assert plan_and_write(store, settings, AS_OF, sending=True) == []

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import inspect
+import json
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
 from conftest import PROJECT, write_config
-from papercast.config import load_settings
+from papercast.config import FETCH_DEFAULT, load_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -37,8 +40,8 @@ def test_deployment_carries_the_configured_cron_and_time_zone(tmp_path, cron, ti
     [schedule] = deployment.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (cron, timezone)
     assert schedule.active
-    assert deployment.parameters == {"config_path": str(settings.source_file)}
-    assert deployment.entrypoint == "flows/newsletter.py:weekly_newsletter"
+    assert deployment.parameters == {"config_path": str(settings.source_file), "send": False}
+    assert deployment.entrypoint == "papercast.flows.newsletter.weekly_newsletter"  # works from any folder
 
 
 def test_deployment_registered_on_a_prefect_server_keeps_cron_and_zone(tmp_path, prefect_harness):
@@ -76,15 +79,61 @@ def test_a_run_in_the_changing_hour_happens_exactly_once_that_week(start):
 
 
 def test_prefect_yaml_matches_the_config_and_the_flow_parameters():
-    from papercast.flows.newsletter import weekly_newsletter
+    from importlib.metadata import version
+
+    from prefect.flows import load_flow_from_entrypoint
 
     settings = load_settings(PROJECT / "config" / "papercast.toml")
     spec = yaml.safe_load((PROJECT / "prefect.yaml").read_text(encoding="utf-8"))
-    [deployment] = spec["deployments"]
-    [schedule] = deployment["schedules"]
+    assert spec["prefect-version"] == version("prefect")
+    weekly, daily = spec["deployments"]
+    [schedule] = weekly["schedules"]
     assert (schedule["cron"], schedule["timezone"]) == (settings.schedule.cron, settings.schedule.timezone)
-    path, name = deployment["entrypoint"].split(":")
-    assert (PROJECT / path).is_file() and name == weekly_newsletter.fn.__name__
-    flow_parameters = set(inspect.signature(weekly_newsletter.fn).parameters)
-    assert set(deployment["parameters"]) <= flow_parameters
-    assert (PROJECT / deployment["parameters"]["config_path"]).is_file()
+    assert daily["schedules"][0]["cron"] == FETCH_DEFAULT and daily["schedules"][0]["timezone"] == schedule["timezone"]
+    for deployment, name in ((weekly, "papercast-weekly"), (daily, "papercast-fetch")):
+        assert ":" not in deployment["entrypoint"], "a module path: works after pip install, from any folder"
+        flow = load_flow_from_entrypoint(deployment["entrypoint"])
+        assert flow.name == name and set(deployment["parameters"]) <= set(inspect.signature(flow.fn).parameters)
+        assert deployment["parameters"]["config_path"] == "{{ $PAPERCAST_CONFIG }}"
+
+
+def test_the_fetch_deployment_runs_daily_when_a_feed_needs_it_and_follows_the_config(tmp_path):
+    from papercast.flows.deploy import fetch_deployment
+
+    feed = '[[sources]]\nname = "cl"\nkind = "feed"\nurl = "https://feeds.example/cl"\n'
+    assert fetch_deployment(schedule_config(tmp_path, "0 7 * * MON")) is None, "no feed: no fetch schedule"
+    with_feed = load_settings(write_config(tmp_path, extra='[schedule]\ntimezone = "Europe/Berlin"\n' + feed))
+    [schedule] = fetch_deployment(with_feed).schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == (FETCH_DEFAULT, "Europe/Berlin")
+    hourly = load_settings(write_config(tmp_path, extra='[schedule]\nfetch = "0 * * * *"\n'))
+    assert fetch_deployment(hourly).schedules[0].schedule.cron == "0 * * * *"
+    off = load_settings(write_config(tmp_path, extra='[schedule]\nfetch = "off"\n' + feed))
+    assert fetch_deployment(off) is None
+
+
+def test_scheduled_runs_send_with_the_flag_or_the_config():
+    from papercast.flows.deploy import weekly_deployment
+
+    settings = load_settings(PROJECT / "config" / "papercast.toml")
+    assert weekly_deployment(settings).parameters["send"] is False
+    assert weekly_deployment(settings, send=True).parameters["send"] is True
+    sending = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"send": True})})
+    assert weekly_deployment(sending).parameters["send"] is True
+
+
+def test_prefect_deploy_registers_both_deployments_from_prefect_yaml(tmp_path, prefect_server):
+    """What an operator with a work pool types: the module entrypoints and PAPERCAST_CONFIG reach the server."""
+    config = write_config(tmp_path)
+    env = {**prefect_server, "PAPERCAST_CONFIG": str(config), "PREFECT_CLI_PROMPT": "false"}
+    prefect = [sys.executable, "-m", "prefect"]
+    for command in (["work-pool", "create", "papercast", "--type", "process"], ["deploy", "--all"]):
+        done = subprocess.run(prefect + command, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    code = ("import asyncio, json\nfrom prefect.client.orchestration import get_client\n"
+            "async def main():\n    async with get_client() as c:\n"
+            "        return [[d.name, d.entrypoint, d.parameters] for d in await c.read_deployments()]\n"
+            "print(json.dumps(asyncio.run(main())))")
+    listed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert sorted(map(tuple, json.loads(listed.stdout))) == [
+        ("daily", "papercast.flows.fetch.fetch_papers", {"config_path": str(config)}),
+        ("weekly", "papercast.flows.newsletter.weekly_newsletter", {"config_path": str(config)})]

@@ -28,6 +28,9 @@ from papercast.sources import parse_input
 from papercast.store import Store
 from papercast.store.records import VoteRecord
 
+# The model on two real weeks: about 7 s, a quarter of the fast lane; the full suite runs it (README, Tests).
+pytestmark = pytest.mark.slow
+
 ADA, GRACE = "ada@example.org", "grace@example.org"
 WEEK1, WEEK2 = dt.date(2026, 3, 13), dt.date(2026, 3, 16)
 NOW = dt.datetime(2026, 3, 16, 7, 0, tzinfo=dt.timezone.utc)

@@ -146,8 +146,8 @@ def feed_weeks(prefect_harness, tmp_path_factory):
     state, httpd = start_feed_server()
     state.routes.update({
         "/rss/cs.CL": Route(CL_RSS, etag=ETAG),
-        "/api/daily_papers": Route((FEEDS / "hf-daily.json").read_bytes(), "application/json",
-                                   last_modified=MODIFIED),
+        "/api/daily_papers?date=2026-11-21": Route((FEEDS / "hf-daily.json").read_bytes(), "application/json",
+                                                   last_modified=MODIFIED),
         "/lab/feed.atom": Route((FEEDS / "lab-blog.atom").read_bytes(), "application/atom+xml", etag='"l1"'),
     })
     folder = tmp_path_factory.mktemp("feeds")
@@ -174,7 +174,10 @@ def test_first_run_fetches_every_source_and_reports_it(feed_weeks):
     assert statuses(first) == {"arxiv-cs.CL": ("fetched", 3, 3), "hf-daily": ("fetched", 2, 1),
                                "lab-blog": ("fetched", 2, 2), "gone": ("failed", 0, 0)}
     digests = {d["source"]: (d["date"], d["papers"], d["new"]) for d in first["digests"]}
-    assert digests["arxiv-cs.CL"] == ("2026-11-20", 3, 3) and digests["hf-daily"] == ("2026-11-21", 2, 1)
+    assert digests["arxiv-cs.CL"] == ("2026-11-20", 3, 3) and digests["hf-daily:2026-11-21"] == ("2026-11-21", 2, 1)
+    days = next(s["days"] for s in first["sources"] if s["name"] == "hf-daily")
+    assert [(d["date"], d["status"]) for d in days] == [(f"2026-11-{n}", "fetched" if n == 21 else "empty")
+                                                        for n in range(17, 24)], "a 404 is a day without a list"
     assert first["new_papers"] == 1 + 3 + 1 + 2
     assert [(e["source"], e["message"][:8]) for e in first["errors"]] == [("gone", "HTTP 404")]
 
@@ -182,11 +185,17 @@ def test_first_run_fetches_every_source_and_reports_it(feed_weeks):
 def test_an_unchanged_feed_costs_one_conditional_request(feed_weeks):
     server, reports = feed_weeks
     assert statuses(reports[1])["arxiv-cs.CL"] == ("not-modified", 0, 0)
-    assert statuses(reports[1])["hf-daily"] == ("not-modified", 0, 0)
     cl_requests = server.hits("/rss/cs.CL")
     assert len(cl_requests) == 3 and "if-none-match" not in cl_requests[0]
     assert [h["if-none-match"] for h in cl_requests[1:]] == [ETAG, ETAG]
-    assert server.hits("/api/daily_papers")[1]["if-modified-since"] == MODIFIED
+
+
+def test_an_hf_daily_source_asks_again_only_from_its_last_day(feed_weeks):
+    server, reports = feed_weeks
+    daily = [path.rpartition("=")[2] for path, _ in server.requests if path.startswith("/api/daily_papers")]
+    assert sorted(daily[:7]) == [f"2026-11-{n}" for n in range(17, 24)], "a first run asks for the last week"
+    assert daily[7:] == ["2026-11-23"] * 2, "the next ones from the last day that answered (again) on"
+    assert statuses(reports[1])["hf-daily"] == ("fetched", 0, 0)
 
 
 def test_a_failing_source_is_reported_with_its_reason_and_the_rest_runs(feed_weeks):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import write_config
 from fuzzing import fuzz_settings
-from papercast.config import Settings, load_settings
+from papercast.config import Settings, key_name, load_settings
 from papercast.errors import ConfigError
 
 EXTRA = """
@@ -132,7 +132,7 @@ def test_any_value_anywhere_loads_or_names_the_key(tmp_path_factory, data):
         load_settings(path)
     except ConfigError as exc:
         assert exc.source == str(path.resolve())
-        named = ".".join(str(part) for part in where)
+        named = key_name(where)
         assert exc.message.startswith((named, where[0], "config")), (named, exc.message)
 
 

@@ -108,7 +108,7 @@ def test_edition_page_shows_title_authors_link_abstract_and_why(site):
     html = (settings.paths.archive / "editions" / "efficient-llm" / "2026-11-23.html").read_text(encoding="utf-8")
     assert "Quantization of KV cache for 4-bit inference" in html
     assert "Jane Roe, Max Mustermann" in html
-    assert 'href="https://arxiv.org/abs/2611.00001.html"' in html
+    assert '<a class="paper" href="https://arxiv.org/abs/2611.00001">' in html, "the title links as the newsletter's"
     assert "We study quantization and pruning of the kv cache." in html
     assert "Why it is here: " in html and 'id="p-arxiv-2611-00001"' in html
     assert "cs.LG, cs.CL" in html
@@ -120,8 +120,9 @@ def test_index_chart_is_inline_svg_without_script(site):
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert len(re.findall(r'<g class="row">', svg)) == 3
     assert svg.count("<rect") == 3 * settings.site.chart_weeks  # the last 12 weeks, empty ones included
-    assert "Efficient LLM inference, week of 2026-11-16: 1 paper<" in svg
-    assert "Reasoning, week of 2026-08-31: 0 papers<" in svg
+    assert "Efficient LLM inference, edition of 2026-11-23: 1 paper<" in svg
+    assert "Reasoning, week of 2026-09-07: 0 papers<" in svg
+    assert ">23 Nov</text>" in svg, "the newest column is labelled with its edition's date"
     for page in public_files(settings.paths.archive):
         if page.suffix == ".html":
             assert parse_page(page).scripts == 0, page

@@ -11,6 +11,7 @@ import pytest
 
 from papercast.config import Profile, load_settings
 from papercast.errors import ConfigError
+from papercast.relevance.keywords import KeywordScorer
 from papercast.relevance.preview import TOO_MANY_SHARE, preview, preview_lines
 from papercast.sources import parse_input
 from papercast.store import Store
@@ -73,7 +74,15 @@ def test_a_preview_of_an_empty_window_says_so_and_an_unknown_profile_is_a_config
         empty = preview(store, state, "reasoning", weeks=1, as_of=AS_OF + dt.timedelta(days=30))
         with pytest.raises(ConfigError, match="no profile 'nope'"):
             preview(store, state, "nope", weeks=1, as_of=AS_OF)
-    assert empty.seen == 0 and not empty.taken and "no papers were first seen" in empty.warning
+    assert empty.seen == 0 and not empty.taken and "no stored papers in these weeks" in empty.warning
+
+
+def test_weeks_are_counted_back_from_the_latest_stored_paper_not_from_today(state):
+    """A state last fed weeks ago (the shipped example's digests are from November) still previews its weeks."""
+    with Store.open(state.paths.state) as store:
+        latest = preview(store, state, "reasoning", weeks=1, scorer=KeywordScorer())
+    assert (latest.last, latest.first) == (AS_OF - dt.timedelta(days=2), AS_OF - dt.timedelta(days=8))
+    assert latest.seen > 0
 
 
 def test_the_preview_core_runs_without_prefect():

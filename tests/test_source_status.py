@@ -57,3 +57,32 @@ def test_a_failed_fetch_keeps_the_validators_and_a_changed_url_drops_them(store)
     assert store.fetch_state("cl").message == "TimeoutError: slow"
     assert known_validators(store, "cl", URL) == Validators('"v1"', None)
     assert known_validators(store, "cl", "https://elsewhere.example/rss") == Validators()
+
+
+def test_days_of_an_hf_daily_source_settle_into_one_entry_with_each_day():
+    from papercast.sources.daily import FetchRequest
+    from papercast.sources.status import settle_fetches
+
+    source = Source(name="hf", kind="hf-daily", url="https://hub.example/api/daily_papers")
+    days = [dt.date(2025, 11, 17) + dt.timedelta(days=n) for n in range(5)]
+    requests = [FetchRequest(source, day) for day in days]
+    outcomes = [FetchOutcome("hf", "hf-daily", source.url, "fetched", data=b"[...]", day=days[0]),
+                FetchOutcome("hf", "hf-daily", source.url, "fetched", data=b"[]", day=days[1]),
+                FetchOutcome("hf", "hf-daily", source.url, "failed", reason="HTTP 404 Not Found", http_status=404,
+                             day=days[2]),
+                FetchOutcome("hf", "hf-daily", source.url, "failed", reason="HTTP 503 Unavailable", http_status=503,
+                             day=days[3]),
+                FetchOutcome("hf", "hf-daily", source.url, "fetched", data=b"{", day=days[4])]
+    digests = [DigestResult("hf:2025-11-17", days[0], 12, 10)]
+    parse_errors = [Problem("hf:2025-11-21", "not valid JSON")]
+    [status], errors, settled = settle_fetches(requests, outcomes, parse_errors, ["hf:2025-11-18"], digests)
+    assert [(d.day.day, d.status, d.entries) for d in settled] == [
+        (17, "fetched", 12), (18, "empty", 0), (19, "empty", 0), (20, "failed", 0), (21, "failed", 0)]
+    entry = status.as_dict()
+    assert (entry["status"], entry["entries"], entry["new"]) == ("partial", 12, 10)
+    assert entry["reason"] == "2025-11-20: HTTP 503 Unavailable; 2025-11-21: not valid JSON (asked again by the next run)"
+    assert [e.as_dict() for e in errors] == [{"source": "hf:2025-11-20", "message": "HTTP 503 Unavailable"}]
+    never = [FetchOutcome("hf", "hf-daily", source.url, "failed", reason="HTTP 404", http_status=404, day=d)
+             for d in days]
+    [status], errors, _ = settle_fetches(requests, never, [], [], [])
+    assert status.status == "failed" and len(errors) == 5, "no list ever: a wrong url, not five empty days"

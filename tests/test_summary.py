@@ -58,10 +58,10 @@ def test_both_summaries_say_what_was_resumed_and_why_readers_got_nothing():
               "no_newsletter": [{"reader": "d@x.org", "reason": "nothing new"},
                                 {"reader": "e@x.org", "reason": "unsubscribed"}]}
     lines = summary_lines(report)
-    assert "  finished for an earlier, interrupted run: 67 papers classified, 3 messages sent" in lines
+    assert "  finished what an earlier run left: 67 papers classified, 3 messages sent" in lines
     assert "  newsletters written: 3; readers without one: nothing new: 1; unsubscribed: 1" in lines
     text = summary_markdown(report)
-    assert "- finished for an earlier, interrupted run: 67 papers classified, 3 messages sent" in text
+    assert "- finished what an earlier run left: 67 papers classified, 3 messages sent" in text
     assert "- readers without a newsletter (unsubscribed): 1" in text
     quiet = summary_lines({**report, "resumed": {"classified": 0, "written": 0, "sent": 0}})
-    assert not any("interrupted" in line for line in quiet)
+    assert not any("earlier run" in line for line in quiet)

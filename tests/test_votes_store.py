@@ -57,9 +57,9 @@ def test_channels_default_to_email_and_are_checked_at_load(tmp_path):
     site = '[site]\nbase_url = "https://papers.example.org/"\n'
     feed_only = load_settings(write_config(tmp_path / "feed", readers=reader + 'channels = ["feed"]\n', extra=site))
     assert feed_only.readers[0].channels == ["feed"]
-    cases = {'channels = ["email", "pigeon"]\n': "readers.0.channels.1: Input should be 'email' or 'feed'",
-             'channels = []\n': "readers.0.channels: List should have at least 1 item",
-             'channels = ["feed", "feed"]\n': "readers.0.channels: channel feed given twice"}
+    cases = {'channels = ["email", "pigeon"]\n': "readers[0].channels[1]: Input should be 'email' or 'feed'",
+             'channels = []\n': "readers[0].channels: List should have at least 1 item",
+             'channels = ["feed", "feed"]\n': "readers[0].channels: channel feed given twice"}
     for line, message in cases.items():
         with pytest.raises(ConfigError) as caught:
             load_settings(write_config(tmp_path / "bad", readers=reader + line, extra=site))

@@ -105,6 +105,7 @@ def test_the_button_records_the_vote_and_a_second_vote_replaces_it(site):
     url = vote_urls(site, ADA)[1]
     done = httpx.post(url, data={"confirm": "yes"}, timeout=10)
     assert done.status_code == 200 and "Thank you, noted" in done.text and "lean toward papers like" in done.text
+    assert "Other readers’ newsletters do not change." in unescape(done.text)
     profile, paper = fields(url)["l"], fields(url)["p"]
     assert votes(site) == [(ADA, profile, paper, True, "page")]
     assert httpx.post(url, data={"confirm": "yes"}, timeout=10).status_code == 200  # pressed twice: one vote

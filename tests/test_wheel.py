@@ -24,8 +24,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(PROJECT)],
-                   check=True, capture_output=True, timeout=600)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(out), str(PROJECT)],
+                           check=True, capture_output=True, text=True, timeout=600)
+    noise = [line for line in (built.stdout + built.stderr).splitlines() if "Warning" in line]
+    assert noise == [], f"the build warns: {noise[:3]}"  # e.g. a data folder not declared as package data
     return next(out.glob("papercast-*.whl"))
 
 

@@ -1,9 +1,10 @@
 """The send stage: deliver what a channel still owes, one issue at a time, each recorded at once.
 
 A rejection of one issue is recorded (permanent: failed; after retries on a 4xx: still
-pending) and the batch goes on; a channel that cannot be reached at all stops the batch with
-a DeliveryError, leaving the rest pending for the next run. What is pending is read from the
-ledger when a batch starts, so a retried batch never sends an issue twice.
+pending) and the batch goes on. A channel that cannot be reached at all (after the sender's own
+bounded retries) stops the batch: the rest stays pending for the next run, each with the reason
+recorded, and the results say the channel is down. What is pending is read from the ledger when
+a batch starts, so a retried batch never sends an issue twice.
 """
 
 from __future__ import annotations
@@ -24,15 +25,29 @@ class SendResult:
     reader: str
     status: str  # sent | failed | pending (a transient failure: the next run tries again) | withdrawn
     reason: str = ""
+    channel_down: bool = False  # the channel could not be reached: the rest of its deliveries wait too
 
 
 def send_batch(store: Store, channel: Channel, issue_ids: list[str], run_id: int) -> list[SendResult]:
     """Send the batch's issues still pending on `channel`, over one connection."""
     pending = store.pending_for(channel.name, issue_ids)
+    results: list[SendResult] = []
     if not pending:
-        return []
-    with channel.sender() as sender:
-        return [send_one(store, sender, issue, delivery, run_id) for issue, delivery in pending]
+        return results
+    try:
+        with channel.sender() as sender:
+            for issue, delivery in pending:
+                results.append(send_one(store, sender, issue, delivery, run_id))
+    except DeliveryError as exc:  # the channel is down: every issue not sent waits, with the reason
+        rest = [issue for issue, _ in pending[len(results):]]
+        store.note_undelivered([issue.id for issue in rest], channel.name, exc.message, run_id)
+        results += [SendResult(issue.id, issue.reader, PENDING, exc.message, channel_down=True) for issue in rest]
+    return results
+
+
+def defer_deliveries(store: Store, channel: str, issue_ids: list[str], reason: str, run_id: int) -> None:
+    """Deliveries this run did not try (the channel went down before them): pending, with the reason."""
+    store.note_undelivered(issue_ids, channel, f"not tried: {reason}", run_id)
 
 
 def send_one(store: Store, sender: Sender, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> SendResult:

@@ -9,7 +9,7 @@ per reader. A pair that was stored keeps its stored score and reason (so a paper
 reader voted on is exactly where it would be without votes); the others take the fresh score.
 
 Then `papercast.relevance.feedback.adjust` moves each score by the paper's likeness to the papers the
-reader voted on in that profile (docs/feedback-method.md), a pair joins when its moved score reaches the
+reader voted on in that profile (bench/RESULTS-feedback.md), a pair joins when its moved score reaches the
 profile's threshold, and the reason gains a true note ("close to a paper you liked: '…'"). Profiles the
 reader did not vote in, and readers without votes, are planned from the stored assignments as always.
 """

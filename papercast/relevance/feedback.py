@@ -9,7 +9,7 @@ in logit space by the paper's likeness to the closest paper they voted on in tha
 
 with cosines between the papers' MiniLM vectors centred on a typical paper (`reference.py`, as the
 scorer compares them), so that what every paper shares counts for nothing. The method and its
-constants were chosen by `bench/feedback.py` (docs/feedback-method.md). Only that reader, and only
+constants were chosen by `bench/feedback.py` (bench/RESULTS-feedback.md). Only that reader, and only
 the profile a vote was cast in, moves; a paper unlike every voted paper (cosine at most 0.2) keeps
 its score exactly, as does a score of 0 (an excluded paper); a reader with no votes gets exactly
 the base scores.

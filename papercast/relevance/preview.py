@@ -52,9 +52,10 @@ class Preview:
 
 def preview(store: "Store", settings: Settings, profile_id: str, weeks: int = 4, as_of: dt.date | None = None,
             scorer: Scorer | None = None, misses: int = MISSES) -> Preview:
-    """Score the papers first seen in the `weeks` weeks up to `as_of` (today) against one profile."""
+    """Score the papers first seen in the `weeks` weeks up to `as_of` (default: the latest stored paper's
+    first sighting, so a state last fed weeks ago still previews its last weeks) against one profile."""
     profile = find_profile(settings, profile_id)
-    last = as_of or dt.date.today()
+    last = as_of or store.latest_first_seen() or dt.date.today()
     first = last - dt.timedelta(days=7 * weeks - 1)
     papers = store.papers_seen_between(first, last)
     threshold = profile.threshold if profile.threshold is not None else settings.classify.threshold
@@ -82,7 +83,7 @@ def rank(papers: Sequence[StoredPaper], profile: Profile, scorer: Scorer) -> lis
 def warning(taken: int, seen: int, weeks: int) -> str | None:
     """Why the profile needs another look, or None."""
     if seen == 0:
-        return "no papers were first seen in these weeks: run papercast first, or ask for more --weeks"
+        return "no stored papers in these weeks: run papercast first (or papercast fetch), or ask for more --weeks"
     if taken < TOO_FEW_PER_WEEK * weeks:
         return (f"takes almost nothing ({taken} of {seen} papers in {weeks} weeks): widen the description, "
                 "add keywords that papers on the topic use, or lower its threshold")

@@ -5,7 +5,7 @@ it taken out, similarities measure what a paper is specifically about, and a ter
 verbose one land on comparable scales. The mean below was computed once, by
 `python bench/relevance.py --reference`, from the 219 papers of three real Daily Papers digests
 (title + start of abstract, as the scorer reads them). A mean of any 60 of them gives the same
-held-out figures (docs/relevance.md), so it needs no updating week by week.
+held-out figures (bench/RESULTS-relevance.md), so it needs no updating week by week.
 """
 
 from __future__ import annotations

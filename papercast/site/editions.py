@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from papercast.config import Profile
 from papercast.models import Assignment, StoredPaper
-from papercast.site.links import public_link
+from papercast.site.links import paper_url, public_link
 from papercast.store import Store
 
 __all__ = ["Edition", "EditionItem", "ProfileArchive", "collect_editions", "paper_anchor", "profile_archives",
@@ -33,7 +33,13 @@ class EditionItem:
         return paper_anchor(self.paper.id)
 
     @property
-    def link(self) -> str | None:
+    def link(self) -> str:
+        """Where the title links to: the same page as in the newsletter (papercast/site/links.py)."""
+        return paper_url(self.paper)
+
+    @property
+    def own_link(self) -> str | None:
+        """The http(s) page the source gave for the paper, if any (feed items fall back to the card)."""
         return public_link(self.paper.link)
 
 

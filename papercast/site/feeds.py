@@ -80,7 +80,7 @@ class FeedSpec:
 
 def edition_item_link(base_url: str, edition: Edition, entry: EditionItem) -> str:
     """The paper's own link when it has one, else its card on the edition page."""
-    return entry.link or f"{base_url}{edition.path}#{entry.anchor}"
+    return entry.own_link or f"{base_url}{edition.path}#{entry.anchor}"
 
 
 def feed_item(base_url: str, edition: Edition, entry: EditionItem, profiles: list[tuple[str, str]]) -> FeedItem:

@@ -12,6 +12,7 @@ timeout, is given up at the deadline: its sockets are shut down then (`Deadline`
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import socket
 import threading
 import time
@@ -58,9 +59,15 @@ class FetchOutcome:
     validators: Validators = field(default_factory=Validators)
     http_status: int | None = None
     reason: str = ""
+    day: dt.date | None = None  # an hf-daily source's day asked (papercast/sources/daily.py)
+
+    @property
+    def input_name(self) -> str:
+        """The name of what it brought, in the report: the source's, with the day for one day's list."""
+        return f"{self.source}:{self.day.isoformat()}" if self.day else self.source
 
     def input_file(self) -> InputFile | None:
-        return InputFile(source=self.source, data=self.data) if self.status == "fetched" else None
+        return InputFile(self.input_name, self.data, self.day) if self.status == "fetched" else None
 
 
 class Deadline:
@@ -145,7 +152,7 @@ def read_response(source: Source, response: httpx.Response, known: Validators,
     if not response.is_success:
         raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {source.url}",
                          source=source.name, hint="check the source's url; other sources were processed",
-                         transient=response.status_code in RETRY_STATUSES)
+                         transient=response.status_code in RETRY_STATUSES, status=response.status_code)
     data = read_capped(response, max_bytes, source)
     return FetchOutcome(source.name, source.kind, source.url, "fetched", data=data,
                         validators=response_validators(response, Validators()),
@@ -177,4 +184,5 @@ def is_transient(error: BaseException | None) -> bool:
 def failed_fetch(source: Source, error: BaseException) -> FetchOutcome:
     """The outcome of a source whose fetch still failed after its retries."""
     reason = error.message if isinstance(error, PapercastError) else f"{type(error).__name__}: {error}"
-    return FetchOutcome(source.name, source.kind, source.url or "", "failed", reason=reason)
+    return FetchOutcome(source.name, source.kind, source.url or "", "failed", reason=reason or type(error).__name__,
+                        http_status=getattr(error, "status", None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,10 +11,11 @@ from papercast.errors import SourceError
 
 @dataclass(frozen=True)
 class InputFile:
-    """The bytes of one dropped file and where they came from."""
+    """The bytes of one input (a dropped file, a fetched body) and where they came from."""
 
     source: str
     data: bytes
+    day: dt.date | None = None  # one day's list of an hf-daily source: its papers are dated that day
 
 
 def list_inbox(folder: Path) -> list[Path]:

@@ -7,7 +7,7 @@ a bad file never costs what was already ingested.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from papercast.config import Settings
 from papercast.errors import SourceError
@@ -24,6 +24,7 @@ class ParsedInputs:
     digests: list[Digest] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # one day's lists that held no paper: fine, not ingested
 
 
 def read_inbox(settings: Settings) -> tuple[list[InputFile], list[Problem]]:
@@ -65,7 +66,10 @@ def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = I
         except SourceError as exc:
             parsed.errors.append(Problem(item.source, exc.message))
             continue
-        parsed.digests.append(digest)
+        if item.day is not None and not digest.papers:  # a day without papers (a weekend, a holiday)
+            parsed.empty.append(item.source)
+            continue
+        parsed.digests.append(replace(digest, date=min(item.day, as_of)) if item.day else digest)
         parsed.warnings.extend(digest.warnings)
     return parsed
 

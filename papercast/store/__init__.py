@@ -7,6 +7,7 @@ records it hands out in `records.py`. Every write runs in one transaction.
 from __future__ import annotations
 
 from papercast.store.connection import Database
+from papercast.store.fetches import FetchTables
 from papercast.store.ledger import LedgerTables
 from papercast.store.papers import PaperTables
 from papercast.store.readers import ReaderTables
@@ -16,7 +17,7 @@ from papercast.store.votes import VoteTables
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
 
 
-class Store(PaperTables, LedgerTables, ReaderTables, VoteTables, Database):
+class Store(PaperTables, FetchTables, LedgerTables, ReaderTables, VoteTables, Database):
     """Open with `Store.open(path)` or `Store.of(settings)`; use as a context manager to close it."""
 
     @classmethod

@@ -14,8 +14,8 @@ import sqlite3
 from papercast.errors import StateError
 from papercast.models import Assignment
 from papercast.store.connection import now_iso
-from papercast.store.records import (DONE, FAILED, PENDING, PLANNED, SENT, WRITTEN, ChannelDelivery, IssueRecord,
-                                     IssueSection)
+from papercast.store.records import (DONE, FAILED, PENDING, PLANNED, SENT, WEEKLY_RUN, WRITTEN, ChannelDelivery,
+                                     IssueRecord, IssueSection)
 
 UNFINISHED = (PLANNED, WRITTEN)
 
@@ -23,9 +23,11 @@ UNFINISHED = (PLANNED, WRITTEN)
 class LedgerTables:
     """Mixed into Store: runs, issues, channel deliveries, deliveries and reader cursors."""
 
-    def start_run(self, as_of: dt.date) -> int:
+    def start_run(self, as_of: dt.date, kind: str = WEEKLY_RUN) -> int:
+        """A new run of this kind: weekly (the newsletter run) or fetch (ingest and classify only)."""
         with self.transaction() as db:
-            cursor = db.execute("INSERT INTO runs (as_of, started_at) VALUES (?, ?)", (as_of.isoformat(), now_iso()))
+            cursor = db.execute("INSERT INTO runs (as_of, started_at, kind) VALUES (?, ?, ?)",
+                                (as_of.isoformat(), now_iso(), kind))
             return int(cursor.lastrowid)
 
     def reader_cursor(self, reader: str) -> int | None:
@@ -131,6 +133,13 @@ class LedgerTables:
                        " WHERE issue_id = ? AND channel = ? AND status = 'pending'",
                        (error, now_iso(), run_id, permanent, issue_id, channel))
             self._settle(issue_id)
+
+    def note_undelivered(self, issue_ids: list[str], channel: str, reason: str, run_id: int) -> None:
+        """Pending deliveries this run could not make (the channel is down): the reason, still pending."""
+        with self.transaction() as db:
+            db.executemany("UPDATE channel_deliveries SET last_error = ?, updated_at = ?, run_id = ?"
+                           " WHERE issue_id = ? AND channel = ? AND status = 'pending'",
+                           [(reason, now_iso(), run_id, issue_id, channel) for issue_id in issue_ids])
 
     def run_deliveries(self, run_id: int, channel: str) -> list[tuple[IssueRecord, ChannelDelivery]]:
         """Deliveries on `channel` this run wrote or tried, in the order the issues were created."""

@@ -1,4 +1,4 @@
-"""The papers side of the state: ingested digests, papers, fetch state, vectors, classification."""
+"""The papers side of the state: ingested digests, papers, vectors, classification."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import sqlite3
 from papercast.errors import StateError
 from papercast.models import Assignment, Digest, DigestResult, Paper, StoredPaper
 from papercast.store.connection import now_iso
-from papercast.store.records import FetchState
 
 PAPER_COLUMNS = "p.seq, p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors," \
                 " p.link, p.categories, p.first_run"
@@ -88,27 +87,6 @@ class PaperTables:
         if not arxiv_id:
             return True
         return self.db.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone() is not None
-
-    # -- fetch state: conditional GET per source ---------------------------
-
-    def fetch_state(self, source: str) -> FetchState | None:
-        row = self.db.execute("SELECT * FROM fetch_state WHERE source = ?", (source,)).fetchone()
-        return FetchState(**dict(row)) if row is not None else None
-
-    def record_fetch(self, source: str, url: str, status: str, message: str = "",
-                     validators: tuple[str | None, str | None] | None = None) -> None:
-        """How a fetch went. `validators` (etag, last_modified) replace the stored ones;
-        None keeps them, unless the url changed (they belonged to the old url)."""
-        keep = validators is None
-        etag, last_modified = validators or (None, None)
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET"
-                " etag = CASE WHEN ? AND url = excluded.url THEN etag ELSE excluded.etag END,"
-                " last_modified = CASE WHEN ? AND url = excluded.url THEN last_modified"
-                " ELSE excluded.last_modified END, url = excluded.url, status = excluded.status,"
-                " message = excluded.message, checked_at = excluded.checked_at",
-                (source, url, etag, last_modified, status, message, now_iso(), keep, keep))
 
     # -- papers --------------------------------------------------------------
 
@@ -193,10 +171,13 @@ class PaperTables:
         return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
 
     def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
-        """Every (profile, run date, paper, assignment), newest first: the public archive."""
+        """Every (profile, edition date, paper, assignment), newest first: the public archive. A paper is in
+        the edition of the weekly run that stored it or, stored by a fetch run, of the next weekly run
+        (none yet: not published yet)."""
         rows = self.db.execute(
             f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of FROM assignments a"
-            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = p.first_run"
+            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = (SELECT MIN(w.id) FROM runs w"
+            f" WHERE w.kind = 'weekly' AND w.id >= p.first_run)"
             f" ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq").fetchall()
         return [(r["profile_id"], dt.date.fromisoformat(r["as_of"]), stored_paper(r),
                  Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
@@ -221,6 +202,11 @@ class PaperTables:
         rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE first_seen BETWEEN ? AND ? ORDER BY seq",
                                (first.isoformat(), last.isoformat())).fetchall()
         return [stored_paper(row) for row in rows]
+
+    def latest_first_seen(self) -> dt.date | None:
+        """When the most recently published paper was first seen (None: no paper stored yet)."""
+        row = self.db.execute("SELECT MAX(first_seen) FROM papers").fetchone()
+        return dt.date.fromisoformat(row[0]) if row[0] else None
 
     def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None:
         """(paper_id, text_hash, vector bytes) rows, replacing older vectors of the same model."""

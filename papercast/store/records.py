@@ -26,6 +26,40 @@ class FetchState:
     checked_at: str
 
 
+FETCHED_DAY, EMPTY_DAY, FAILED_DAY = "fetched", "empty", "failed"  # a day asked of an hf-daily source
+WEEKLY_RUN, FETCH_RUN = "weekly", "fetch"  # a run's kind
+
+
+@dataclass(frozen=True)
+class FetchDay:
+    """One day's list asked of an hf-daily source: fetched (ingested), empty, or failed (asked again next run)."""
+
+    source: str
+    day: dt.date
+    status: str
+    entries: int = 0
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        entry = {"date": self.day.isoformat(), "status": self.status, "entries": self.entries}
+        return {**entry, "reason": self.message} if self.status == FAILED_DAY else entry
+
+
+@dataclass(frozen=True)
+class FetchRun:
+    """A `papercast-fetch` run (ingest and classify, nothing sent) and what it stored."""
+
+    run_id: int
+    as_of: dt.date
+    started_at: str
+    digests: int
+    new_papers: int
+
+    def as_dict(self) -> dict:
+        return {"run_id": self.run_id, "as_of": self.as_of.isoformat(), "started_at": self.started_at,
+                "digests": self.digests, "new_papers": self.new_papers}
+
+
 @dataclass(frozen=True)
 class IssueSection:
     """One profile's part of an issue: its title and the chosen papers' assignments, best first."""

@@ -5,11 +5,15 @@ MIGRATIONS in one transaction; both roads end in the same shape (tests/test_migr
 
 What each table holds, following a paper through a run:
 
-- runs: one row per run (its as-of date).
+- runs: one row per run: its as-of date and `kind`, `weekly` (the newsletter run) or `fetch` (a
+  `papercast-fetch` run between weekly runs: ingest and classify, nothing planned or sent).
 - digests: every input ingested, by content hash (dropping a file again is a no-op).
 - papers: each paper once (stable id, normalized title key, arXiv id), with its first sighting;
   `seq` orders papers by when they were stored.
 - fetch_state: per fetched source, the validators (ETag, Last-Modified) of the copy last ingested.
+- fetch_days: per `hf-daily` source and day asked (`?date=YYYY-MM-DD`), how that day's list went:
+  `fetched` (ingested), `empty` (no papers that day) or `failed` (asked again by the next run), with
+  its number of entries, the reason of a failure and the run that asked last.
 - paper_vectors: each paper's embedding per model, keyed by a hash of the text it came from.
 - profile_progress: per profile, the last paper seq it was classified up to (papers with a
   higher seq still owe a classification: the next run does it first).
@@ -38,7 +42,7 @@ from __future__ import annotations
 
 SCHEMA = """
 CREATE TABLE runs (
-    id INTEGER PRIMARY KEY, as_of TEXT NOT NULL, started_at TEXT NOT NULL);
+    id INTEGER PRIMARY KEY, as_of TEXT NOT NULL, started_at TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'weekly');
 CREATE TABLE digests (
     content_hash TEXT PRIMARY KEY, source TEXT NOT NULL, date TEXT NOT NULL,
     format TEXT NOT NULL, papers INTEGER NOT NULL, new INTEGER NOT NULL,
@@ -55,6 +59,10 @@ CREATE TABLE assignments (
 CREATE TABLE fetch_state (
     source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
     status TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', checked_at TEXT NOT NULL);
+CREATE TABLE fetch_days (
+    source TEXT NOT NULL, day TEXT NOT NULL, status TEXT NOT NULL, entries INTEGER NOT NULL DEFAULT 0,
+    message TEXT NOT NULL DEFAULT '', run_id INTEGER REFERENCES runs(id), checked_at TEXT NOT NULL,
+    PRIMARY KEY (source, day));
 CREATE TABLE paper_vectors (
     paper_id TEXT NOT NULL, model TEXT NOT NULL, text_hash TEXT NOT NULL,
     vector BLOB NOT NULL, PRIMARY KEY (paper_id, model));
@@ -168,6 +176,14 @@ CREATE TABLE reader_votes (
     reader TEXT NOT NULL, profile_id TEXT NOT NULL, paper_id TEXT NOT NULL, liked INTEGER NOT NULL,
     voted_at TEXT NOT NULL, via TEXT NOT NULL, PRIMARY KEY (reader, profile_id, paper_id));
 """
+# 8, a week holds its whole week: fetch runs between weekly runs, and the days asked of each hf-daily source.
+V8_FETCHES = """
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'weekly';
+CREATE TABLE fetch_days (
+    source TEXT NOT NULL, day TEXT NOT NULL, status TEXT NOT NULL, entries INTEGER NOT NULL DEFAULT 0,
+    message TEXT NOT NULL DEFAULT '', run_id INTEGER REFERENCES runs(id), checked_at TEXT NOT NULL,
+    PRIMARY KEY (source, day));
+"""
 MIGRATIONS: dict[int, str] = {1: V1, 2: V2_FETCH_STATE, 3: V3_LEDGER, 4: V4_VECTORS, 5: V5_STAGES, 6: V6_READERS,
-                              7: V7_VOTES}
+                              7: V7_VOTES, 8: V8_FETCHES}
 SCHEMA_VERSION = max(MIGRATIONS)

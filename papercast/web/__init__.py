@@ -3,5 +3,5 @@
 signing.py and links.py make and check links and are used by the message composer too; they
 import no web framework. app.py builds the Starlette app from archive.py (the public files),
 confirm.py (a signed link: a GET page that asks, a POST that does) and the endpoint modules in
-endpoints/ (unsubscribe and resubscribe; part 2 adds its own there). server.py runs it under uvicorn.
+endpoints/ (unsubscribe and resubscribe, votes, private feeds). server.py runs it under uvicorn.
 """

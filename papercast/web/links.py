@@ -1,7 +1,7 @@
 """The readers' links under `[site] base_url`: `<base>/<action>?r=<reader>&l=<list>&p=<paper>&s=<signature>`.
 
 Every link names its action in the path and carries the signed fields in the query: `r` the
-reader's opaque id, `l` the list (or, for part 2's feedback, the profile), `p` the paper, `s` the
+reader's opaque id, `l` the list (or, for a vote, the profile), `p` the paper, `s` the
 signature over all of them. Empty fields are left out. The same reader, action and fields always
 give the same URL (for the same secret), so a message rewritten after a crash has the same bytes.
 """

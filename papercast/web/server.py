@@ -73,8 +73,10 @@ class Server(uvicorn.Server):
             sock.listen(LISTEN_QUEUE)
 
 
-def bound_socket(host: str, port: int) -> socket.socket:
-    """The listening socket, bound now, so a taken port is one clear line (port 0: any free port)."""
+def bound_socket(host: str, port: int, command: str = "papercast web", options: str = "--host / --port"
+                 ) -> socket.socket:
+    """The listening socket, bound now, so a taken port is one clear line naming the command's own
+    options (port 0: any free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -82,7 +84,8 @@ def bound_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise WebError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", source="papercast web") from None
+        raise WebError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", source=command,
+                       hint=f"check [web] host and port, or pass {options}") from None
     sock.listen(LISTEN_QUEUE)
     return sock
 
@@ -106,7 +109,7 @@ class AppServer:
 
     def __init__(self, settings: Settings, environ: Mapping[str, str], host: str = "127.0.0.1", port: int = 0):
         self.config = uvicorn_config(settings, environ, host, port)
-        self.sock = bound_socket(host, port)
+        self.sock = bound_socket(host, port, "papercast serve", "--web-host / --web-port (or --no-web)")
         self.server = Server(self.config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        name="papercast-web", daemon=True)

@@ -1,6 +1,6 @@
 """The app's reader endpoints, one module per concern. Each module has `routes(context)` giving its
-Starlette routes; the app mounts every module in this package (so part 2's feedback and private
-feeds are new modules here, and nothing that exists needs to change). tests/test_web_app.py
+Starlette routes; the app mounts every module in this package (so a new kind of link is a new module
+here, as the votes and the private feeds are, and nothing that exists needs to change). tests/test_web_app.py
 lists every path the app answers: a new route fails it until it is tested and listed there.
 """
 

@@ -47,7 +47,7 @@ def profile_title(context: WebContext, verified: Verified) -> str:
 
 def what_it_does(liked: bool, title: str, profile: str) -> str:
     toward = "toward papers like" if liked else "away from papers like"
-    return f"Your next newsletters in “{profile}” will lean {toward} “{title}”. No one else’s change."
+    return f"Your next newsletters in “{profile}” will lean {toward} “{title}”. Other readers’ newsletters do not change."
 
 
 def ask(liked: bool):
