@@ -58,3 +58,13 @@ def test_a_liked_paper_raises_papers_like_it_past_the_threshold_with_a_reason_na
     assert p4.assignment.score >= 0.5
     assert p4.assignment.why.startswith("reason 4; like 3 papers you marked more like this: 'Liked")
     assert "p4" not in ids(picked.explore)
+
+
+def test_the_tune_page_takes_the_papers_nearest_the_threshold_spread_out_and_never_one_already_voted():
+    from papercast.newsletter.reader_picks import tune_choice
+
+    chosen = tune_choice(CANDIDATES, VECTORS, NO_TASTE, 0.5, voted={"p2"}, size=3)
+    assert "p2" not in ids(chosen)
+    assert ids(chosen)[0] == "p1"  # 0.7: the closest to 0.5 once p2 (0.45) is voted
+    assert "p4" in ids(chosen)  # unlike the others: chosen before papers like p1 and p3
+    assert len(chosen) == 3

@@ -150,3 +150,30 @@ def taste_note(candidate: Candidate, score: float, taste: ReaderTaste, vectors: 
     count = len(raising)
     likes = "a paper" if count == 1 else f"{count} papers"
     return f"like {likes} you marked more like this: {quote(voted.titles[raising[0]])}"
+
+
+TUNE_PAGE = 12        # papers on one visit of the tune page
+TUNE_DIVERSITY = 3.0  # how much a paper like one already chosen is held back (per unit of centred cosine)
+TUNE_POOL = 120       # the most uncertain papers the page chooses from
+
+
+def tune_choice(candidates: Sequence[Candidate], vectors: Mapping[str, np.ndarray], taste: ReaderTaste,
+                threshold: float, voted: set[str], size: int = TUNE_PAGE) -> list[Item]:
+    """The papers whose answer would teach the reader's model most: the closest to their threshold under
+    their own scores, each next one held back by its likeness to those already chosen (so the page spans
+    the uncertain region instead of repeating one corner of it)."""
+    rows = [row for row in rescored(candidates, vectors, taste) if row[0].paper.id not in voted]
+    doubt = {row[0].paper.id: -abs(float(logit(row[1]) - logit(threshold))) for row in rows}
+    pool = sorted(rows, key=lambda row: (-doubt[row[0].paper.id], row[0].paper.id))[:TUNE_POOL]
+    chosen: list[Row] = []
+    while pool and len(chosen) < size:
+        best = max(pool, key=lambda row: doubt[row[0].paper.id] - TUNE_DIVERSITY * likeness(row, chosen, vectors))
+        chosen.append(best)
+        pool.remove(best)
+    return [explore_item(row) for row in chosen]
+
+
+def likeness(row: Row, chosen: list[Row], vectors: Mapping[str, np.ndarray]) -> float:
+    """The centred cosine to the closest paper already chosen (0 for the first)."""
+    mine = vectors[row[0].paper.id]
+    return max((float(mine @ vectors[other[0].paper.id]) for other in chosen), default=0.0)
