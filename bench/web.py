@@ -39,9 +39,9 @@ sys.path.insert(0, str(PROJECT))
 from papercast.config import load_settings  # noqa: E402
 from papercast.models import Digest, Paper  # noqa: E402
 from papercast.store import Store  # noqa: E402
-from papercast.web.issue_links import vote_links  # noqa: E402
-from papercast.web.links import ReaderLinks  # noqa: E402
-from papercast.web.signing import link_keys  # noqa: E402
+from papercast.links.issue import vote_links  # noqa: E402
+from papercast.links.reader import ReaderLinks  # noqa: E402
+from papercast.links.signing import link_keys  # noqa: E402
 
 SECRET = "bench-secret-0123456789abcdef0123"
 PROFILE = '[[profiles]]\nid = "efficient-llm"\ntitle = "Efficient LLM inference"\nkeywords = ["quantization"]\n'

@@ -21,8 +21,8 @@ from papercast.lock import run_lock
 from papercast.newsletter.selection import RunSelection, select_run
 from papercast.schedule import today_in
 from papercast.store import Store
-from papercast.web.links import public_base
-from papercast.web.signing import link_keys, required_keys
+from papercast.links.identity import public_base
+from papercast.links.signing import link_keys, required_keys
 
 
 @dataclass(frozen=True)

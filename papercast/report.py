@@ -24,7 +24,7 @@ from papercast.sources.status import SourceStatus
 from papercast.store import Store
 from papercast.store.records import (FAILED, FETCH_RUN, PENDING, WEEKLY_RUN, WITHDRAWN, ChannelDelivery, FetchRun,
                                      IssueRecord)
-from papercast.web.links import link_state
+from papercast.links.reader import link_state
 
 STILL_PENDING = " (still pending: the next run with --send tries again)"
 DONE, ERROR, PARTLY_DONE = 0, 1, 3  # exit codes: everything asked was done | could not run | something is pending

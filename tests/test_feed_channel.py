@@ -23,9 +23,9 @@ from papercast.delivery.feed import reader_feed
 from papercast.delivery.write import channels_for, write_issues
 from papercast.report import RunOutcome, assemble_report
 from papercast.store import Store
-from papercast.web.issue_links import feed_link
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import link_keys
+from papercast.links.issue import feed_link
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import link_keys
 from stages import ingest, plan, plan_and_write, send_pending
 from test_deliver import WEEK1, WEEK2, smtp_section
 

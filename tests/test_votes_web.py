@@ -19,10 +19,10 @@ import pytest
 
 from conftest import AS_OF, free_port
 from papercast.store import Store
-from papercast.web.issue_links import NOT_FOR_ME, feed_link, vote_links
-from papercast.web.links import ReaderLinks
+from papercast.links.issue import NOT_FOR_ME, feed_link, vote_links
+from papercast.links.reader import ReaderLinks
 from papercast.web.server import AppServer
-from papercast.web.signing import LinkKeys, SignedLink, link_keys
+from papercast.links.signing import LinkKeys, SignedLink, link_keys
 from papercast.sources import parse_input
 from stages import classify, plan_and_write
 from test_web_app import with_query

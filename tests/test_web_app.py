@@ -21,10 +21,10 @@ from conftest import free_port
 from papercast.config import load_settings
 from papercast.errors import ConfigError
 from papercast.store import Store
-from papercast.web.issue_links import feed_link, vote_links
-from papercast.web.links import ReaderLinks
+from papercast.links.issue import feed_link, vote_links
+from papercast.links.reader import ReaderLinks
 from papercast.web.server import AppServer
-from papercast.web.signing import LinkKeys, link_keys
+from papercast.links.signing import LinkKeys, link_keys
 from webapp import (OLD_SECRET, SECRET, WITH_A_FEED, build_site, raw_request, site_config, state_dump,
                     subscriptions, unsubscribe_url)
 

@@ -19,7 +19,7 @@ from papercast.config import load_settings
 from papercast.delivery.message import MessageComposer, compose_message, unsubscribe_links
 from papercast.models import Digest, Paper
 from papercast.newsletter.render import make_environment, render_newsletter
-from papercast.site.links import paper_url, title_search
+from papercast.links.papers import paper_url, title_search
 from papercast.sources import parse_input
 from papercast.store import Store
 from stages import classify, plan_and_write

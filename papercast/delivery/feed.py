@@ -9,7 +9,7 @@ state says, and the same state gives the same bytes.
   first, in the issue's order (the ledger never gives a reader a paper twice).
 - An entry's id is `urn:papercast:paper:<paper id>`: the same across rebuilds, restarts and secret
   rotations; its date is when its issue was planned (the Date of the issue's message).
-- Its link is the paper's page (papercast/site/links.py); its content the excerpt, why it was picked and
+- Its link is the paper's page (papercast/links/papers.py); its content the excerpt, why it was picked and
   the reader's "more like this" / "not for me" links.
 - Nothing in it names the reader: no address, no name; only the URL's opaque id says whose it is.
 """
@@ -27,11 +27,12 @@ from papercast.config import Reader, Settings
 from papercast.delivery.channels import Prepared, no_sender
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.render import RenderedNewsletter, excerpt
-from papercast.site.links import paper_url
+from papercast.links.papers import paper_url
 from papercast.store import Store
 from papercast.store.records import WRITTEN, ChannelDelivery, IssueRecord
-from papercast.web.issue_links import vote_links
-from papercast.web.links import ReaderLinks, public_base
+from papercast.links.issue import vote_links
+from papercast.links.identity import public_base
+from papercast.links.reader import ReaderLinks
 
 NAME = "feed"
 FEED_ISSUES = 26  # half a year of weekly issues; feed readers keep what they fetched before

@@ -21,8 +21,9 @@ from email.headerregistry import Address
 from papercast.config import Reader, Settings
 from papercast.errors import ConfigError
 from papercast.newsletter.render import RenderedNewsletter, inline_css, one_line
-from papercast.web.links import ReaderLinks, list_address
-from papercast.web.signing import link_keys
+from papercast.links.identity import list_address, reader_token
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import link_keys
 
 # Headers whose value is a list of <URI>s: folded only between items, never encoded,
 # so a long https URL stays one clickable token for mail clients.
@@ -77,11 +78,6 @@ def message_id(issue_id: str, from_addr: str) -> str:
 
 def list_id(settings: Settings) -> str:
     return f"papercast newsletter <{list_address(settings.smtp)}>"
-
-
-def reader_token(list_addr: str, email_addr: str) -> str:
-    """A stable name for a reader on a list, for an operator's own unsubscribe_url (not a secret)."""
-    return hashlib.sha256(f"{list_addr}\n{email_addr.lower()}".encode()).hexdigest()[:24]
 
 
 def unsubscribe_links(settings: Settings, reader: Reader, links: ReaderLinks | None = None) -> Unsubscribe:

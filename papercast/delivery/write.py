@@ -28,9 +28,9 @@ from papercast.newsletter.plan import NewsletterPlan, reader_slug
 from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
 from papercast.store import Store
 from papercast.store.records import ChannelDelivery
-from papercast.web.issue_links import issue_links
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import link_keys
+from papercast.links.issue import issue_links
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import link_keys
 
 RECORD_CHUNK = 200  # written issues recorded per ledger transaction
 WRITE_CHUNK = 250  # issues rendered, then written together (their files fsynced together)
@@ -94,7 +94,8 @@ def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPl
     if plan.is_note:
         return render_note(env, settings, plan, link)
     pairs = [(section.profile_id, item.paper.id) for section in plan.sections for item in section.items]
-    return render_newsletter(env, plan, links=issue_links(links, plan.reader, link, pairs))
+    feed = FeedChannel.name in plan.reader.channels
+    return render_newsletter(env, plan, links=issue_links(links, plan.reader.email, link, pairs, feed))
 
 
 def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,

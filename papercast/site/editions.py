@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from papercast.config import Profile
 from papercast.models import Assignment, StoredPaper
-from papercast.site.links import paper_url, public_link
+from papercast.links.papers import paper_url, public_link
 from papercast.store import Store
 
 __all__ = ["Edition", "EditionItem", "ProfileArchive", "collect_editions", "paper_anchor", "profile_archives",
@@ -34,7 +34,7 @@ class EditionItem:
 
     @property
     def link(self) -> str:
-        """Where the title links to: the same page as in the newsletter (papercast/site/links.py)."""
+        """Where the title links to: the same page as in the newsletter (papercast/links/papers.py)."""
         return paper_url(self.paper)
 
     @property

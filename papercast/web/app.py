@@ -26,7 +26,7 @@ from papercast.web.context import WebContext
 from papercast.web.endpoints import endpoint_routes
 from papercast.web.middleware import SecurityHeaders
 from papercast.web.pages import NOT_FOUND, Page, page_response
-from papercast.web.signing import LinkKeys, link_keys
+from papercast.links.signing import LinkKeys, link_keys
 
 
 def health(request: Request) -> Response:

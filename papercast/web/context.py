@@ -26,8 +26,9 @@ from papercast.config import Reader, Settings, load_settings
 from papercast.errors import PapercastError, StateBusyError
 from papercast.newsletter.render import make_environment
 from papercast.store import Store
-from papercast.web.links import ReaderLinks, list_address
-from papercast.web.signing import LinkKeys, SignedLink
+from papercast.links.identity import list_address
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import LinkKeys, SignedLink
 
 log = logging.getLogger("papercast.web")
 WRITE_THREADS = 4  # writes queue on one lock; a few threads let them open the state meanwhile

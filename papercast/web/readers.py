@@ -15,9 +15,10 @@ from papercast.printable import printable
 from papercast.store import Store
 from papercast.store.readers import CLI
 from papercast.store.records import Subscription, VoteCounts
-from papercast.web.issue_links import FEED_CHANNEL, feed_url
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import required_keys
+from papercast.delivery.feed import NAME as FEED_CHANNEL
+from papercast.links.issue import feed_url
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import required_keys
 
 
 @dataclass(frozen=True)
@@ -97,4 +98,4 @@ def feed_address(settings: Settings, email: str, environ: Mapping[str, str]) -> 
         raise ConfigError(f"{reader.email} gets no private feed: their channels are {', '.join(reader.channels)}",
                           source=str(settings.source_file), hint='add "feed" to the reader\'s channels first')
     links = ReaderLinks.of(settings, required_keys(settings, environ, "the feed's link is signed with it"))
-    return feed_url(links, reader)
+    return feed_url(links, reader.email)

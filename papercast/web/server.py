@@ -18,9 +18,9 @@ from papercast.errors import WebError
 from papercast.printable import printable
 from papercast.web.app import create_app
 from papercast.web.connections import ACCEPT_BATCH, LISTEN_QUEUE, ConnectionLimits, guarded_protocol, raise_file_limit
-from papercast.web.links import public_base
+from papercast.links.identity import public_base
 from papercast.web.middleware import access_log
-from papercast.web.signing import link_keys, required_keys
+from papercast.links.signing import link_keys, required_keys
 
 log = logging.getLogger("papercast.web")
 LOOP_ERROR_EVERY = 10.0  # seconds: the same event-loop error is logged at most once in that time

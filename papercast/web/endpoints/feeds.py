@@ -18,8 +18,9 @@ from starlette.routing import BaseRoute, Route
 from papercast.delivery.feed import reader_feed
 from papercast.web.confirm import query_fields
 from papercast.web.context import Verified, WebContext
-from papercast.web.issue_links import FEED, FEED_CHANNEL
-from papercast.web.links import ReaderLinks, link_query, public_base
+from papercast.delivery.feed import NAME as FEED_CHANNEL
+from papercast.links.identity import public_base
+from papercast.links.reader import FEED, ReaderLinks, link_query
 from papercast.web.pages import FORBIDDEN, UNSIGNED, Page, page_response
 
 ATOM = "application/atom+xml; charset=utf-8"

@@ -13,7 +13,7 @@ from papercast.store.readers import ONE_CLICK, PAGE
 from papercast.store.records import Subscription
 from papercast.web.confirm import SignedAction, signed_action_route
 from papercast.web.context import Verified, WebContext
-from papercast.web.links import RESUBSCRIBE, UNSUBSCRIBE
+from papercast.links.reader import RESUBSCRIBE, UNSUBSCRIBE
 from papercast.web.pages import Button, Page, masked
 
 

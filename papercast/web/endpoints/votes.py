@@ -14,7 +14,7 @@ from papercast.models import StoredPaper
 from papercast.store.records import VoteRecord
 from papercast.web.confirm import SignedAction, signed_action_route
 from papercast.web.context import Verified, WebContext
-from papercast.web.issue_links import VOTES, vote_links
+from papercast.links.issue import VOTES, vote_links
 from papercast.web.pages import Button, Page
 
 PAGE = "page"  # how a vote came in: the confirm page's button

@@ -1,9 +1,12 @@
-"""The readers' links under `[site] base_url`: `<base>/<action>?r=<reader>&l=<list>&p=<paper>&s=<signature>`.
+"""The readers' links under `[site] base_url`: `<base><action>?r=<reader>&l=<list>&p=<paper>&s=<signature>`.
 
 Every link names its action in the path and carries the signed fields in the query: `r` the
 reader's opaque id, `l` the list (or, for a vote, the profile), `p` the paper, `s` the
 signature over all of them. Empty fields are left out. The same reader, action and fields always
 give the same URL (for the same secret), so a message rewritten after a crash has the same bytes.
+
+ACTIONS lists every action a link can name, with what it is signed for: adding one is one line there
+(and an endpoint in papercast/web/endpoints/ that answers it).
 """
 
 from __future__ import annotations
@@ -12,24 +15,33 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import quote
 
-from papercast.config import Settings, Smtp
-from papercast.web.signing import LinkKeys, SignedLink, link_keys
+from papercast.config import Settings
+from papercast.links.identity import list_address, public_base
+from papercast.links.signing import LinkKeys, SignedLink, link_keys
+
+QUERY_SAFE = ":@.-_~"
+LIST, PROFILE = "list", "profile"  # what a link's `l` field names
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a reader's link does, as the path names it, and what it is signed for: the list or one profile
+    (`l`), and one paper (`p`) or none."""
+
+    name: str
+    scope: str = LIST
+    paper: bool = False
+
 
 UNSUBSCRIBE, RESUBSCRIBE = "unsubscribe", "resubscribe"
-QUERY_SAFE = ":@.-_~"
-
-
-def list_address(smtp: Smtp) -> str:
-    """The list's identifier (RFC 2919): configured, or papercast.<sender's domain>."""
-    return smtp.list_id or f"papercast.{smtp.from_addr.rsplit('@', 1)[-1]}"
-
-
-def public_base(settings: Settings) -> str | None:
-    """`[site] base_url` ending in '/', or None when the app has no public address."""
-    base = settings.site.base_url
-    if not base:
-        return None
-    return base if base.endswith("/") else base + "/"
+MORE_LIKE_THIS, NOT_FOR_ME, FEED = "more-like-this", "not-for-me", "feed"
+ACTIONS = {action.name: action for action in (
+    Action(UNSUBSCRIBE),  # the List-Unsubscribe URL: a page that asks, and the RFC 8058 one-click POST
+    Action(RESUBSCRIBE),  # the button on the page after unsubscribing
+    Action(MORE_LIKE_THIS, PROFILE, paper=True),  # a vote on a paper, in the profile it was shown under
+    Action(NOT_FOR_ME, PROFILE, paper=True),
+    Action(FEED),  # the reader's private Atom feed
+)}
 
 
 def link_query(link: SignedLink, signature: str) -> str:
@@ -46,10 +58,13 @@ class ReaderLinks:
     keys: LinkKeys
 
     @classmethod
-    def of(cls, settings: Settings, keys: LinkKeys) -> "ReaderLinks":
+    def of(cls, settings: Settings, keys: LinkKeys) -> ReaderLinks:
         return cls(public_base(settings), list_address(settings.smtp), keys)
 
     def link(self, action: str, email: str, scope: str = "", paper: str = "") -> SignedLink:
+        """The signed fields of `action` for a reader; a list-wide action is signed for this list by default."""
+        known = ACTIONS.get(action)
+        scope = scope or (self.list_addr if known is not None and known.scope == LIST else "")
         return SignedLink(action, self.keys.reader_id(email), scope, paper)
 
     def url(self, link: SignedLink) -> str | None:
@@ -57,12 +72,16 @@ class ReaderLinks:
             return None
         return f"{self.base}{link.action}?{link_query(link, self.keys.sign(link))}"
 
+    def action_url(self, action: str, email: str, scope: str = "", paper: str = "") -> str | None:
+        """The reader's URL for `action` (None without an app)."""
+        return self.url(self.link(action, email, scope, paper))
+
     def unsubscribe(self, email: str) -> str | None:
         """The page a reader confirms on (GET) and the RFC 8058 one-click target (POST): one URL."""
-        return self.url(self.link(UNSUBSCRIBE, email, self.list_addr))
+        return self.action_url(UNSUBSCRIBE, email)
 
     def resubscribe(self, email: str) -> str | None:
-        return self.url(self.link(RESUBSCRIBE, email, self.list_addr))
+        return self.action_url(RESUBSCRIBE, email)
 
 
 def link_state(settings: Settings, environ: Mapping[str, str]) -> str:
