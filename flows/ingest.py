@@ -11,11 +11,11 @@ import datetime as dt
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.report import RunOutcome
-from papercast.sources.daily import FetchRequest, plan_fetches, with_day
+from papercast.sources.daily import FetchRequest, with_day
 from papercast.sources.fetch import FetchOutcome, failed_fetch, fetch_feed, is_transient
-from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
+from papercast.sources.ingest import ingest_digests, parse_inputs, plan_fetches, read_inbox
 from papercast.sources.limits import InputLimits
 from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches
 from papercast.flows.tasks import state_task

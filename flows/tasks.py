@@ -9,7 +9,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.preflight import PreparedRun
 from papercast.relevance.registry import backend_name
 from papercast.report import RunOutcome, StageClock, assemble_report, save_report

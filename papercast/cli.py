@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+
+from papercast.settings import Settings
 from papercast.errors import PapercastError
 from papercast.lock import run_lock
 from papercast.summary import summary_lines

@@ -50,7 +50,9 @@ class StateBusyError(StateError):
 
 
 class DeliveryError(PapercastError):
-    default_hint = "check the [smtp] section and the mail server"
+    """A channel could not deliver (papercast/delivery/registry.py); each channel's errors name its own section."""
+
+    default_hint = "check the channel's section of the config and the server it delivers to"
 
 
 class StorageError(PapercastError):

@@ -14,7 +14,9 @@ import os
 from dataclasses import dataclass
 from typing import Iterator
 
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+
+from papercast.settings import Settings
 from papercast.delivery.smtp import smtp_password
 from papercast.files import secure_archive
 from papercast.lock import run_lock

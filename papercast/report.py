@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from papercast.config import Settings
-from papercast.delivery.email import NAME as EMAIL, outbox_path
-from papercast.delivery.write import CHANNELS, WrittenIssue
+from papercast.settings import Settings
+from papercast.delivery.registry import CHANNELS
+from papercast.delivery.write import WrittenIssue
 from papercast.files import private_folder, write_atomic
 from papercast.models import Assignment, DigestResult, Problem, StoredPaper
 from papercast.newsletter.plan import Planning, reader_slug
@@ -175,7 +175,7 @@ def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[Newslet
 
 def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[NoNewsletter]:
     """Readers who unsubscribed: before planning, or after it and before their message went out."""
-    withdrawn = [issue.reader for issue, delivery in store.run_deliveries(run_id, EMAIL)
+    withdrawn = [issue.reader for channel in CHANNELS for issue, delivery in store.run_deliveries(run_id, channel)
                  if delivery.status == WITHDRAWN]
     return [NoNewsletter(reader, "unsubscribed") for reader in dict.fromkeys(planning.unsubscribed + withdrawn)]
 
@@ -185,7 +185,8 @@ def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDeliver
     status = FAILED if delivery.status == PENDING else delivery.status
     error = delivery.last_error or ("not delivered (no reason was recorded)" if status == FAILED else "")
     reason = error + (STILL_PENDING if delivery.status == PENDING else "")
-    eml = outbox_path(archive, issue.id) if delivery.channel == EMAIL else None
+    message_file = CHANNELS[delivery.channel].message_file if delivery.channel in CHANNELS else None
+    eml = message_file(archive, issue.id) if message_file else None
     return NewsletterEntry(issue.reader, issue.id, tuple(issue.paper_ids), folder / f"{issue.id}.html",
                            folder / f"{issue.id}.txt", eml, delivery.ref or "", status,
                            reason, note=not issue.sections, resumed=issue.run_id != run_id)

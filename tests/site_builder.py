@@ -9,7 +9,8 @@ from pathlib import Path
 from conftest import write_config
 from papercast.relevance.classify import classify_papers
 from papercast.relevance.registry import make_scorer
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+from papercast.settings import Settings
 from papercast.sources.ingest import parse_inputs, read_inbox
 from papercast.models import Digest, Paper
 from papercast.site.publish import Published, publish_archive

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.delivery.send import SendResult, send_batch
-from papercast.delivery.write import WrittenIssue, channels_for, record_written, write_issues
+from papercast.delivery.registry import channels_for
+from papercast.delivery.write import WrittenIssue, record_written, write_issues
 from papercast.models import Digest, Paper
 from papercast.newsletter.plan import Planning, plan_issues
 from papercast.newsletter.selection import select_run
@@ -62,7 +63,8 @@ def ingest_sources(store: Store, settings: Settings, as_of: dt.date, kind: str =
     """The ingest stage as the flows wire it (papercast/flows/ingest.py), without Prefect or retries: a new
     run of `kind`, the inbox and every source fetched, parsed, ingested, remembered. Returns (run id, outcome)."""
     from papercast.report import RunOutcome
-    from papercast.sources.daily import plan_fetches, with_day
+    from papercast.sources.daily import with_day
+    from papercast.sources.ingest import plan_fetches
     from papercast.sources.fetch import failed_fetch, fetch_feed
     from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
     from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches

@@ -17,7 +17,8 @@ from papercast.relevance.keywords import KeywordScorer
 from papercast.relevance.base import Score
 from papercast.relevance.registry import backend_name, make_scorer
 from papercast.relevance.classify import classify_papers
-from papercast.config import Profile, load_settings
+from papercast.config import load_settings
+from papercast.settings import Profile
 from papercast.errors import ConfigError
 from papercast.models import StoredPaper
 from papercast.store import SCHEMA_VERSION, Store

@@ -20,7 +20,8 @@ from mailserver import mail_server
 from papercast.cli import main
 from papercast.config import load_settings
 from papercast.delivery.feed import reader_feed
-from papercast.delivery.write import channels_for, write_issues
+from papercast.delivery.registry import channels_for
+from papercast.delivery.write import write_issues
 from papercast.report import RunOutcome, assemble_report
 from papercast.store import Store
 from papercast.links.issue import feed_link

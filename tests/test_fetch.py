@@ -10,7 +10,7 @@ import pytest
 from conftest import AS_OF, digest_text, write_config
 from feedserver import Route, start_feed_server
 from papercast import __version__
-from papercast.config import Source
+from papercast.settings import Source
 from papercast.errors import SourceError
 from papercast.sources.fetch import Validators, failed_fetch, fetch_feed, is_transient, user_agent
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.preflight import preflight
 from papercast.store import Store
 from webapp import build_site

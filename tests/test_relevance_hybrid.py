@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.embed import MiniLMOnnx, paper_vectors
 from papercast.relevance import hybrid

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from papercast.config import Profile, load_settings
+from papercast.config import load_settings
+
+from papercast.settings import Profile
 from papercast.errors import ConfigError
 from papercast.relevance.keywords import KeywordScorer
 from papercast.relevance.preview import TOO_MANY_SHARE, preview, preview_lines

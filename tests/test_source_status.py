@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from papercast.config import Source
+from papercast.settings import Source
 from papercast.errors import SourceError
 from papercast.sources.fetch import FetchOutcome, Validators, failed_fetch
 from papercast.models import DigestResult, Problem

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import AS_OF, write_config
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+from papercast.settings import Settings
 from papercast.newsletter.render import make_environment
 from papercast.site.publish import publish_archive
 from papercast.sources import parse_input

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.delivery.channels import Prepared
 from papercast.delivery.message import MessageComposer
 from papercast.delivery.smtp import MessageRejected, SmtpSender, smtp_password

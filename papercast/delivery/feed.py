@@ -23,7 +23,7 @@ from urllib.parse import quote
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from papercast.config import Reader, Settings
+from papercast.settings import Reader, Settings
 from papercast.delivery.channels import Prepared, no_sender
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.render import RenderedNewsletter, excerpt

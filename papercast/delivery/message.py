@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from email import quoprimime
 from email.headerregistry import Address
 
-from papercast.config import Reader, Settings
+from papercast.settings import Reader, Settings
 from papercast.errors import ConfigError
 from papercast.newsletter.render import RenderedNewsletter, inline_css, one_line
 from papercast.links.identity import list_address, reader_token

@@ -13,15 +13,17 @@ import ssl
 import time
 from typing import Callable, Mapping
 
-from papercast.config import Smtp
+from papercast.settings import Smtp
 from papercast.errors import DeliveryError
+
+HINT = "check the [smtp] section and the mail server"  # the email channel's errors
 
 
 class MessageRejected(DeliveryError):
     """The server refused one message; `permanent` for a 5xx reply, else retries ran out on 4xx."""
 
     def __init__(self, message: str, *, permanent: bool = True, source: str | None = None):
-        super().__init__(message, source=source)
+        super().__init__(message, source=source, hint=HINT)
         self.permanent = permanent
 
 
@@ -129,7 +131,8 @@ class SmtpSender:
                 return
             kind, reason = trouble
         if kind == "connection":
-            raise DeliveryError(f"cannot deliver after {self.smtp.retries + 1} attempts: {reason}", source=self.where)
+            raise DeliveryError(f"cannot deliver after {self.smtp.retries + 1} attempts: {reason}", source=self.where,
+                                hint=HINT)
         raise MessageRejected(f"{reason} (after {self.smtp.retries + 1} attempts)", permanent=False, source=self.where)
 
     def try_send(self, recipient: str, data: bytes) -> tuple[str, str] | None:

@@ -12,14 +12,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
-from papercast.config import Reader, Settings
-from papercast.delivery.channels import Channel, Prepared
-from papercast.delivery.email import NAME as EMAIL, EmailChannel
+from papercast.delivery.channels import Prepared
 from papercast.delivery.feed import FeedChannel
+from papercast.delivery.registry import channels_for, reader_channels
 from papercast.delivery.message import unsubscribe_links
 from papercast.faults import checkpoint
 from papercast.files import private_folder, write_atomic_many
@@ -31,11 +29,10 @@ from papercast.store.records import ChannelDelivery
 from papercast.links.issue import issue_links
 from papercast.links.reader import ReaderLinks
 from papercast.links.signing import link_keys
+from papercast.settings import Settings
 
 RECORD_CHUNK = 200  # written issues recorded per ledger transaction
 WRITE_CHUNK = 250  # issues rendered, then written together (their files fsynced together)
-# Every channel an issue can go out on, by the name a reader's `channels` gives it ([[readers]] channels).
-CHANNELS: dict[str, Callable[[Settings], Channel]] = {EMAIL: EmailChannel, FeedChannel.name: FeedChannel}
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,8 @@ class WrittenIssue:
 
     @property
     def message_id(self) -> str:
-        return next((d.ref or "" for d in self.deliveries if d.channel == EMAIL), "")
+        """The reference of the first channel that gave one (the email's Message-ID)."""
+        return next((d.ref for d in self.deliveries if d.ref), "")
 
     @property
     def note(self) -> bool:
@@ -67,18 +65,6 @@ def for_workers(settings: Settings) -> Settings:
     """What a write task needs of the settings: no readers (each plan carries its own) and no state
     path (a worker that tried to open the state would fail at once)."""
     return settings.model_copy(update={"readers": [], "paths": settings.paths.model_copy(update={"state": NO_STATE})})
-
-
-def channels_for(settings: Settings, reader: Reader | None = None) -> list[Channel]:
-    """The channels `reader`'s issues go out on (their `channels`, in that order); without a reader, every
-    channel there is (the send stage asks each one for what it still owes)."""
-    return [CHANNELS[name](settings) for name in (reader.channels if reader else CHANNELS)]
-
-
-def reader_channels(channels: list[Channel], reader: Reader) -> list[Channel]:
-    """`channels_for(settings, reader)`, picked from channels built once for a whole batch."""
-    by_name = {channel.name: channel for channel in channels}
-    return [by_name[name] for name in reader.channels]
 
 
 def newsletter_paths(archive: Path, plan: NewsletterPlan) -> tuple[Path, Path]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from papercast.config import Settings, Smtp
+from papercast.settings import Settings, Smtp
 
 
 def list_address(smtp: Smtp) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import quote
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.links.identity import list_address, public_base
 from papercast.links.signing import LinkKeys, SignedLink, link_keys
 

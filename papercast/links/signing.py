@@ -18,7 +18,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.errors import ConfigError
 
 LINK_VERSION = b"papercast-link-1"

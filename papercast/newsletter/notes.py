@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import jinja2
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.newsletter.plan import NewsletterPlan
 from papercast.newsletter.render import RenderedNewsletter, one_line, render_template
 

@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Callable
 
-from papercast.config import Reader, Settings
+from papercast.settings import Reader, Settings
 from papercast.faults import checkpoint
 from papercast.newsletter.candidates import CandidateIndex, Item
 from papercast.newsletter.selection import RunSelection

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from papercast.config import Reader, Settings
+from papercast.settings import Reader, Settings
 from papercast.errors import ConfigError
 
 

@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from papercast.config import Reader, Settings
+from papercast.settings import Reader, Settings
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.candidates import Item, best_per_paper
 from papercast.newsletter.selection import RunSelection

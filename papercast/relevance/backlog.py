@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from papercast.config import Profile, Settings
+from papercast.settings import Profile, Settings
 from papercast.faults import checkpoint
 from papercast.models import Assignment, StoredPaper
 from papercast.relevance.base import Scorer

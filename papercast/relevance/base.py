@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, Sequence
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import StoredPaper
 
 

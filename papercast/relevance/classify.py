@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import Assignment, StoredPaper
 from papercast.relevance.base import Scorer
 

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import StoredPaper
 from papercast.relevance import background, lexical, reference
 from papercast.relevance.acronyms import spelled_out

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Sequence
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.base import Score
 

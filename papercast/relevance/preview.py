@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from papercast.config import Profile, Settings
+from papercast.settings import Profile, Settings
 from papercast.errors import ConfigError
 from papercast.models import StoredPaper
 from papercast.relevance.base import Scorer

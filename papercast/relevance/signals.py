@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.embed import normalize
 from papercast.relevance.lexical import Corpus, lexical_signals

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.site.editions import Edition
 
 WIDTH = 640

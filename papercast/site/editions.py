@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import Assignment, StoredPaper
 from papercast.links.papers import paper_url, public_link
 from papercast.store import Store

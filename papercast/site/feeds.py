@@ -18,7 +18,7 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from papercast.config import Profile, Site
+from papercast.settings import Profile, Site
 from papercast.site.editions import Edition, EditionItem, ProfileArchive
 from papercast.files import write_atomic
 from papercast.newsletter.render import excerpt

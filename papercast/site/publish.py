@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from papercast.site.chart import build_chart
-from papercast.config import Settings, Site
+from papercast.settings import Settings, Site
 from papercast.site.editions import Edition, ProfileArchive, collect_editions, profile_archives
 from papercast.faults import checkpoint
 from papercast.files import write_atomic

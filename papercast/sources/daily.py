@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from papercast.config import Settings, Source
+from papercast.settings import Source
 from papercast.models import DigestResult, Problem
 from papercast.sources.fetch import FetchOutcome, Validators
 from papercast.store import Store
@@ -44,17 +44,16 @@ def replace_url(source: Source, url: str) -> Source:
     return source.model_copy(update={"url": url})
 
 
-def plan_fetches(store: Store, settings: Settings, as_of: dt.date) -> list[FetchRequest]:
-    """Every GET of this run: each feed once; each hf-daily source once per day to ask."""
-    requests = []
-    for source in settings.sources:
-        if source.kind == "feed":
-            requests.append(FetchRequest(source, validators=known_validators(store, source.name, source.url)))
-        elif source.kind == "hf-daily":
-            known = store.fetch_days(source.name)
-            before = any(day.status == FETCHED_DAY for day in known)
-            requests += [FetchRequest(source, day, answered_before=before) for day in days_to_ask(known, as_of)]
-    return requests
+def plan_once(store: Store, source: Source, as_of: dt.date) -> list[FetchRequest]:
+    """A feed's GET of this run: one, conditional on the last copy ingested."""
+    return [FetchRequest(source, validators=known_validators(store, source.name, source.url or ""))]
+
+
+def plan_days(store: Store, source: Source, as_of: dt.date) -> list[FetchRequest]:
+    """An hf-daily source's GETs of this run: one per day to ask."""
+    known = store.fetch_days(source.name)
+    before = any(day.status == FETCHED_DAY for day in known)
+    return [FetchRequest(source, day, answered_before=before) for day in days_to_ask(known, as_of)]
 
 
 def known_validators(store: Store, name: str, url: str) -> Validators:

@@ -13,6 +13,7 @@ import re
 
 from papercast.errors import SourceError
 from papercast.models import Digest, Paper, Problem
+from papercast.sources.detect import head
 
 KNOWN_HEADER = {
     "new", "get trending papers in your email inbox!", "subscribe",
@@ -29,6 +30,17 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LONG_ABSTRACT_WORDS = 40   # titles on the real pages stay under 30 words
 MIN_ABSTRACT_WORDS = 15    # a shorter line is a title unless it is the file's last
 SENTENCE_END = (".", "!", "?", ")", "]", '"', "”")
+
+
+def detect(text: str) -> bool:
+    """Text (not markup or JSON) with a page date line near its top."""
+    if head(text).startswith(("[", "{", "<")):
+        return False
+    return find_date_line(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) is not None
+
+
+def parse(data: bytes, text: str, source: str, as_of: dt.date) -> Digest:
+    return parse_daily_text(text, source, as_of)
 
 
 def parse_daily_text(text: str, source: str, as_of: dt.date) -> Digest:

@@ -19,12 +19,25 @@ from dateutil import parser as dateparser
 from papercast.errors import SourceError
 from papercast.identity import find_arxiv_id
 from papercast.models import Digest, Paper, Problem
+from papercast.sources.detect import head
 from papercast.sources.html_text import html_to_text
 
 REPLACEMENT_TYPES = {"replace", "replace-cross"}
 ARXIV_TITLE_SUFFIX = re.compile(r"\s*\(arXiv:[^)]*\)\s*$")
 ARXIV_ABSTRACT_PREFIX = re.compile(r"^arXiv:\S+\s+Announce Type:\s*\S+\s*(Abstract:\s*)?", re.IGNORECASE)
 BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+FEED_ROOT = re.compile(r"<(rss|feed|(\w+:)?RDF)[\s>]")
+
+
+def detect(text: str) -> bool:
+    """RSS 2.0, RSS 1.0/RDF or Atom: markup whose root is a feed's."""
+    start = head(text)
+    return start.startswith("<") and FEED_ROOT.search(start) is not None
+
+
+def parse(data: bytes, text: str, source: str, as_of: dt.date) -> Digest:
+    """Feeds get the bytes, so their XML encoding declaration counts."""
+    return parse_feed(data, source, as_of)
 
 
 def parse_feed(data: bytes, source: str, as_of: dt.date) -> Digest:

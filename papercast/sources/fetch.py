@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from papercast import __version__
-from papercast.config import Source
+from papercast.settings import Source
 from papercast.errors import FetchError, PapercastError
 from papercast.sources.inbox import InputFile
 

@@ -15,6 +15,7 @@ from dateutil import parser as dateparser
 from papercast.errors import SourceError
 from papercast.identity import find_arxiv_id
 from papercast.models import Digest, Paper, Problem
+from papercast.sources.detect import head
 from papercast.sources.html_text import html_to_text
 
 PAPER_PAGE = "https://arxiv.org/abs/{id}"  # the paper itself, whichever list brought it
@@ -24,6 +25,15 @@ def looks_like_hf_json(value: object) -> bool:
     """A list whose objects carry a `paper` object (an empty list counts)."""
     return isinstance(value, list) and all(
         isinstance(item, dict) and isinstance(item.get("paper"), dict) for item in value)
+
+
+def detect(text: str) -> bool:
+    """JSON: checked in depth by the parser (JSON of another shape is this format's error, not another's)."""
+    return head(text).startswith(("[", "{"))
+
+
+def parse(data: bytes, text: str, source: str, as_of: dt.date) -> Digest:
+    return parse_hf_json(text, source, as_of)
 
 
 def parse_hf_json(text: str, source: str, as_of: dt.date) -> Digest:

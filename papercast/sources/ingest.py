@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from papercast.config import Settings
+from papercast.settings import FOLDER, Settings
 from papercast.errors import SourceError
 from papercast.faults import checkpoint
 from papercast.models import Digest, IngestResult, Problem
 from papercast.sources import parse_input
+from papercast.sources.daily import FetchRequest
 from papercast.sources.limits import InputLimits
+from papercast.sources.registry import KINDS
 from papercast.sources.inbox import InputFile, list_inbox, read_input_file
 from papercast.store import Store
 
@@ -37,10 +40,17 @@ def read_inbox(settings: Settings) -> tuple[list[InputFile], list[Problem]]:
     return files, errors
 
 
-def inbox_folders(settings: Settings) -> list:
-    """[paths] inbox, then the folder of each `inbox` source, each once."""
-    extra = [source.path for source in settings.sources if source.kind == "inbox" and source.path]
+def inbox_folders(settings: Settings) -> list[Path]:
+    """[paths] inbox, then the folder of each source that reads a folder, each once."""
+    extra = [source.path for source in settings.sources if KINDS[source.kind].reads == FOLDER and source.path]
     return list(dict.fromkeys([settings.paths.inbox, *extra]))
+
+
+def plan_fetches(store: Store, settings: Settings, as_of: dt.date) -> list[FetchRequest]:
+    """Every GET of this run, source by source as its kind plans them (a feed once, an hf-daily source once
+    per day to ask); a source that reads a folder has none."""
+    return [request for source in settings.sources for plan in [KINDS[source.kind].plan] if plan is not None
+            for request in plan(store, source, as_of)]
 
 
 def read_folder(folder) -> tuple[list[InputFile], list[Problem]]:

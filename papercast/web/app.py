@@ -20,7 +20,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+
+from papercast.settings import Settings
 from papercast.web import archive
 from papercast.web.context import WebContext
 from papercast.web.endpoints import endpoint_routes

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from papercast.config import Web
+from papercast.settings import Web
 from papercast.web.middleware import SECURITY_HEADERS
 
 log = logging.getLogger("papercast.web")

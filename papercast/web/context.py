@@ -22,7 +22,9 @@ from typing import Callable, Iterator, TypeVar
 
 import jinja2
 
-from papercast.config import Reader, Settings, load_settings
+from papercast.config import load_settings
+
+from papercast.settings import Reader, Settings
 from papercast.errors import PapercastError, StateBusyError
 from papercast.newsletter.render import make_environment
 from papercast.store import Store

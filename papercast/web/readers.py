@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from papercast.config import Reader, Settings
+from papercast.settings import Reader, Settings
 from papercast.errors import ConfigError
 from papercast.printable import printable
 from papercast.store import Store
@@ -96,6 +96,6 @@ def feed_address(settings: Settings, email: str, environ: Mapping[str, str]) -> 
     reader = configured_reader(settings, email)
     if FEED_CHANNEL not in reader.channels:
         raise ConfigError(f"{reader.email} gets no private feed: their channels are {', '.join(reader.channels)}",
-                          source=str(settings.source_file), hint='add "feed" to the reader\'s channels first')
+                          source=str(settings.source_file), hint=f'add "{FEED_CHANNEL}" to the reader\'s channels first')
     links = ReaderLinks.of(settings, required_keys(settings, environ, "the feed's link is signed with it"))
     return feed_url(links, reader.email)

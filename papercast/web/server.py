@@ -13,7 +13,7 @@ from typing import Callable, Mapping
 
 import uvicorn
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.errors import WebError
 from papercast.printable import printable
 from papercast.web.app import create_app
