@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ContextManager, Protocol
 
+from papercast.errors import DeliveryError
 from papercast.newsletter.render import RenderedNewsletter
 from papercast.store.records import ChannelDelivery, IssueRecord
 
@@ -22,6 +23,16 @@ class Prepared:
 
     files: tuple[tuple[Path, bytes], ...]
     delivery: ChannelDelivery
+
+
+class MessageRejected(DeliveryError):
+    """The channel refused one issue; `permanent` when trying again cannot help (an SMTP 5xx reply), else it
+    stays pending for the next run (retries ran out on a 4xx)."""
+
+    def __init__(self, message: str, *, permanent: bool = True, source: str | None = None,
+                 hint: str | None = None):
+        super().__init__(message, source=source, hint=hint)
+        self.permanent = permanent
 
 
 class Sender(Protocol):

@@ -16,7 +16,8 @@ from typing import Iterator
 from papercast.settings import Settings
 from papercast.delivery.channels import Prepared
 from papercast.delivery.message import MessageComposer
-from papercast.delivery.smtp import MessageRejected, SmtpSender, smtp_password
+from papercast.delivery.channels import MessageRejected
+from papercast.delivery.smtp import SmtpSender, smtp_password
 from papercast.faults import checkpoint
 from papercast.newsletter.render import RenderedNewsletter
 from papercast.store.records import PENDING, WRITTEN, ChannelDelivery, IssueRecord

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from papercast.delivery.channels import Channel, Sender
-from papercast.delivery.smtp import MessageRejected
+from papercast.delivery.channels import Channel, MessageRejected, Sender
 from papercast.errors import DeliveryError
 from papercast.faults import checkpoint
 from papercast.store import Store

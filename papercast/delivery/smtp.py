@@ -14,17 +14,10 @@ import time
 from typing import Callable, Mapping
 
 from papercast.settings import Smtp
+from papercast.delivery.channels import MessageRejected
 from papercast.errors import DeliveryError
 
 HINT = "check the [smtp] section and the mail server"  # the email channel's errors
-
-
-class MessageRejected(DeliveryError):
-    """The server refused one message; `permanent` for a 5xx reply, else retries ran out on 4xx."""
-
-    def __init__(self, message: str, *, permanent: bool = True, source: str | None = None):
-        super().__init__(message, source=source, hint=HINT)
-        self.permanent = permanent
 
 
 def smtp_password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
@@ -133,7 +126,8 @@ class SmtpSender:
         if kind == "connection":
             raise DeliveryError(f"cannot deliver after {self.smtp.retries + 1} attempts: {reason}", source=self.where,
                                 hint=HINT)
-        raise MessageRejected(f"{reason} (after {self.smtp.retries + 1} attempts)", permanent=False, source=self.where)
+        raise MessageRejected(f"{reason} (after {self.smtp.retries + 1} attempts)", permanent=False, source=self.where,
+                              hint=HINT)
 
     def try_send(self, recipient: str, data: bytes) -> tuple[str, str] | None:
         """None when accepted; ('reply', text) for a 4xx; ('connection', text) when the link failed."""
@@ -152,7 +146,7 @@ class SmtpSender:
     def judge(self, code: int, message: bytes | str) -> tuple[str, str]:
         """A 5xx reply raises MessageRejected at once; a 4xx one is worth another try."""
         if 500 <= code < 600:
-            raise MessageRejected(reply_text(code, message), permanent=True, source=self.where)
+            raise MessageRejected(reply_text(code, message), permanent=True, source=self.where, hint=HINT)
         if code == 421 or self.connection is None or self.connection.sock is None:
             self.drop()
         return "reply", reply_text(code, message)
