@@ -74,7 +74,7 @@ class HybridScorer:
         self.mean = reference.mean_vector() if mean is None else mean
         self.corpus = lexical.shipped_corpus()
         self._background: np.ndarray | None = None
-        self._compiled: dict[tuple, CompiledProfile] = {}
+        self._compiled: dict[str, CompiledProfile] = {}
 
     def score(self, papers: Sequence[StoredPaper], profiles: Sequence[Profile]) -> list[list[Score]]:
         targets = self.compile(profiles)
@@ -151,9 +151,10 @@ def clean(terms: Sequence[str]) -> list[str]:
     return [t.strip() for t in terms if t.strip()]
 
 
-def profile_key(profile: Profile) -> tuple:
-    return (profile.id, profile.title, profile.description, tuple(profile.keywords), tuple(profile.exclude),
-            tuple(profile.examples), tuple(profile.counter_examples))
+def profile_key(profile: Profile) -> str:
+    """A profile's identity for the compiled-profile cache: its whole content, whatever fields it has, so a
+    profile that changes in any way (a field added to Profile included) is compiled afresh."""
+    return f"{type(profile).__qualname__}:{profile.model_dump_json()}"
 
 
 class Reasons:
