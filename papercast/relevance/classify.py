@@ -22,11 +22,3 @@ def classify_papers(papers: Sequence[StoredPaper], profiles: Sequence[Profile], 
             if score.value >= threshold:
                 assignments.append(Assignment(paper.id, profile.id, score.value, score.why))
     return assignments
-
-
-def by_profile(assignments: Sequence[Assignment]) -> dict[str, list[Assignment]]:
-    """Assignments grouped by profile, best first."""
-    grouped: dict[str, list[Assignment]] = {}
-    for assignment in sorted(assignments, key=lambda a: (-a.score, a.paper_id)):
-        grouped.setdefault(assignment.profile_id, []).append(assignment)
-    return grouped

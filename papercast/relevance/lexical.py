@@ -78,29 +78,9 @@ class Corpus:
         pairs = corpus.FREQUENCY.split()
         return cls(corpus.DOCUMENTS, corpus.AVERAGE_LENGTH, {w: int(c) for w, c in zip(pairs[::2], pairs[1::2])})
 
-    @classmethod
-    def of(cls, abstracts: Sequence[str], titles: Sequence[str] = ()) -> "Corpus":
-        """The corpus of these papers (titles and abstracts); for building the shipped table."""
-        texts = [f"{t} {a}" for t, a in zip(titles, abstracts)] if titles else list(abstracts)
-        frequency = Counter(word for text in texts for word in set(words(text)))
-        average = sum(len(words(a)) for a in abstracts) / max(1, len(abstracts))
-        return cls(len(texts), average, dict(frequency))
-
     def idf(self, word: str) -> float:
         count = self.frequency.get(word, 0)
         return math.log(1 + (self.documents - count + 0.5) / (count + 0.5))
-
-    def module_text(self, docstring: str, width: int = 118) -> str:
-        """The table as `corpus.py` holds it: the docstring, then the counts as "word count" pairs."""
-        lines, line = [], ""
-        for pair in (f"{w} {c}" for w, c in sorted(self.frequency.items())):
-            if line and len(line) + len(pair) + 1 > width:
-                lines.append(line)
-                line = ""
-            line = f"{line} {pair}".strip()
-        body = "\n".join(lines + [line])
-        return (f'{docstring}\n\nDOCUMENTS = {self.documents}\nAVERAGE_LENGTH = {self.average_length:.2f}\n'
-                f'FREQUENCY = """\n{body}\n"""\n')
 
 
 def query(description: str, corpus: Corpus) -> dict[str, float]:
