@@ -1,46 +1,69 @@
 """The ingest stage, shared by the weekly run and the fetch run: read the inbox, fetch every source (each
 feed once, each hf-daily source day by day), parse, diff against the store, remember how each fetch went.
 
-Only the fetches retry (I/O): one task per GET, with the source's retries, delay and timeout.
+Only the reads retry (I/O): the inbox, and one task per GET with the source's retries, delay and timeout.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
-from papercast.settings import Settings
+from papercast.models import Digest, IngestResult, Problem
+from papercast.preflight import PreparedRun
 from papercast.report import RunOutcome
 from papercast.sources.daily import FetchRequest, with_day
 from papercast.sources.fetch import FetchOutcome, failed_fetch, fetch_feed, is_transient
+from papercast.sources.inbox import InputFile
 from papercast.sources.ingest import ingest_digests, parse_inputs, plan_fetches, read_inbox
 from papercast.sources.limits import InputLimits
 from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches
-from papercast.flows.tasks import state_task
-
-ingest_new_papers = state_task(ingest_digests)
-record_fetch_states = state_task(record_fetches)
-plan_source_fetches = state_task(plan_fetches)
-read_inbox_files = task(read_inbox, retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)  # I/O
-parse_digests = task(parse_inputs, cache_policy=NO_CACHE)
+from papercast.store import Store
+from papercast.store.records import FetchDay
 
 
-def ingest_sources(settings: Settings, as_of: dt.date, run_id: int, outcome: RunOutcome) -> None:
+def ingest_sources(run: PreparedRun, run_id: int, outcome: RunOutcome) -> None:
     """Every input of this run, parsed and ingested; the outcome collects digests, sources and problems."""
-    files, outcome.errors = read_inbox_files(settings)
-    requests = plan_source_fetches(settings, settings, as_of)
+    files, outcome.errors = read_inbox_files(quote(run))
+    requests = plan_source_fetches(quote(run))
     fetched = fetch_all_sources(requests)
-    parsed = parse_digests(files + fetched_inputs(fetched), as_of, InputLimits.from_config(settings.limits))
-    ingested = ingest_new_papers(settings, parsed.digests, run_id)
+    parsed = parse_digests(files + fetched_inputs(fetched), run.as_of, InputLimits.from_config(run.settings.limits))
+    ingested = ingest_new_papers(quote(run), quote(parsed.digests), run_id)
     outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty,
                                                      ingested.digests)
     if fetched:
-        record_fetch_states(settings, fetched, parsed.errors, days, run_id)
+        record_fetch_states(quote(run), fetched, parsed.errors, days, run_id)
     outcome.errors += problems + parsed.errors
     outcome.warnings, outcome.digests, outcome.new_papers = parsed.warnings, ingested.digests, len(ingested.new_papers)
     get_run_logger().info("ingested %d digests, %d new papers", len(ingested.digests), outcome.new_papers)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)  # I/O
+def read_inbox_files(run: PreparedRun) -> tuple[list[InputFile], list[Problem]]:
+    return read_inbox(run.settings)
+
+
+@task(cache_policy=NO_CACHE)
+def plan_source_fetches(run: PreparedRun) -> list[FetchRequest]:
+    with Store.of(run.settings) as store:
+        return plan_fetches(store, run.settings, run.as_of)
+
+
+parse_digests = task(parse_inputs, cache_policy=NO_CACHE)
+
+
+@task(cache_policy=NO_CACHE)
+def ingest_new_papers(run: PreparedRun, digests: list[Digest], run_id: int) -> IngestResult:
+    with Store.of(run.settings) as store:
+        return ingest_digests(store, digests, run_id)
+
+
+@task(cache_policy=NO_CACHE)
+def record_fetch_states(run: PreparedRun, fetched: list[FetchOutcome], parse_errors: list[Problem],
+                        days: list[FetchDay], run_id: int) -> None:
+    with Store.of(run.settings) as store:
+        record_fetches(store, fetched, parse_errors, days, run_id)
 
 
 @task(cache_policy=NO_CACHE)  # retries, delay and timeout per source: see fetch_all_sources

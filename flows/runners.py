@@ -14,13 +14,15 @@ import datetime as dt
 import logging
 import os
 import time
-from typing import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, PREFECT_UI_URL,
                               temporary_settings)
 
 from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
+from papercast.report import RunReport
 
 RECORDS_WAIT_SECONDS = 15.0
 PAGE = 200  # task runs per API request (the server's default limit)
@@ -100,7 +102,7 @@ class TracebackOff(logging.Filter):
 
 def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
                readers: list[str] | None = None, send: bool = False, runner: str = "default",
-               batch_size: int | None = None, server: TemporaryServer | None = None) -> dict:
+               batch_size: int | None = None, server: TemporaryServer | None = None) -> RunReport:
     """One run of the weekly flow on the chosen task runner; returns the run report."""
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
@@ -108,14 +110,14 @@ def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[st
     return run_flow(lambda: flow(config_path, as_of, profiles, readers, send, **extra), server)
 
 
-def run_fetch(config_path: str, as_of: dt.date | None = None, server: TemporaryServer | None = None) -> dict:
+def run_fetch(config_path: str, as_of: dt.date | None = None, server: TemporaryServer | None = None) -> RunReport:
     """One fetch run (ingest and classify); returns its report."""
     from papercast.flows.fetch import fetch_papers
 
     return run_flow(lambda: fetch_papers(config_path, as_of), server)
 
 
-def run_flow(start, server: TemporaryServer | None) -> dict:
+def run_flow(start: Callable[[], RunReport], server: TemporaryServer | None) -> RunReport:
     """Start a flow and return its report, once the API (a temporary server: every record) has it all."""
     with using_api(server):
         try:
@@ -123,7 +125,8 @@ def run_flow(start, server: TemporaryServer | None) -> dict:
         finally:
             flush_to_api()
         if server is not None:  # a running server keeps what it was sent; a temporary one must have it all
-            report["prefect"]["task_runs"] = wait_for_task_runs(report["prefect"]["flow_run_id"], RECORDS_WAIT_SECONDS)
+            task_runs = wait_for_task_runs(str(report.prefect["flow_run_id"]), RECORDS_WAIT_SECONDS)
+            report = replace(report, prefect={**report.prefect, "task_runs": task_runs})
     return report
 
 

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from papercast.config import load_settings
@@ -17,7 +18,6 @@ from papercast.config import load_settings
 from papercast.settings import Settings
 from papercast.errors import PapercastError
 from papercast.lock import run_lock
-from papercast.summary import summary_lines
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -143,7 +143,7 @@ def prepare_prefect(settings: Settings) -> None:
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
     options = (str(settings.source_file), args.as_of, args.profiles, args.readers, args.send)
 
-    def start(server) -> dict:
+    def start(server):
         from papercast.flows.runners import run_weekly
 
         return run_weekly(*options, args.runner, args.batch_size, server=server)
@@ -154,7 +154,7 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
 def command_fetch(args: argparse.Namespace, settings: Settings) -> int:
     options = (str(settings.source_file), args.as_of)
 
-    def start(server) -> dict:
+    def start(server):
         from papercast.flows.runners import run_fetch
 
         return run_fetch(*options, server=server)
@@ -167,6 +167,8 @@ def through_prefect(args: argparse.Namespace, settings: Settings, options: tuple
     report or its summary, and exit with the report's code (0 done, 3 partly done)."""
     from papercast.flows.server import EarlyServer
     from papercast.preflight import prepare_run, preflight
+    from papercast.report import report_json
+    from papercast.summary import summary_lines
 
     started = time.perf_counter()
     prepare_run(*options)  # a missing password or an unknown name: one line before anything starts
@@ -177,9 +179,10 @@ def through_prefect(args: argparse.Namespace, settings: Settings, options: tuple
         if not args.verbose:
             hide_prefect_tracebacks()
         report = start(server)
-    report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else "\n".join(summary_lines(report)))
-    return report["exit_code"]
+    total = round(time.perf_counter() - started, 3)
+    report = replace(report, timings={**report.timings, "total_with_prefect": total})
+    print(report_json(report) if args.json else "\n".join(summary_lines(report)))
+    return report.exit_code
 
 
 def command_publish(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from mailserver import Recorder, free_port, mail_server
+from papercast.jsonable import jsonable
 from papercast.config import load_settings
 from papercast.report import NewsletterEntry, NoNewsletter, RunReport
 from papercast.store import Store
@@ -152,10 +153,10 @@ def entry(status: str, reason: str = "") -> NewsletterEntry:
 def test_delivery_totals_count_each_status():
     from papercast.report import STILL_PENDING
 
-    report = RunReport(1, AS_OF, sending=True, newsletters=[
-        entry("sent"), entry("sent"), entry("failed", "550"), entry("failed", "421" + STILL_PENDING)],
-        no_newsletter=[NoNewsletter("x@example.org", "nothing new")])
-    assert report.delivery() == {"mode": "send", "sent": 2, "failed": 2, "written": 0, "pending": 1, "skipped": 1}
+    report = RunReport(1, AS_OF, sending=True, newsletters=(
+        entry("sent"), entry("sent"), entry("failed", "550"), entry("failed", "421" + STILL_PENDING)),
+        no_newsletter=(NoNewsletter("x@example.org", reason="nothing new"),))
+    assert report.delivery == {"mode": "send", "sent": 2, "failed": 2, "written": 0, "pending": 1, "skipped": 1}
 
 
 def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, tmp_path, monkeypatch):
@@ -166,8 +167,8 @@ def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, t
         config = write_config(tmp_path, readers=READERS, extra=smtp_section(port, password_env="TEST_PAPERCAST_PW"))
         (tmp_path / "inbox" / "week.txt").write_text(digest_text("Nov 16", WEEK1), encoding="utf-8")
         monkeypatch.setenv("TEST_PAPERCAST_PW", "secret")
-        first = weekly_newsletter(str(config), AS_OF, send=True)
-        second = weekly_newsletter(str(config), AS_OF, send=True)
+        first = jsonable(weekly_newsletter(str(config), AS_OF, send=True))
+        second = jsonable(weekly_newsletter(str(config), AS_OF, send=True))
     status = {n["reader"]: (n["status"], n["reason"]) for n in first["newsletters"]}
     assert status == {"ada@example.org": ("sent", ""), "grace@example.org": ("sent", ""),
                       "alan@example.org": ("sent", ""), "marie@example.org": ("failed", "550 5.7.1 rejected")}

@@ -17,6 +17,7 @@ import pytest
 from conftest import AS_OF, write_config
 from goldens import assert_golden
 from mailserver import mail_server
+from papercast.jsonable import jsonable
 from papercast.cli import main
 from papercast.config import load_settings
 from papercast.delivery.feed import reader_feed
@@ -84,8 +85,8 @@ def test_the_report_lists_a_feed_readers_issue_with_every_channel(week):
     from papercast.delivery.write import record_written
 
     record_written(store, written, run)
-    report = assemble_report(store, settings, run, AS_OF, False, RunOutcome(planning=planning, written=written),
-                             "keywords").as_dict()
+    report = jsonable(assemble_report(store, settings, run, AS_OF, False,
+                                      RunOutcome(planning=planning, written=written), "keywords"))
     entries = {n["reader"]: n for n in report["newsletters"]}
     assert {reader: entry["channels"] for reader, entry in entries.items()} == {
         ADA: {"email": "written"}, GRACE: {"email": "written", "feed": "written"}, ALAN: {"feed": "written"}}

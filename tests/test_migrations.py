@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, digest_text
+from papercast.jsonable import jsonable
 from papercast.store import schema as schema_module
 from papercast.cli import main
 from papercast.errors import StateError
@@ -156,7 +157,7 @@ def test_a_run_on_a_v1_state_works(v1_copy, tmp_path, prefect_harness):
     shutil.copytree(PROJECT / "examples" / "digests", inbox)
     new_title = "Two-Bit KV Cache Quantization with Learned Scales for Long Contexts"
     (inbox / "2026-11-27-daily-papers.txt").write_text(digest_text("Nov 27", [(new_title, NEW_ABSTRACT)]))
-    report = weekly_newsletter(str(run_config(tmp_path, inbox)), AS_OF)
+    report = jsonable(weekly_newsletter(str(run_config(tmp_path, inbox)), AS_OF))
     old = [d for d in report["digests"] if d["already_ingested"]]
     assert len(old) == 3, "the first release's digests are recognized as already ingested"
     assert report["new_papers"] == 1 and report["errors"] == []

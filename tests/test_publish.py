@@ -12,6 +12,7 @@ import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from goldens import assert_golden
+from papercast.jsonable import jsonable
 from papercast.cli import main
 from papercast.config import load_settings
 from papercast.models import Assignment, Digest, Paper
@@ -205,7 +206,7 @@ def test_weekly_flow_reports_absolute_feed_paths_and_keeps_readers_private(prefe
     (tmp_path / "inbox" / "d.txt").write_text(digest_text("Nov 20", [
         ("Pruning and distillation of LLMs", "Quantization, pruning and distillation for small models."),
         ("Chain-of-thought math reasoning", "Reasoning step by step on math benchmarks.")]))
-    report = weekly_newsletter(str(config), dt.date(2026, 11, 23))
+    report = jsonable(weekly_newsletter(str(config), dt.date(2026, 11, 23)))
     assert report["newsletters"], "the run must write private newsletters for this test to mean something"
     feeds = [Path(p) for p in report["feeds"]]
     assert len(feeds) == 8 and all(p.is_absolute() and p.is_file() for p in feeds)

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from conftest import AS_OF
+from papercast.jsonable import jsonable
 from papercast.cli import main
 from papercast.report import RunOutcome, assemble_report
 from papercast.store import Store
@@ -25,7 +26,7 @@ WEEK2_DAY = dt.date(2026, 11, 30)
 
 
 def report_for(store, settings, run_id, planning=None, sending=True) -> dict:
-    return assemble_report(store, settings, run_id, AS_OF, sending, RunOutcome(planning=planning), "keywords").as_dict()
+    return jsonable(assemble_report(store, settings, run_id, AS_OF, sending, RunOutcome(planning=planning), "keywords"))
 
 
 def test_a_change_is_recorded_once_with_when_and_how(tmp_path):

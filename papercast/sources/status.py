@@ -8,8 +8,9 @@ and each day's outcome is remembered, so a failed day is asked again by the next
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from papercast.jsonable import EMPTY, NONE, omit
 from papercast.models import DigestResult, Problem
 from papercast.sources.daily import FetchRequest, known_validators, settle_days
 from papercast.sources.fetch import FetchOutcome
@@ -32,17 +33,8 @@ class SourceStatus:
     status: str
     entries: int = 0
     new: int = 0
-    reason: str = ""
-    days: tuple[FetchDay, ...] | None = None
-
-    def as_dict(self) -> dict:
-        entry = {"name": self.name, "kind": self.kind, "url": self.url, "status": self.status,
-                 "entries": self.entries, "new": self.new}
-        if self.status in ("failed", PARTIAL):
-            entry["reason"] = self.reason
-        if self.days is not None:
-            entry["days"] = [day.as_dict() for day in self.days]
-        return entry
+    reason: str = field(default="", metadata=omit(EMPTY))  # failed or partial: why
+    days: tuple[FetchDay, ...] | None = field(default=None, metadata=omit(NONE))
 
 
 def fetched_inputs(outcomes: list[FetchOutcome]) -> list:
