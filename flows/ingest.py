@@ -47,7 +47,7 @@ def read_inbox_files(run: PreparedRun) -> tuple[list[InputFile], list[Problem]]:
 @task(cache_policy=NO_CACHE)
 def plan_source_fetches(run: PreparedRun) -> list[FetchRequest]:
     with Store.of(run.settings) as store:
-        return plan_fetches(store, run.settings, run.as_of)
+        return plan_fetches(store.fetches, run.settings, run.as_of)
 
 
 parse_digests = task(parse_inputs, cache_policy=NO_CACHE)
@@ -56,14 +56,14 @@ parse_digests = task(parse_inputs, cache_policy=NO_CACHE)
 @task(cache_policy=NO_CACHE)
 def ingest_new_papers(run: PreparedRun, digests: list[Digest], run_id: int) -> IngestResult:
     with Store.of(run.settings) as store:
-        return ingest_digests(store, digests, run_id)
+        return ingest_digests(store.papers, digests, run_id)
 
 
 @task(cache_policy=NO_CACHE)
 def record_fetch_states(run: PreparedRun, fetched: list[FetchOutcome], parse_errors: list[Problem],
                         days: list[FetchDay], run_id: int) -> None:
     with Store.of(run.settings) as store:
-        record_fetches(store, fetched, parse_errors, days, run_id)
+        record_fetches(store.fetches, fetched, parse_errors, days, run_id)
 
 
 @task(cache_policy=NO_CACHE)  # retries, delay and timeout per source: see fetch_all_sources

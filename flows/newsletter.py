@@ -88,7 +88,7 @@ def send_pending(run: PreparedRun, run_id: int) -> None:
     size, emails = run.settings.smtp.batch_size, [reader.email for reader in run.selection.readers]
     for channel in channels_for(run.settings):
         with Store.of(run.settings) as store:
-            ids = [issue.id for issue in store.pending_deliveries(channel.name, emails)]
+            ids = [issue.id for issue in store.ledger.pending_deliveries(channel.name, emails)]
         for start in range(0, len(ids), size):
             stopped = send_one_batch(run, channel, ids[start:start + size], run_id)
             if stopped:  # the channel is down: the rest stays pending for the next run, with the reason

@@ -34,7 +34,7 @@ from papercast.summary import summary_markdown
 @task(cache_policy=NO_CACHE)
 def start_run(run: PreparedRun, kind: str = WEEKLY_RUN) -> int:
     with Store.of(run.settings) as store:
-        return store.start_run(run.as_of, kind)
+        return store.runs.start_run(run.as_of, kind)
 
 
 @task(cache_policy=NO_CACHE)
@@ -52,7 +52,7 @@ def plan_reader_issues(run: PreparedRun, run_id: int, now: dt.datetime) -> Plann
 @task(cache_policy=NO_CACHE)
 def record_written_issues(run: PreparedRun, written: list[WrittenIssue], run_id: int) -> None:
     with Store.of(run.settings) as store:
-        record_written(store, written, run_id)
+        record_written(store.ledger, written, run_id)
 
 
 # I/O, but SMTP retries are the sender's own ([smtp] retries): a channel that is down ends the batch without
@@ -66,13 +66,13 @@ def send_issue_batch(run: PreparedRun, channel: Channel, issue_ids: list[str], r
 @task(cache_policy=NO_CACHE)
 def defer_unsent(run: PreparedRun, channel: str, issue_ids: list[str], reason: str, run_id: int) -> None:
     with Store.of(run.settings) as store:
-        defer_deliveries(store, channel, issue_ids, reason, run_id)
+        defer_deliveries(store.ledger, channel, issue_ids, reason, run_id)
 
 
 @task(cache_policy=NO_CACHE)
 def publish_site(run: PreparedRun) -> Published:
     with Store.of(run.settings) as store:
-        return publish_archive(store, run.settings, make_environment())
+        return publish_archive(store.classification, run.settings, make_environment())
 
 
 @task(cache_policy=NO_CACHE)

@@ -191,7 +191,7 @@ def command_publish(args: argparse.Namespace, settings: Settings) -> int:
     from papercast.store import Store
 
     with run_lock(settings.paths.state, settings.limits.lock_wait_seconds), Store.of(settings) as store:
-        published = publish_archive(store, settings, make_environment())  # never beside a run writing the archive
+        published = publish_archive(store.classification, settings, make_environment())  # never beside a run writing the archive
     print(f"published {len(published.pages)} pages and {len(published.feeds)} feeds under {settings.paths.archive}")
     return 0
 

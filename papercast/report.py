@@ -155,7 +155,7 @@ def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[Newslet
     entries: dict[str, NewsletterEntry] = {}
     statuses: dict[str, dict[str, str]] = {}
     for channel in CHANNELS:
-        for issue, delivery in store.run_deliveries(run_id, channel):
+        for issue, delivery in store.ledger.run_deliveries(run_id, channel):
             statuses.setdefault(issue.id, {})[channel] = delivery.status
             if issue.id not in entries and delivery.status != WITHDRAWN:
                 entries[issue.id] = newsletter_entry(archive, issue, delivery, run_id)
@@ -164,7 +164,7 @@ def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[Newslet
 
 def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[NoNewsletter]:
     """Readers who unsubscribed: before planning, or after it and before their message went out."""
-    withdrawn = [issue.reader for channel in CHANNELS for issue, delivery in store.run_deliveries(run_id, channel)
+    withdrawn = [issue.reader for channel in CHANNELS for issue, delivery in store.ledger.run_deliveries(run_id, channel)
                  if delivery.status == WITHDRAWN]
     return [NoNewsletter(reader, reason="unsubscribed") for reader in dict.fromkeys(planning.unsubscribed + withdrawn)]
 
@@ -229,7 +229,7 @@ def assemble_report(store: Store, settings: Settings, run_id: int, as_of: dt.dat
         newsletters=tuple(entries), no_newsletter=tuple(skipped + unsubscribed_readers(store, run_id, planning)),
         resumed=resumed, pages=tuple(outcome.pages), feeds=tuple(outcome.feeds), warnings=tuple(outcome.warnings),
         errors=tuple(outcome.errors), links=link_state(settings, os.environ), kind=kind,
-        fetches=tuple(store.fetch_runs_before(run_id)) if kind == WEEKLY_RUN else (), sending=sending)
+        fetches=tuple(store.runs.fetch_runs_before(run_id)) if kind == WEEKLY_RUN else (), sending=sending)
 
 
 class StageClock:

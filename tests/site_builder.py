@@ -39,10 +39,10 @@ def linked_papers(link_base: str) -> tuple[Paper, ...]:
 
 
 def ingest_run(store: Store, settings: Settings, as_of: dt.date, digests: list[Digest]) -> None:
-    run_id = store.start_run(as_of)
+    run_id = store.runs.start_run(as_of)
     for digest in digests:
-        _, new = store.ingest_digest(digest, run_id)
-        store.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings),
+        _, new = store.papers.ingest_digest(digest, run_id)
+        store.classification.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings),
                                                settings.classify.threshold))
 
 
@@ -66,4 +66,4 @@ def build_real_store(folder: Path, shared_digests: Path, extra: str = "", link_b
 
 def publish(settings: Settings) -> Published:
     with Store.open(settings.paths.state) as store:
-        return publish_archive(store, settings, make_environment())
+        return publish_archive(store.classification, settings, make_environment())

@@ -41,7 +41,7 @@ def ids_of(folder: Path, days: list[dt.date]) -> set[str]:
 
 
 def stored_ids(store: Store) -> set[str]:
-    return {row[0] for row in store.db.execute("SELECT arxiv_id FROM papers")}
+    return {row[0] for row in store.database.db.execute("SELECT arxiv_id FROM papers")}
 
 
 def hf_settings(tmp_path, url: str, **options):

@@ -49,7 +49,7 @@ def message_ids(server: Recorder, reader: str) -> list[str]:
 
 
 def email_status(store: Store, issue_id: str) -> str:
-    return next(d.status for d in store.channel_deliveries(issue_id) if d.channel == "email")
+    return next(d.status for d in store.ledger.channel_deliveries(issue_id) if d.channel == "email")
 
 
 @pytest.fixture
@@ -66,11 +66,11 @@ def test_one_message_per_reader_and_a_second_run_sends_none(week):
     settings, store, server = week
     written = plan_and_write(store, settings, AS_OF, sending=True)
     assert {email_status(store, w.issue_id) for w in written} == {"pending"}
-    assert store.delivered("ada@example.org") == set()  # not counted before the server accepts it
+    assert store.ledger.delivered("ada@example.org") == set()  # not counted before the server accepts it
     results = send_pending(store, settings)
     assert [r.status for r in results] == ["sent"] * 4
     assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(w.reader for w in written)
-    assert len(store.delivered("ada@example.org")) == 3
+    assert len(store.ledger.delivered("ada@example.org")) == 3
     assert plan_and_write(store, settings, AS_OF, sending=True) == []
     assert plan_and_write(store, settings, AS_OF + dt.timedelta(days=7), sending=True) == []
     assert send_pending(store, settings) == [] and len(server.received) == 4
@@ -102,7 +102,7 @@ def test_550_for_one_reader_is_recorded_and_the_others_are_sent(tmp_path):
             assert results["alan@example.org"].reason == "550 5.1.1 mailbox unavailable"
             assert sorted(r for r, res in results.items() if res.status == "sent") == \
                 ["ada@example.org", "grace@example.org", "marie@example.org"]
-            assert store.delivered("alan@example.org") == set()
+            assert store.ledger.delivered("alan@example.org") == set()
             retry = plan_and_write(store, settings, AS_OF + dt.timedelta(days=7), sending=True)  # tried again
             assert [w.reader for w in retry] == ["alan@example.org"]
             send_pending(store, settings)
@@ -127,7 +127,7 @@ def test_unreachable_server_leaves_issues_pending_for_the_next_run_each_with_the
         written = plan_and_write(store, settings, AS_OF, sending=True)
         results = send_pending(store, settings)
         assert [(r.status, r.channel_down) for r in results] == [("pending", True)] * 4
-        deliveries = [store.channel_deliveries(w.issue_id)[0] for w in written]
+        deliveries = [store.ledger.channel_deliveries(w.issue_id)[0] for w in written]
         assert all(d.status == "pending" and "cannot deliver after 1 attempts" in d.last_error for d in deliveries)
         assert [d.attempts for d in deliveries] == [1, 0, 0, 0], "only the first was tried: the server is down"
         with mail_server() as (server, port):
@@ -141,7 +141,7 @@ def test_dry_run_counts_deliveries_when_written_and_sends_nothing(week):
     settings, store, server = week
     written = plan_and_write(store, settings, AS_OF, sending=False)
     assert {email_status(store, w.issue_id) for w in written} == {"written"}
-    assert len(store.delivered("ada@example.org")) == 3
+    assert len(store.ledger.delivered("ada@example.org")) == 3
     assert all(path.exists() for w in written for path in w.files)
     assert send_pending(store, settings) == [] and server.received == []
 

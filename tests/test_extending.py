@@ -55,8 +55,8 @@ def test_a_new_source_format_is_one_module_and_one_registry_line(tmp_path, monke
     parsed, errors = read_the_inbox(settings)
     assert errors == [] and parsed.errors == []
     with Store.of(settings) as store:
-        ingested = ingest_digests(store, parsed.digests, store.start_run(AS_OF))
-        paper = store.paper("arxiv:2411.01234")
+        ingested = ingest_digests(store.papers, parsed.digests, store.runs.start_run(AS_OF))
+        paper = store.papers.paper("arxiv:2411.01234")
     assert [(d.papers, d.new) for d in ingested.digests] == [(1, 1)]
     assert (paper.title, paper.authors) == ("KV-Lite: Two-Bit Key-Value Cache Quantization",
                                             ("Ada Lovelace", "Grace Hopper"))
@@ -77,8 +77,8 @@ def test_a_new_scorer_is_one_module_and_one_registry_line(tmp_path, monkeypatch)
     settings = load_settings(config)
     papers = [("Pruning for quantization", "An abstract."), ("Reasoning in math", "We prune and quantize.")]
     with Store.of(settings) as store:
-        run = store.start_run(AS_OF)
-        store.ingest_digest(stages.Digest("d.txt", AS_OF, tuple(stages.Paper(t, a) for t, a in papers), "h"), run)
+        run = store.runs.start_run(AS_OF)
+        store.papers.ingest_digest(stages.Digest("d.txt", AS_OF, tuple(stages.Paper(t, a) for t, a in papers), "h"), run)
         classified = classify_backlog(store, settings, run)  # the configured scorer, as the flow makes it
     picks = sorted((a.profile_id, a.why) for a in classified.assignments)
     assert picks == [("efficient-llm", "title names quantization, pruning"), ("reasoning", "title names reasoning, math")]
@@ -130,7 +130,7 @@ def test_a_new_channel_is_one_module_and_one_registry_line(tmp_path, monkeypatch
         stages.ingest(store, settings, [("KV cache quantization at two bits", "We quantize.")], AS_OF)
         written = stages.plan_and_write(store, settings, AS_OF, sending=True)
         results = stages.send_pending(store, settings)
-        deliveries = store.channel_deliveries(written[0].issue_id)
+        deliveries = store.ledger.channel_deliveries(written[0].issue_id)
     assert [(r.reader, r.status) for r in results] == [("ada@example.org", "sent")]
     assert [(d.channel, d.status) for d in deliveries] == [("webhook", "sent")]
     assert received == [{"issue": written[0].issue_id, "reader": "ada@example.org", "date": "2026-11-23",

@@ -51,7 +51,7 @@ def test_a_week_on_every_channel_then_a_vote_through_the_app(tmp_path, prefect_h
             ADA: {"email": "sent"}, GRACE: {"email": "sent", "feed": "written"}, ALAN: {"feed": "written"}}
         assert entries[ALAN]["eml"] is None and sorted(m.rcpt_tos[0] for m in mail.received) == [ADA, GRACE]
         with Store.of(settings) as store:
-            assert {store.issue(n["issue"]).status for n in first["newsletters"]} == {"done"}
+            assert {store.ledger.issue(n["issue"]).status for n in first["newsletters"]} == {"done"}
         feed = re.search(r"Your private feed .*: (\S+)", Path(entries[ALAN]["text"]).read_text()).group(1)
         message = next(m.message for m in mail.received if m.rcpt_tos == [ADA])
         vote = re.search(r"More like this: (\S+)", message.get_body(("plain",)).get_content()).group(1)
@@ -65,4 +65,4 @@ def test_a_week_on_every_channel_then_a_vote_through_the_app(tmp_path, prefect_h
     assert {n["reader"] for n in second["newsletters"]} == {ADA, GRACE, ALAN}
     assert sorted(m.rcpt_tos[0] for m in mail.received) == [ADA, ADA, GRACE, GRACE]
     with Store.of(settings) as store:
-        assert len(store.votes_of([ADA])[ADA]) == 1 and len(store.delivered_on(ALAN, "feed", 10)) == 2
+        assert len(store.votes.votes_of([ADA])[ADA]) == 1 and len(store.ledger.delivered_on(ALAN, "feed", 10)) == 2

@@ -79,5 +79,5 @@ def test_a_state_folder_shared_with_other_files_keeps_its_mode(tmp_path):
     state.parent.mkdir()
     (state.parent / "notes.txt").write_text("the operator's own file")
     with Store.open(state) as store:
-        store.start_run(AS_OF)
+        store.runs.start_run(AS_OF)
     assert mode(state.parent) == 0o755 and mode(state) == 0o600

@@ -44,20 +44,20 @@ def test_report_entries_per_status():
 
 
 def test_validators_are_remembered_only_for_an_ingested_body(store):
-    store.record_fetch("cl", URL, "fetched", validators=('"old"', None))
-    store.record_fetch("bad", URL, "fetched", validators=('"old"', None))
-    record_fetches(store, [fetched("cl"), fetched("bad")], [Problem("bad", "malformed feed: junk")])
-    assert known_validators(store, "cl", URL) == Validators('"new"', None)
-    assert known_validators(store, "bad", URL) == Validators('"old"', None)
-    assert (store.fetch_state("bad").status, store.fetch_state("bad").message) == ("failed", "malformed feed: junk")
+    store.fetches.record_fetch("cl", URL, "fetched", validators=('"old"', None))
+    store.fetches.record_fetch("bad", URL, "fetched", validators=('"old"', None))
+    record_fetches(store.fetches, [fetched("cl"), fetched("bad")], [Problem("bad", "malformed feed: junk")])
+    assert known_validators(store.fetches, "cl", URL) == Validators('"new"', None)
+    assert known_validators(store.fetches, "bad", URL) == Validators('"old"', None)
+    assert (store.fetches.fetch_state("bad").status, store.fetches.fetch_state("bad").message) == ("failed", "malformed feed: junk")
 
 
 def test_a_failed_fetch_keeps_the_validators_and_a_changed_url_drops_them(store):
-    store.record_fetch("cl", URL, "fetched", validators=('"v1"', None))
-    record_fetches(store, [failed_fetch(SOURCE, TimeoutError("slow"))], [])
-    assert store.fetch_state("cl").message == "TimeoutError: slow"
-    assert known_validators(store, "cl", URL) == Validators('"v1"', None)
-    assert known_validators(store, "cl", "https://elsewhere.example/rss") == Validators()
+    store.fetches.record_fetch("cl", URL, "fetched", validators=('"v1"', None))
+    record_fetches(store.fetches, [failed_fetch(SOURCE, TimeoutError("slow"))], [])
+    assert store.fetches.fetch_state("cl").message == "TimeoutError: slow"
+    assert known_validators(store.fetches, "cl", URL) == Validators('"v1"', None)
+    assert known_validators(store.fetches, "cl", "https://elsewhere.example/rss") == Validators()
 
 
 def test_days_of_an_hf_daily_source_settle_into_one_entry_with_each_day():

@@ -64,8 +64,8 @@ class FeedEntry:
 
 def feed_entries(store: Store, reader: Reader, limit: int = FEED_ISSUES) -> list[FeedEntry]:
     """The papers of the reader's latest issues on this channel, newest issue first, each paper once."""
-    issues = store.delivered_on(reader.email, NAME, limit)
-    papers = store.papers([pid for issue in issues for pid in issue.paper_ids])
+    issues = store.ledger.delivered_on(reader.email, NAME, limit)
+    papers = store.papers.papers([pid for issue in issues for pid in issue.paper_ids])
     entries: dict[str, FeedEntry] = {}
     for issue in issues:
         for section in issue.sections:

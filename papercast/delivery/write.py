@@ -24,7 +24,7 @@ from papercast.files import private_folder, write_atomic_many
 from papercast.newsletter.notes import render_note
 from papercast.newsletter.plan import NewsletterPlan, reader_slug
 from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
-from papercast.store import Store
+from papercast.store.ledger import Ledger
 from papercast.store.records import ChannelDelivery
 from papercast.links.issue import issue_links
 from papercast.links.reader import ReaderLinks
@@ -130,9 +130,9 @@ def written_issue(rendered: RenderedNewsletter, html: Path, text: Path, prepared
                         tuple(path for item in prepared for path, _ in item.files))
 
 
-def record_written(store: Store, written: list[WrittenIssue], run_id: int, chunk: int = RECORD_CHUNK) -> None:
+def record_written(ledger: Ledger, written: list[WrittenIssue], run_id: int, chunk: int = RECORD_CHUNK) -> None:
     """The coordinator's half of the write stage: the ledger learns of written issues, a chunk at a time."""
     for start in range(0, len(written), chunk):
         part = written[start:start + chunk]
-        store.record_written([(w.issue_id, w.subject, list(w.deliveries)) for w in part], run_id)
+        ledger.record_written([(w.issue_id, w.subject, list(w.deliveries)) for w in part], run_id)
         checkpoint("write.chunk")

@@ -169,18 +169,18 @@ class VotersWeek:
 def voters_week(store: Store, settings: Settings, votes: dict[str, list[VoteRecord]], profiles: dict[str, list[str]],
                 lowest: int, horizon: int, scorer_for: Callable[..., Scorer] = make_scorer) -> VotersWeek:
     """One scoring pass for all voters: the papers in (lowest cursor, horizon] against every voted profile."""
-    papers = store.papers_between(lowest, horizon)
+    papers = store.papers.papers_between(lowest, horizon)
     every = sorted({pid for ids in profiles.values() for pid in ids})
     voted = sorted({v.profile_id for email, mine in votes.items() for v in mine if v.profile_id in profiles[email]})
     stored: dict[str, list[tuple[StoredPaper, Assignment]]] = {}
-    for paper, assignment in store.assigned_since(every, lowest, horizon) if every else []:
+    for paper, assignment in store.classification.assigned_since(every, lowest, horizon) if every else []:
         stored.setdefault(assignment.profile_id, []).append((paper, assignment))
-    rows = scorer_for(settings, cache=store).score(papers, [settings.profile(pid) for pid in voted]) \
+    rows = scorer_for(settings, cache=store.vectors).score(papers, [settings.profile(pid) for pid in voted]) \
         if papers and voted else []
     scores = {(paper.id, pid): score for paper, row in zip(papers, rows) for pid, score in zip(voted, row)}
-    voted_papers = store.papers(sorted({v.paper_id for mine in votes.values() for v in mine}))
+    voted_papers = store.papers.papers(sorted({v.paper_id for mine in votes.values() for v in mine}))
     everything = list({p.id: p for p in [*papers, *voted_papers.values()]}.values())
-    vectors = dict(zip([p.id for p in everything], paper_vectors(LazyMiniLM(), everything, store)))
+    vectors = dict(zip([p.id for p in everything], paper_vectors(LazyMiniLM(), everything, store.vectors)))
     thresholds = {pid: threshold(settings, pid) for pid in every}
     return VotersWeek(papers, stored, scores, vectors, thresholds, {pid: p.title for pid, p in voted_papers.items()})
 
@@ -221,7 +221,7 @@ def voter_picks(store: Store, settings: Settings, selection: RunSelection, reade
                 cursors: dict[str, int], horizon: int, scorer_for: Callable[..., Scorer] = make_scorer
                 ) -> dict[str, list[Item]]:
     """Each reader-with-votes' items for a new issue; {} when none of `readers` voted (nothing is scored)."""
-    votes = store.votes_of([reader.email for reader in readers])
+    votes = store.votes.votes_of([reader.email for reader in readers])
     voters = [reader for reader in readers if reader.email in votes]
     profiles = {reader.email: selection.reader_profiles(reader) for reader in voters}
     owed = [reader for reader in voters if cursors[reader.email] < horizon]
@@ -230,5 +230,5 @@ def voter_picks(store: Store, settings: Settings, selection: RunSelection, reade
     lowest = min(cursors[reader.email] for reader in owed)
     week = voters_week(store, settings, {r.email: votes[r.email] for r in owed}, profiles, lowest, horizon, scorer_for)
     return {reader.email: voter_items(week, reader, profiles[reader.email], votes[reader.email],
-                                      cursors[reader.email], store.delivered(reader.email))
+                                      cursors[reader.email], store.ledger.delivered(reader.email))
             for reader in voters}

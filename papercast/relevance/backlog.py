@@ -36,13 +36,13 @@ class Classified:
 def classify_backlog(store: Store, settings: Settings, run_id: int, chunk: int = CHUNK,
                      scorer_for: Callable[..., Scorer] = make_scorer) -> Classified:
     """Classify every paper some profile still owes a score, oldest first."""
-    progress = store.classification_progress([p.id for p in settings.profiles])
+    progress = store.classification.classification_progress([p.id for p in settings.profiles])
     result, scorer = Classified(), None
-    while papers := store.papers_after(min(progress.values(), default=0), chunk):
-        scorer = scorer or scorer_for(settings, cache=store)  # no model load when nothing is owed
+    while papers := store.papers.papers_after(min(progress.values(), default=0), chunk):
+        scorer = scorer or scorer_for(settings, cache=store.vectors)  # no model load when nothing is owed
         found = classify_chunk(papers, settings.profiles, progress, scorer, settings.classify.threshold)
         advanced = {pid: papers[-1].seq for pid, seq in progress.items() if seq < papers[-1].seq}
-        store.save_classified(found, advanced)
+        store.classification.save_classified(found, advanced)
         progress.update(advanced)
         result.papers += papers
         result.assignments += found

@@ -55,11 +55,11 @@ def preview(store: "Store", settings: Settings, profile_id: str, weeks: int = 4,
     """Score the papers first seen in the `weeks` weeks up to `as_of` (default: the latest stored paper's
     first sighting, so a state last fed weeks ago still previews its last weeks) against one profile."""
     profile = find_profile(settings, profile_id)
-    last = as_of or store.latest_first_seen() or dt.date.today()
+    last = as_of or store.papers.latest_first_seen() or dt.date.today()
     first = last - dt.timedelta(days=7 * weeks - 1)
-    papers = store.papers_seen_between(first, last)
+    papers = store.papers.papers_seen_between(first, last)
     threshold = profile.threshold if profile.threshold is not None else settings.classify.threshold
-    ranked = rank(papers, profile, scorer or make_scorer(settings, cache=store)) if papers else []
+    ranked = rank(papers, profile, scorer or make_scorer(settings, cache=store.vectors)) if papers else []
     taken = [c for c in ranked if c.score >= threshold]
     return Preview(profile, first, last, weeks, threshold, len(papers), taken,
                    [c for c in ranked if c.score < threshold][:misses], warning(len(taken), len(papers), weeks))

@@ -26,7 +26,7 @@ from papercast.files import write_atomic
 from papercast.newsletter.render import render_template
 from papercast.site.feeds import (FeedLink, combined_feed, combined_feed_links, profile_feed,
                                   profile_feed_links, site_base_url, write_feeds)
-from papercast.store import Store
+from papercast.store.classification import Classification
 
 __all__ = ["Edition", "Published", "collect_editions", "publish_archive"]
 
@@ -86,9 +86,9 @@ def publish_feeds(archive_folder: Path, site: Site, archives: list[ProfileArchiv
     return write_feeds(archive_folder, specs, base_url)
 
 
-def publish_archive(store: Store, settings: Settings, env: jinja2.Environment) -> Published:
+def publish_archive(classification: Classification, settings: Settings, env: jinja2.Environment) -> Published:
     """Write every page and feed of the public archive; return the paths written."""
-    editions = collect_editions(store, settings.profiles)
+    editions = collect_editions(classification, settings.profiles)
     archives = profile_archives(editions, settings.profiles)
     context = SiteContext(settings.paths.archive, env, settings.site)
     published = Published()

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from papercast.settings import Source
 from papercast.models import DigestResult, Problem
 from papercast.sources.fetch import FetchOutcome, Validators
-from papercast.store import Store
+from papercast.store.fetches import Fetches
 from papercast.store.records import EMPTY_DAY, FAILED_DAY, FETCHED_DAY, FetchDay
 
 FIRST_DAYS = 7  # a source fetched for the first time: the last week
@@ -44,21 +44,21 @@ def replace_url(source: Source, url: str) -> Source:
     return source.model_copy(update={"url": url})
 
 
-def plan_once(store: Store, source: Source, as_of: dt.date) -> list[FetchRequest]:
+def plan_once(fetches: Fetches, source: Source, as_of: dt.date) -> list[FetchRequest]:
     """A feed's GET of this run: one, conditional on the last copy ingested."""
-    return [FetchRequest(source, validators=known_validators(store, source.name, source.url or ""))]
+    return [FetchRequest(source, validators=known_validators(fetches, source.name, source.url or ""))]
 
 
-def plan_days(store: Store, source: Source, as_of: dt.date) -> list[FetchRequest]:
+def plan_days(fetches: Fetches, source: Source, as_of: dt.date) -> list[FetchRequest]:
     """An hf-daily source's GETs of this run: one per day to ask."""
-    known = store.fetch_days(source.name)
+    known = fetches.fetch_days(source.name)
     before = any(day.status == FETCHED_DAY for day in known)
     return [FetchRequest(source, day, answered_before=before) for day in days_to_ask(known, as_of)]
 
 
-def known_validators(store: Store, name: str, url: str) -> Validators:
+def known_validators(fetches: Fetches, name: str, url: str) -> Validators:
     """The validators of the source's last ingested copy, if it was fetched from this url."""
-    state = store.fetch_state(name)
+    state = fetches.fetch_state(name)
     if state is None or state.url != url:
         return Validators()
     return Validators(etag=state.etag, last_modified=state.last_modified)

@@ -19,7 +19,8 @@ from papercast.sources.daily import FetchRequest
 from papercast.sources.limits import InputLimits
 from papercast.sources.registry import KINDS
 from papercast.sources.inbox import InputFile, list_inbox, read_input_file
-from papercast.store import Store
+from papercast.store.fetches import Fetches
+from papercast.store.papers import Papers
 
 
 @dataclass
@@ -46,11 +47,11 @@ def inbox_folders(settings: Settings) -> list[Path]:
     return list(dict.fromkeys([settings.paths.inbox, *extra]))
 
 
-def plan_fetches(store: Store, settings: Settings, as_of: dt.date) -> list[FetchRequest]:
+def plan_fetches(fetches: Fetches, settings: Settings, as_of: dt.date) -> list[FetchRequest]:
     """Every GET of this run, source by source as its kind plans them (a feed once, an hf-daily source once
     per day to ask); a source that reads a folder has none."""
     return [request for source in settings.sources for plan in [KINDS[source.kind].plan] if plan is not None
-            for request in plan(store, source, as_of)]
+            for request in plan(fetches, source, as_of)]
 
 
 def read_folder(folder) -> tuple[list[InputFile], list[Problem]]:
@@ -84,11 +85,11 @@ def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = I
     return parsed
 
 
-def ingest_digests(store: Store, digests: list[Digest], run_id: int) -> IngestResult:
+def ingest_digests(papers: Papers, digests: list[Digest], run_id: int) -> IngestResult:
     """Store each digest (oldest first) and collect the papers seen for the first time."""
     result = IngestResult()
     for digest in sorted(digests, key=lambda d: (d.date, d.source)):
-        outcome, new = store.ingest_digest(digest, run_id)
+        outcome, new = papers.ingest_digest(digest, run_id)
         result.digests.append(outcome)
         result.new_papers.extend(new)
         checkpoint("ingest.digest")

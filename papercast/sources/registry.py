@@ -19,7 +19,7 @@ from papercast.models import Digest
 from papercast.settings import FETCH_DEFAULT, FETCH_OFF, FOLDER, URL, Settings, Source
 from papercast.sources import daily_text, feeds, hf_json
 from papercast.sources.daily import FetchRequest, plan_days, plan_once
-from papercast.store import Store
+from papercast.store.fetches import Fetches
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Kind:
     name: str
     reads: str
     format: str | None = None
-    plan: Callable[[Store, Source, dt.date], list[FetchRequest]] | None = None
+    plan: Callable[[Fetches, Source, dt.date], list[FetchRequest]] | None = None
     latest_only: bool = False
 
 

@@ -14,7 +14,7 @@ from papercast.jsonable import EMPTY, NONE, omit
 from papercast.models import DigestResult, Problem
 from papercast.sources.daily import FetchRequest, known_validators, settle_days
 from papercast.sources.fetch import FetchOutcome
-from papercast.store import Store
+from papercast.store.fetches import Fetches
 from papercast.store.records import FAILED_DAY, FetchDay
 
 __all__ = ["SourceStatus", "fetch_problems", "fetched_inputs", "known_validators", "record_fetches",
@@ -83,7 +83,7 @@ def daily_status(first: FetchOutcome, days: list[FetchDay], digests: list[Digest
                         tuple(days))
 
 
-def record_fetches(store: Store, outcomes: list[FetchOutcome], parse_errors: list[Problem],
+def record_fetches(fetches: Fetches, outcomes: list[FetchOutcome], parse_errors: list[Problem],
                    days: list[FetchDay] = (), run_id: int | None = None) -> None:
     """Remember each source's last fetch (new validators only for a body that was ingested) and each day asked."""
     failed_parse = {problem.source: problem.message for problem in parse_errors}
@@ -94,9 +94,9 @@ def record_fetches(store: Store, outcomes: list[FetchOutcome], parse_errors: lis
         usable = outcome.status in ("fetched", "not-modified") and parse_error is None
         validators = (outcome.validators.etag, outcome.validators.last_modified) if usable else None
         status = "failed" if parse_error is not None else outcome.status
-        store.record_fetch(outcome.source, outcome.url, status, parse_error or outcome.reason, validators)
+        fetches.record_fetch(outcome.source, outcome.url, status, parse_error or outcome.reason, validators)
     if days:
-        store.record_fetch_days(list(days), run_id)
+        fetches.record_fetch_days(list(days), run_id)
 
 
 def settle_fetches(requests: list[FetchRequest], outcomes: list[FetchOutcome], parse_errors: list[Problem],

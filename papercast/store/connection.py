@@ -69,14 +69,14 @@ def damaged(path: Path, exc: Exception) -> StateError:
 
 
 class Database:
-    """The connection and its transactions; the tables' methods live in the Store's mixins."""
+    """The connection and its transactions; the tables' queries live in the repositories (Repository)."""
 
     def __init__(self, connection: Connection, path: Path):
         self.db = connection
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, busy_seconds: float = DEFAULT_BUSY_SECONDS):
+    def open(cls, path: Path, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Database:
         refuse_empty_file(path)
         try:
             state_folder(path)
@@ -101,10 +101,13 @@ class Database:
         self.db.busy_seconds = seconds
         self.db.execute(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}")
 
-    def __enter__(self):
+    def __enter__(self) -> Database:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         self.db.close()
 
     @contextlib.contextmanager
@@ -173,3 +176,22 @@ def refuse_empty_file(path: Path) -> None:
     if path.is_file() and path.stat().st_size == 0 and not path.with_name(path.name + "-wal").exists():
         raise StateError("state file is empty: it was truncated or is not a papercast state", source=str(path),
                          hint="restore it from a backup, or delete it to start afresh")
+
+
+class Repository:
+    """A few tables of the state and the queries on them; all repositories of a Store share its Database
+    (one connection: a transaction of one repository is every repository's)."""
+
+    def __init__(self, database: Database):
+        self.database = database
+
+    @property
+    def db(self) -> Connection:
+        return self.database.db
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
+        return self.database.transaction()

@@ -1,20 +1,19 @@
-"""The fetching side of the state: each source's last fetch, the days asked of hf-daily sources, fetch runs.
+"""The fetching side of the state: each source's last fetch, and the days asked of hf-daily sources.
 
 A feed's validators (ETag, Last-Modified) make an unchanged feed cost a 304; an hf-daily source's
-days say where the next run starts asking (`papercast/sources/daily.py`); the fetch runs between two
-weekly runs are what the weekly run's report says it covers.
+days say where the next run starts asking (`papercast/sources/daily.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from papercast.store.connection import now_iso
-from papercast.store.records import FETCH_RUN, FetchDay, FetchRun, FetchState
+from papercast.store.connection import Repository, now_iso
+from papercast.store.records import FetchDay, FetchState
 
 
-class FetchTables:
-    """Mixed into Store: fetch_state, fetch_days and the fetch runs."""
+class Fetches(Repository):
+    """fetch_state and fetch_days."""
 
     # -- fetch state: conditional GET per source ---------------------------
 
@@ -53,16 +52,3 @@ class FetchTables:
                 " status = excluded.status, entries = excluded.entries, message = excluded.message,"
                 " run_id = excluded.run_id, checked_at = excluded.checked_at",
                 [(d.source, d.day.isoformat(), d.status, d.entries, d.message, run_id, now_iso()) for d in days])
-
-    # -- fetch runs ----------------------------------------------------------
-
-    def fetch_runs_before(self, run_id: int) -> list[FetchRun]:
-        """The fetch runs since the weekly run before `run_id`: the ones whose papers it covers."""
-        rows = self.db.execute(
-            "SELECT r.id, r.as_of, r.started_at,"
-            " (SELECT COUNT(*) FROM digests d WHERE d.run_id = r.id) AS digests,"
-            " (SELECT COUNT(*) FROM papers p WHERE p.first_run = r.id) AS new_papers FROM runs r"
-            " WHERE r.kind = ? AND r.id < ? AND r.id > (SELECT COALESCE(MAX(w.id), 0) FROM runs w"
-            " WHERE w.kind <> ? AND w.id < ?) ORDER BY r.id", (FETCH_RUN, run_id, FETCH_RUN, run_id)).fetchall()
-        return [FetchRun(row["id"], dt.date.fromisoformat(row["as_of"]), row["started_at"], row["digests"],
-                         row["new_papers"]) for row in rows]

@@ -1,4 +1,4 @@
-"""The readers' side of the state: runs, issues and their channel deliveries, what each reader got.
+"""The delivery ledger: issues and their channel deliveries, what each reader got.
 
 An issue is planned (papers chosen), then written (files in place, a delivery row per channel),
 then settled: done once no channel is pending and one delivered it, failed when none did.
@@ -13,22 +13,16 @@ import sqlite3
 
 from papercast.errors import StateError
 from papercast.models import Assignment
-from papercast.store.connection import now_iso
-from papercast.store.records import (DONE, FAILED, PENDING, PLANNED, SENT, WEEKLY_RUN, WRITTEN, ChannelDelivery,
+from papercast.store.connection import Repository, now_iso
+from papercast.store.records import (DONE, FAILED, PENDING, PLANNED, SENT, WITHDRAWN, WRITTEN, ChannelDelivery,
                                      IssueRecord, IssueSection)
 
 UNFINISHED = (PLANNED, WRITTEN)
 
 
-class LedgerTables:
-    """Mixed into Store: runs, issues, channel deliveries, deliveries and reader cursors."""
-
-    def start_run(self, as_of: dt.date, kind: str = WEEKLY_RUN) -> int:
-        """A new run of this kind: weekly (the newsletter run) or fetch (ingest and classify only)."""
-        with self.transaction() as db:
-            cursor = db.execute("INSERT INTO runs (as_of, started_at, kind) VALUES (?, ?, ?)",
-                                (as_of.isoformat(), now_iso(), kind))
-            return int(cursor.lastrowid)
+class Ledger(Repository):
+    """issues, channel_deliveries, deliveries and reader_cursors: each reader's issues from planned to settled,
+    and what each reader got; withdrawing the unfinished issues of readers who unsubscribed."""
 
     def reader_cursor(self, reader: str) -> int | None:
         """The last paper seq the reader's newsletters covered; None for a reader never served."""
@@ -156,6 +150,38 @@ class LedgerTables:
             " AND d.channel = ? AND d.status IN (?, ?) ORDER BY i.planned_at DESC, i.id DESC LIMIT ?",
             (reader, channel, SENT, WRITTEN, limit)).fetchall()
         return [issue_record(row) for row in rows]
+
+    def withdraw_unfinished(self, emails: list[str], run_id: int) -> list[str]:
+        """Withdraw every planned or written issue of these readers (see withdraw_issues)."""
+        ids: list[str] = []
+        for start in range(0, len(emails), 500):
+            chunk = emails[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id FROM issues WHERE status IN (?, ?) AND reader IN ({marks})"
+                                   f" ORDER BY created_at, id", (PLANNED, WRITTEN, *chunk))
+            ids += [row[0] for row in rows]
+        return self.withdraw_issues(ids, run_id) if ids else []
+
+    def withdraw_issues(self, issue_ids: list[str], run_id: int) -> list[str]:
+        """Withdraw these unfinished issues, in one transaction: pending deliveries become withdrawn
+        (recorded under `run_id`, for its report), and an issue no channel delivered is withdrawn.
+        Returns the ids withdrawn."""
+        withdrawn = []
+        with self.transaction() as db:
+            for issue_id in issue_ids:
+                db.execute("UPDATE channel_deliveries SET status = ?, updated_at = ?, run_id = ?"
+                           " WHERE issue_id = ? AND status = ?", (WITHDRAWN, now_iso(), run_id, issue_id, PENDING))
+                if self._delivered_anywhere(issue_id):  # another channel delivered it: settled as done
+                    self._settle(issue_id)
+                cursor = db.execute("UPDATE issues SET status = ?, settled_at = ?, run_id = ? WHERE id = ?"
+                                    " AND status IN (?, ?)", (WITHDRAWN, now_iso(), run_id, issue_id, PLANNED, WRITTEN))
+                if cursor.rowcount:
+                    withdrawn.append(issue_id)
+        return withdrawn
+
+    def _delivered_anywhere(self, issue_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM channel_deliveries WHERE issue_id = ? AND status IN (?, ?)",
+                               (issue_id, SENT, WRITTEN)).fetchone() is not None
 
     def _settle(self, issue_id: str) -> None:
         """Inside a transaction: done (deliveries and cursor recorded) or failed, once nothing is pending."""

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from papercast.store.connection import now_iso
+from papercast.store.connection import Repository, now_iso
 from papercast.store.records import VoteCounts, VoteRecord
 
 CHUNK = 500  # addresses per IN (...) query
 
 
-class VoteTables:
-    """Mixed into Store: reader_votes."""
+class Votes(Repository):
+    """reader_votes."""
 
     def record_vote(self, email: str, profile_id: str, paper_id: str, liked: bool, via: str) -> tuple[VoteRecord, bool]:
         """Record a vote, replacing an earlier one on the same (profile, paper); return it and whether anything

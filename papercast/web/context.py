@@ -128,7 +128,7 @@ class WebContext:
                 raise self.busy()  # the deadline passed while other writes held the lock
             try:
                 if left is not None:
-                    store.wait_at_most(self.wait_left())  # SQLite's busy wait ends at the deadline too
+                    store.database.wait_at_most(self.wait_left())  # SQLite's busy wait ends at the deadline too
                 yield store
             finally:
                 self.write_lock.release()

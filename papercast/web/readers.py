@@ -53,7 +53,7 @@ class ReaderRow:
 
 
 def reader_rows(store: Store, settings: Settings) -> list[ReaderRow]:
-    known, votes = store.subscriptions(), store.vote_counts()
+    known, votes = store.subscriptions.subscriptions(), store.votes.vote_counts()
     rows = [ReaderRow(r.email, r.name, tuple(r.profiles), known.get(r.email.lower(), Subscription(r.email.lower())),
                       channels=tuple(r.channels), votes=votes.get(r.email.lower(), VoteCounts()))
             for r in settings.readers]
@@ -85,7 +85,7 @@ def configured_reader(settings: Settings, email: str) -> Reader:
 def change_subscription(store: Store, settings: Settings, email: str, subscribed: bool) -> str:
     """Unsubscribe or resubscribe a configured reader; one line saying what happened."""
     reader = configured_reader(settings, email)
-    subscription, changed = store.set_subscribed(reader.email, subscribed, CLI)
+    subscription, changed = store.subscriptions.set_subscribed(reader.email, subscribed, CLI)
     row = ReaderRow(reader.email, reader.name, tuple(reader.profiles), subscription)
     return f"{reader.email}: {'now' if changed else 'already'} {row.status}"
 

@@ -23,7 +23,7 @@ def routes(context: WebContext) -> list[BaseRoute]:
 
 def subscription_of(context: WebContext, verified: Verified) -> Subscription:
     with context.store() as store:
-        return store.subscription(verified.reader.email)
+        return store.subscriptions.subscription(verified.reader.email)
 
 
 def since(subscription: Subscription) -> str:
@@ -52,7 +52,7 @@ def ask_unsubscribe(context: WebContext, verified: Verified) -> Page:
 
 def apply_unsubscribe(context: WebContext, verified: Verified, one_click: bool) -> Page:
     with context.writing() as store:
-        subscription, _ = store.set_subscribed(verified.reader.email, False, ONE_CLICK if one_click else PAGE)
+        subscription, _ = store.subscriptions.set_subscribed(verified.reader.email, False, ONE_CLICK if one_click else PAGE)
     return unsubscribed_page(context, verified, subscription)
 
 
@@ -67,7 +67,7 @@ def ask_resubscribe(context: WebContext, verified: Verified) -> Page:
 
 def apply_resubscribe(context: WebContext, verified: Verified, one_click: bool) -> Page:
     with context.writing() as store:
-        store.set_subscribed(verified.reader.email, True, PAGE)
+        store.subscriptions.set_subscribed(verified.reader.email, True, PAGE)
     return Page("Welcome back", (
         f"{masked(verified.reader.email)} will get the newsletter again, starting with the next one.",))
 

@@ -32,8 +32,8 @@ def voted_paper(context: WebContext, verified: Verified) -> tuple[StoredPaper | 
     """The paper the link names (None if the state does not know it), and the reader's vote on it so far."""
     link = verified.link
     with context.store() as store:
-        paper = store.papers([link.paper]).get(link.paper)
-        return paper, store.vote(verified.reader.email, link.scope, link.paper)
+        paper = store.papers.papers([link.paper]).get(link.paper)
+        return paper, store.votes.vote(verified.reader.email, link.scope, link.paper)
 
 
 def followed(context: WebContext, verified: Verified) -> bool:
@@ -70,10 +70,10 @@ def apply(liked: bool):
         if not followed(context, verified):
             return GONE
         with context.writing() as store:  # one store for the check and the write
-            paper = store.papers([link.paper]).get(link.paper)
+            paper = store.papers.papers([link.paper]).get(link.paper)
             if paper is None:
                 return GONE
-            store.record_vote(verified.reader.email, link.scope, link.paper, liked, PAGE)
+            store.votes.record_vote(verified.reader.email, link.scope, link.paper, liked, PAGE)
         return Page("Thank you, noted", (what_it_does(liked, paper.title, profile_title(context, verified)),
                                          "Changed your mind? You can say the opposite here."),
                     switch_button(context, verified, not liked))
