@@ -161,7 +161,7 @@ def write_reference(papers: data.Papers) -> None:
     mean = paper_vectors(scorer.embedder, papers.papers, None)[:, 0].mean(axis=0)
     template = REFERENCE.read_text(encoding="utf-8").split("MEAN = (")[0]
     numbers = ",\n".join("    " + ", ".join(f"{v:.6f}" for v in mean[i:i + 8]) for i in range(0, len(mean), 8))
-    REFERENCE.write_text(template + f"MEAN = (\n{numbers},\n)\n", encoding="utf-8")
+    REFERENCE.write_text(template + f"MEAN = (\n{numbers},\n)\n# fmt: on\n", encoding="utf-8")
     print(f"wrote {REFERENCE} (mean of {len(papers.papers)} papers)")
 
 

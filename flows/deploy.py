@@ -9,13 +9,13 @@ from any folder once papercast is installed (no checkout needed).
 
 from __future__ import annotations
 
-from prefect.types.entrypoint import EntrypointType
 from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
 
-from papercast.settings import Settings
 from papercast.flows.fetch import fetch_papers
 from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.runners import shared_prefect_api
+from papercast.settings import Settings
 from papercast.sources.registry import fetch_cron
 
 DEPLOYMENT_NAME = "weekly"

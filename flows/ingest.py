@@ -30,8 +30,7 @@ def ingest_sources(run: PreparedRun, run_id: int, outcome: RunOutcome) -> None:
     fetched = fetch_all_sources(requests)
     parsed = parse_digests(files + fetched_inputs(fetched), run.as_of, InputLimits.from_config(run.settings.limits))
     ingested = ingest_new_papers(quote(run), quote(parsed.digests), run_id)
-    outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty,
-                                                     ingested.digests)
+    outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty, ingested.digests)
     if fetched:
         record_fetch_states(quote(run), fetched, parsed.errors, days, run_id)
     outcome.errors += problems + parsed.errors
@@ -60,8 +59,9 @@ def ingest_new_papers(run: PreparedRun, digests: list[Digest], run_id: int) -> I
 
 
 @task(cache_policy=NO_CACHE)
-def record_fetch_states(run: PreparedRun, fetched: list[FetchOutcome], parse_errors: list[Problem],
-                        days: list[FetchDay], run_id: int) -> None:
+def record_fetch_states(
+    run: PreparedRun, fetched: list[FetchOutcome], parse_errors: list[Problem], days: list[FetchDay], run_id: int
+) -> None:
     with Store.of(run.settings) as store:
         record_fetches(store.fetches, fetched, parse_errors, days, run_id)
 
@@ -73,11 +73,19 @@ def fetch_source(request: FetchRequest) -> FetchOutcome:
 
 def fetch_all_sources(requests: list[FetchRequest]) -> list[FetchOutcome]:
     """Every GET at once; one that still fails after its source's retries is reported."""
-    futures = [fetch_source.with_options(
-        retries=r.source.retries, retry_delay_seconds=r.source.retry_delay, timeout_seconds=r.source.timeout * 2 + 5,
-        task_run_name=f"fetch_source-{r.source.name}" + (f"-{r.day.isoformat()}" if r.day else ""),
-        retry_condition_fn=lambda t, run, state: is_transient(state.result(raise_on_failure=False)),
-    ).submit(r) for r in requests]
-    return [future.result() if future.wait() or future.state.is_completed()
-            else with_day(failed_fetch(r.target, future.state.result(raise_on_failure=False)), r)
-            for r, future in zip(requests, futures)]
+    futures = [
+        fetch_source.with_options(
+            retries=r.source.retries,
+            retry_delay_seconds=r.source.retry_delay,
+            timeout_seconds=r.source.timeout * 2 + 5,
+            task_run_name=f"fetch_source-{r.source.name}" + (f"-{r.day.isoformat()}" if r.day else ""),
+            retry_condition_fn=lambda t, run, state: is_transient(state.result(raise_on_failure=False)),
+        ).submit(r)
+        for r in requests
+    ]
+    return [
+        future.result()
+        if future.wait() or future.state.is_completed()
+        else with_day(failed_fetch(r.target, future.state.result(raise_on_failure=False)), r)
+        for r, future in zip(requests, futures)
+    ]

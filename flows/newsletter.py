@@ -19,9 +19,17 @@ from papercast.delivery.registry import channels_for
 from papercast.delivery.write import WrittenBatch, WrittenIssue, for_workers, write_batch
 from papercast.faults import checkpoint
 from papercast.flows.ingest import ingest_sources
-from papercast.flows.tasks import (assemble_run_report, classify_owed_papers, defer_unsent, plan_reader_issues,
-                                   publish_run_summary, publish_site, record_written_issues, send_issue_batch,
-                                   start_run)
+from papercast.flows.tasks import (
+    assemble_run_report,
+    classify_owed_papers,
+    defer_unsent,
+    plan_reader_issues,
+    publish_run_summary,
+    publish_site,
+    record_written_issues,
+    send_issue_batch,
+    start_run,
+)
 from papercast.newsletter.plan import NewsletterPlan
 from papercast.preflight import PreparedRun, preflight
 from papercast.report import RunOutcome, RunReport, StageClock
@@ -32,9 +40,14 @@ write_issue_batch = task(write_batch, cache_policy=NO_CACHE)  # pure: files only
 
 
 @flow(name="papercast-weekly", log_prints=False)
-def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-                      readers: list[str] | None = None, send: bool | None = None,
-                      batch_size: int = BATCH_SIZE) -> RunReport:
+def weekly_newsletter(
+    config_path: str,
+    as_of: dt.date | None = None,
+    profiles: list[str] | None = None,
+    readers: list[str] | None = None,
+    send: bool | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> RunReport:
     """Run the week once and return the run report. as_of: the run's date (default: today in the
     schedule's time zone); profiles / readers: a subset (ids, emails); send: SMTP, else a dry run
     to the outbox (default: [schedule] send in the config); batch_size: readers per write task."""
@@ -50,7 +63,7 @@ def run_week(run: PreparedRun, batch_size: int) -> RunReport:
     with clock.stage("classify"):
         outcome.classified = classify_owed_papers(quote(run), run_id)
     with clock.stage("plan"):
-        outcome.planning = plan_reader_issues(quote(run), run_id, dt.datetime.now(dt.timezone.utc))
+        outcome.planning = plan_reader_issues(quote(run), run_id, dt.datetime.now(dt.UTC))
     with clock.stage("write"):
         outcome.written = write_in_batches(run, outcome.planning.to_write, run_id, batch_size)
     if run.send:
@@ -70,7 +83,7 @@ def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int,
     processes and Dask take them all, arguments unquoted (quoted ones reach them as tuples)."""
     threads = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     ship, window = (quote, 1) if threads else ((lambda value: value), len(plans))
-    batches, in_flight, written = deque(plans[i:i + size] for i in range(0, len(plans), size)), deque(), []
+    batches, in_flight, written = deque(plans[i : i + size] for i in range(0, len(plans), size)), deque(), []
     writer = ship(for_workers(run.settings))
     while batches or in_flight:
         while batches and len(in_flight) < window:
@@ -90,15 +103,15 @@ def send_pending(run: PreparedRun, run_id: int) -> None:
         with Store.of(run.settings) as store:
             ids = [issue.id for issue in store.ledger.pending_deliveries(channel.name, emails)]
         for start in range(0, len(ids), size):
-            stopped = send_one_batch(run, channel, ids[start:start + size], run_id)
+            stopped = send_one_batch(run, channel, ids[start : start + size], run_id)
             if stopped:  # the channel is down: the rest stays pending for the next run, with the reason
-                defer_unsent(quote(run), channel.name, ids[start + size:], stopped, run_id)
+                defer_unsent(quote(run), channel.name, ids[start + size :], stopped, run_id)
                 get_run_logger().warning("sending on %s stopped: %s", channel.name, stopped)
                 break
 
 
 def send_one_batch(run: PreparedRun, channel, ids: list[str], run_id: int) -> str:
-    """"" when the channel took the batch, else why it is down."""
+    """ "" when the channel took the batch, else why it is down."""
     state = send_issue_batch(quote(run), quote(channel), ids, run_id, return_state=True)
     if state.is_failed():
         return state.message or "the send task failed"

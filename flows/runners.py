@@ -17,8 +17,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, PREFECT_UI_URL,
-                              temporary_settings)
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    PREFECT_UI_URL,
+    temporary_settings,
+)
 
 from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
@@ -40,9 +44,14 @@ def task_runner_for(runner: str, workers: int | None = None):
     from prefect_dask import DaskTaskRunner
 
     if runner == "dask":
-        return DaskTaskRunner(cluster_kwargs={
-            "n_workers": workers or os.cpu_count() or 2, "threads_per_worker": 1,
-            "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers or os.cpu_count() or 2,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
     return DaskTaskRunner(address=runner.removeprefix("dask://"))
 
 
@@ -67,14 +76,17 @@ def shared_prefect_api() -> Iterator[tuple[str, bool]]:
         return
     if not launchable():  # a Prefect we do not know: its own start
         from prefect.server.api.server import SubprocessASGIServer
+
         server = SubprocessASGIServer()
         server.start()
     else:
         server = TemporaryServer(services=True).start()  # its scheduler creates the scheduled runs
     exported = export_api(server.api_url)
     try:
-        with using_api(server if isinstance(server, TemporaryServer) else None), \
-                temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: os.environ[UI_URL]}):
+        with (
+            using_api(server if isinstance(server, TemporaryServer) else None),
+            temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: os.environ[UI_URL]}),
+        ):
             yield server.api_url, True
     finally:
         for name in exported:
@@ -100,9 +112,16 @@ class TracebackOff(logging.Filter):
         return True
 
 
-def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-               readers: list[str] | None = None, send: bool = False, runner: str = "default",
-               batch_size: int | None = None, server: TemporaryServer | None = None) -> RunReport:
+def run_weekly(
+    config_path: str,
+    as_of: dt.date | None = None,
+    profiles: list[str] | None = None,
+    readers: list[str] | None = None,
+    send: bool = False,
+    runner: str = "default",
+    batch_size: int | None = None,
+    server: TemporaryServer | None = None,
+) -> RunReport:
     """One run of the weekly flow on the chosen task runner; returns the run report."""
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)

@@ -77,14 +77,29 @@ class TemporaryServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def start(self) -> "TemporaryServer":
+    def start(self) -> TemporaryServer:
         app_dir = Path(find_spec("prefect").origin).parent.parent
-        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
-                   "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--log-level", "error", "--lifespan", "on"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(app_dir),
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
+        ]
         env = {**os.environ, **SERVER_ENV, **({} if self.services else EPHEMERAL)}
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=die_with_parent
+        )
         return self
 
     def wait_ready(self, timeout: float) -> None:
@@ -95,8 +110,10 @@ class TemporaryServer:
                 self.port = free_port()
                 self.start()
             elif self.process.poll() is not None:
-                raise RuntimeError(f"Prefect's temporary server exited ({self.process.returncode}): "
-                                   f"{self.process.stderr.read().decode(errors='replace')[-500:]}")
+                raise RuntimeError(
+                    f"Prefect's temporary server exited ({self.process.returncode}): "
+                    f"{self.process.stderr.read().decode(errors='replace')[-500:]}"
+                )
             if healthy(self.api_url):
                 return
             time.sleep(0.05)

@@ -76,17 +76,22 @@ def publish_site(run: PreparedRun) -> Published:
 
 
 @task(cache_policy=NO_CACHE)
-def assemble_run_report(run: PreparedRun, run_id: int, outcome: RunOutcome, timings: dict[str, float],
-                        kind: str = WEEKLY_RUN) -> RunReport:
+def assemble_run_report(
+    run: PreparedRun, run_id: int, outcome: RunOutcome, timings: dict[str, float], kind: str = WEEKLY_RUN
+) -> RunReport:
     """The run's report, saved under archive/reports/ (with the flow run's id)."""
     with Store.of(run.settings) as store:
-        report = assemble_report(store, run.settings, run_id, run.as_of, run.send, outcome,
-                                 backend_name(run.settings), kind)
+        report = assemble_report(
+            store, run.settings, run_id, run.as_of, run.send, outcome, backend_name(run.settings), kind
+        )
     prefect = {"flow_run_id": str(FlowRunContext.get().flow_run.id)}
     return save_report(replace(report, timings=timings, prefect=prefect), run.settings.paths.archive)
 
 
 @task(cache_policy=NO_CACHE)
 def publish_run_summary(report: RunReport) -> None:
-    create_markdown_artifact(summary_markdown(report), key=f"papercast-{report.kind}-summary",
-                             description=f"papercast {report.kind} run {report.run_id} as of {report.as_of}")
+    create_markdown_artifact(
+        summary_markdown(report),
+        key=f"papercast-{report.kind}-summary",
+        description=f"papercast {report.kind} run {report.run_id} as of {report.as_of}",
+    )

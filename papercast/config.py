@@ -67,8 +67,9 @@ def read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("config file not found", source=str(path),
-                          hint="pass --config with the path to a papercast.toml") from None
+        raise ConfigError(
+            "config file not found", source=str(path), hint="pass --config with the path to a papercast.toml"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", source=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -92,8 +93,6 @@ def describe_validation_error(exc: ValidationError) -> str:
 def resolve_paths(settings: Settings) -> Settings:
     """Relative paths resolve against the config file's folder."""
     base = settings.source_file.parent
-    paths = Paths(**{name: (base / getattr(settings.paths, name)).resolve()
-                     for name in ("inbox", "archive", "state")})
-    sources = [s.model_copy(update={"path": (base / s.path).resolve()}) if s.path else s
-               for s in settings.sources]
+    paths = Paths(**{name: (base / getattr(settings.paths, name)).resolve() for name in ("inbox", "archive", "state")})
+    sources = [s.model_copy(update={"path": (base / s.path).resolve()}) if s.path else s for s in settings.sources]
     return settings.model_copy(update={"paths": paths, "sources": sources})

@@ -38,8 +38,9 @@ def write_atomic(path: Path, data: bytes, durable: bool = True, private: bool = 
     return write_atomic_many([(path, data)], durable, private=private)[0]
 
 
-def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
-                      sync_threads: int = SYNC_THREADS, private: bool = False) -> list[Path]:
+def write_atomic_many(
+    files: list[tuple[Path, bytes]], durable: bool = True, sync_threads: int = SYNC_THREADS, private: bool = False
+) -> list[Path]:
     """`write_atomic` for many files: all written, then (if durable) all fsynced at once, then all renamed.
 
     When it returns, every file is in place (and on disk, if durable); when it raises, no

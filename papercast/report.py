@@ -18,16 +18,24 @@ from pathlib import Path
 from papercast.delivery.registry import CHANNELS
 from papercast.delivery.write import WrittenIssue
 from papercast.files import private_folder, write_atomic
+from papercast.jsonable import omit, to_json
+from papercast.links.reader import link_state
 from papercast.models import Assignment, DigestResult, Problem, StoredPaper
 from papercast.newsletter.plan import Planning, reader_slug
 from papercast.relevance.backlog import Classified
+from papercast.settings import Settings
 from papercast.sources.status import SourceStatus
 from papercast.store import Store
-from papercast.store.records import (FAILED, FETCH_RUN, PENDING, WEEKLY_RUN, WITHDRAWN, ChannelDelivery, FetchRun,
-                                     IssueRecord)
-from papercast.jsonable import omit, to_json
-from papercast.links.reader import link_state
-from papercast.settings import Settings
+from papercast.store.records import (
+    FAILED,
+    FETCH_RUN,
+    PENDING,
+    WEEKLY_RUN,
+    WITHDRAWN,
+    ChannelDelivery,
+    FetchRun,
+    IssueRecord,
+)
 
 STILL_PENDING = " (still pending: the next run with --send tries again)"
 SKIPPED = "skipped"  # a reader without a newsletter this run
@@ -123,8 +131,9 @@ def left_undone(errors: tuple[Problem, ...], newsletters: tuple[NewsletterEntry,
     return tuple(lines + [f"{entry.reader}: {entry.reason}" for entry in newsletters if entry.status == FAILED])
 
 
-def totals(newsletters: tuple[NewsletterEntry, ...], no_newsletter: tuple[NoNewsletter, ...], kind: str,
-           sending: bool) -> dict[str, str | int]:
+def totals(
+    newsletters: tuple[NewsletterEntry, ...], no_newsletter: tuple[NoNewsletter, ...], kind: str, sending: bool
+) -> dict[str, str | int]:
     """Counts per delivery status: sent, failed, written, pending (to be tried again), skipped."""
     mode = "none" if kind == FETCH_RUN else "send" if sending else "dry-run"
     counts = {"sent": 0, "failed": 0, "written": 0, "pending": 0, "skipped": len(no_newsletter)}
@@ -139,8 +148,9 @@ def report_json(report: RunReport) -> str:
     return to_json(report)
 
 
-def profile_listing(assignments: list[Assignment], papers: list[StoredPaper],
-                    profile_ids: list[str]) -> dict[str, tuple[ProfilePick, ...]]:
+def profile_listing(
+    assignments: list[Assignment], papers: list[StoredPaper], profile_ids: list[str]
+) -> dict[str, tuple[ProfilePick, ...]]:
     """profile id -> the papers classified this run into it, best first."""
     titles = {paper.id: paper.title for paper in papers}
     listing: dict[str, list[ProfilePick]] = {pid: [] for pid in profile_ids}
@@ -164,8 +174,12 @@ def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[Newslet
 
 def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[NoNewsletter]:
     """Readers who unsubscribed: before planning, or after it and before their message went out."""
-    withdrawn = [issue.reader for channel in CHANNELS for issue, delivery in store.ledger.run_deliveries(run_id, channel)
-                 if delivery.status == WITHDRAWN]
+    withdrawn = [
+        issue.reader
+        for channel in CHANNELS
+        for issue, delivery in store.ledger.run_deliveries(run_id, channel)
+        if delivery.status == WITHDRAWN
+    ]
     return [NoNewsletter(reader, reason="unsubscribed") for reader in dict.fromkeys(planning.unsubscribed + withdrawn)]
 
 
@@ -176,15 +190,25 @@ def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDeliver
     reason = error + (STILL_PENDING if delivery.status == PENDING else "")
     message_file = CHANNELS[delivery.channel].message_file if delivery.channel in CHANNELS else None
     eml = message_file(archive, issue.id) if message_file else None
-    return NewsletterEntry(issue.reader, issue.id, tuple(issue.paper_ids), folder / f"{issue.id}.html",
-                           folder / f"{issue.id}.txt", eml, delivery.ref or "", status,
-                           reason, note=not issue.sections, resumed=issue.run_id != run_id)
+    return NewsletterEntry(
+        issue.reader,
+        issue.id,
+        tuple(issue.paper_ids),
+        folder / f"{issue.id}.html",
+        folder / f"{issue.id}.txt",
+        eml,
+        delivery.ref or "",
+        status,
+        reason,
+        note=not issue.sections,
+        resumed=issue.run_id != run_id,
+    )
 
 
 def save_report(report: RunReport, archive: Path) -> RunReport:
     """Write the report under archive/reports/: one per run and latest.json (a fetch run's: fetch-*.json and
     latest-fetch.json, so latest.json stays the last weekly run's). Returns it with its `report_path`."""
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     prefix, latest = ("fetch", "latest-fetch.json") if report.kind == FETCH_RUN else ("run", "latest.json")
     path = archive / "reports" / f"{prefix}-{report.run_id:05d}-{stamp}.json"
     report = replace(report, report_path=str(path))
@@ -211,25 +235,49 @@ class RunOutcome:
     feeds: list[Path] = field(default_factory=list)
 
 
-def assemble_report(store: Store, settings: Settings, run_id: int, as_of: dt.date, sending: bool,
-                    outcome: RunOutcome, classifier: str, kind: str = WEEKLY_RUN) -> RunReport:
+def assemble_report(
+    store: Store,
+    settings: Settings,
+    run_id: int,
+    as_of: dt.date,
+    sending: bool,
+    outcome: RunOutcome,
+    classifier: str,
+    kind: str = WEEKLY_RUN,
+) -> RunReport:
     """The run report from the stages' outcomes and, for deliveries, the ledger."""
     classified, planning = outcome.classified or Classified(), outcome.planning or Planning()
     entries = newsletter_entries(store, settings.paths.archive, run_id)
     written = {item.issue_id for item in outcome.written}
-    resumed = Resumed(classified.resumed, planning.resumed,
-                      sum(1 for e in entries if e.status == "sent" and e.issue not in written))
-    waiting = [] if sending else [NoNewsletter(r, reason="an earlier issue waits to be sent (run with --send)")
-                                  for r in planning.waiting]
+    resumed = Resumed(
+        classified.resumed, planning.resumed, sum(1 for e in entries if e.status == "sent" and e.issue not in written)
+    )
+    waiting = (
+        []
+        if sending
+        else [NoNewsletter(r, reason="an earlier issue waits to be sent (run with --send)") for r in planning.waiting]
+    )
     skipped = [NoNewsletter(r, reason="nothing new") for r in planning.nothing_new] + waiting
     return RunReport(
-        run_id, as_of, classifier=classifier, new_papers=outcome.new_papers, digests=tuple(outcome.digests),
+        run_id,
+        as_of,
+        classifier=classifier,
+        new_papers=outcome.new_papers,
+        digests=tuple(outcome.digests),
         sources=tuple(outcome.sources),
         profiles=profile_listing(classified.assignments, classified.papers, [p.id for p in settings.profiles]),
-        newsletters=tuple(entries), no_newsletter=tuple(skipped + unsubscribed_readers(store, run_id, planning)),
-        resumed=resumed, pages=tuple(outcome.pages), feeds=tuple(outcome.feeds), warnings=tuple(outcome.warnings),
-        errors=tuple(outcome.errors), links=link_state(settings, os.environ), kind=kind,
-        fetches=tuple(store.runs.fetch_runs_before(run_id)) if kind == WEEKLY_RUN else (), sending=sending)
+        newsletters=tuple(entries),
+        no_newsletter=tuple(skipped + unsubscribed_readers(store, run_id, planning)),
+        resumed=resumed,
+        pages=tuple(outcome.pages),
+        feeds=tuple(outcome.feeds),
+        warnings=tuple(outcome.warnings),
+        errors=tuple(outcome.errors),
+        links=link_state(settings, os.environ),
+        kind=kind,
+        fetches=tuple(store.runs.fetch_runs_before(run_id)) if kind == WEEKLY_RUN else (),
+        sending=sending,
+    )
 
 
 class StageClock:

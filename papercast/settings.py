@@ -3,27 +3,32 @@
 Which source kinds, scorers and channels exist is not written here: each is a registry of its own
 package (papercast/sources/registry.py, papercast/relevance/registry.py, papercast/delivery/registry.py),
 and the loader (papercast/config.py) validates a config against them, passing them in as the validation
-context (`EXTENSIONS`): a kind, backend or channel must be registered, a channel's own section is checked
+context (`config.extensions()`): a kind, backend or channel must be registered, a channel's own section is checked
 with the model its registry line declares. A model built directly (in tests) takes those names as given.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from papercast.addresses import ReaderAddress, SenderAddress, no_control_characters
 from papercast.schedule import check_cron, check_timezone
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
-EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
-SENDER = r"^[^@\s<>]+@[^@\s<>]+$"  # the sender may be a local host name: papercast@localhost
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
@@ -40,27 +45,6 @@ def usable_path(path: Path) -> Path:
 ConfigPath = Annotated[Path, AfterValidator(usable_path)]
 
 
-def no_control_characters(value: str) -> str:
-    """An address goes into mail headers: a NUL, CR, LF or escape in it is refused, named in words."""
-    found = CONTROL.search(value)
-    if found:
-        raise ValueError(f"contains a control character (U+{ord(found.group()):04X}); write the address as plain text")
-    return value
-
-
-def address(pattern: str, example: str):
-    """A validator for an address of this shape; its error says what was expected, not the pattern."""
-    shape = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not shape.match(no_control_characters(value)):
-            raise ValueError(f"not an email address (expected something like {example})")
-        return value
-    return AfterValidator(check)
-
-
-ReaderAddress = Annotated[str, address(EMAIL, "ada@example.org")]
-SenderAddress = Annotated[str, address(SENDER, "papers@example.org")]
 SOURCES, SCORERS, CHANNELS = "sources", "scorers", "channels"  # the registries in the validation context
 
 
@@ -83,6 +67,7 @@ def registered(name: str):
         if known is not None and value not in known:
             raise ValueError(f"Input should be {one_of(list(known))}")
         return value
+
     return AfterValidator(check)
 
 
@@ -316,12 +301,22 @@ class Settings(Section):
         if not isinstance(raw, dict):
             return raw
         channels = registry(info, CHANNELS) or {}
-        used = {name for reader in raw.get("readers") or [] if isinstance(reader, dict)
-                for name in reader.get("channels") or []}
-        declared = {spec.section: (spec.config, name in used) for name, spec in channels.items()
-                    if spec.section and spec.section not in cls.model_fields}
-        sections = {section: checked_section(section, model, raw.get(section, {}))
-                    for section, (model, needed) in declared.items() if section in raw or needed}
+        used = {
+            name
+            for reader in raw.get("readers") or []
+            if isinstance(reader, dict)
+            for name in reader.get("channels") or []
+        }
+        declared = {
+            spec.section: (spec.config, name in used)
+            for name, spec in channels.items()
+            if spec.section and spec.section not in cls.model_fields
+        }
+        sections = {
+            section: checked_section(section, model, raw.get(section, {}))
+            for section, (model, needed) in declared.items()
+            if section in raw or needed
+        }
         return {**{key: value for key, value in raw.items() if key not in declared}, "extensions": sections}
 
     @field_validator("profiles")
@@ -341,15 +336,16 @@ class Settings(Section):
         return sources
 
     @model_validator(mode="after")
-    def _profiles_can_match(self) -> "Settings":
+    def _profiles_can_match(self) -> Settings:
         for index, profile in enumerate(self.profiles):
             if not profile.can_match:
-                raise ValueError(f"profiles[{index}]: profile '{profile.id}' can match nothing: "
-                                 "give it a description or keywords")
+                raise ValueError(
+                    f"profiles[{index}]: profile '{profile.id}' can match nothing: give it a description or keywords"
+                )
         return self
 
     @model_validator(mode="after")
-    def _readers_know_their_profiles(self) -> "Settings":
+    def _readers_know_their_profiles(self) -> Settings:
         known = {p.id for p in self.profiles}
         for index, reader in enumerate(self.readers):
             unknown = [p for p in reader.profiles if p not in known]

@@ -24,8 +24,9 @@ def written_now(report: RunReport) -> int:
 
 def summary_lines(report: RunReport) -> list[str]:
     """The summary: new papers per input and profile, the newsletters, problems, time, where it all is."""
-    lines = [f"papercast {kind(report)} {report.run_id} as of {report.as_of.isoformat()}: "
-             f"{report.new_papers} new papers"]
+    lines = [
+        f"papercast {kind(report)} {report.run_id} as of {report.as_of.isoformat()}: {report.new_papers} new papers"
+    ]
     for digest in report.digests:
         state = "already ingested" if digest.skipped else f"{digest.papers} papers, {digest.new} new"
         lines.append(f"  {Path(digest.source).name} ({digest.date.isoformat()}): {state}")
@@ -61,11 +62,16 @@ def resumed_text(report: RunReport) -> str:
 
 def coverage_lines(report: RunReport) -> list[str]:
     """The days asked of each hf-daily source and, for a weekly run, the fetch runs it covers."""
-    lines = [f"  {source.name} days: " + ", ".join(day_text(day) for day in source.days)
-             for source in report.sources if source.days]
+    lines = [
+        f"  {source.name} days: " + ", ".join(day_text(day) for day in source.days)
+        for source in report.sources
+        if source.days
+    ]
     if report.fetches:
-        lines.append("  covers fetch runs: " + ", ".join(
-            f"{run.run_id} ({run.as_of.isoformat()}, {run.new_papers} new)" for run in report.fetches))
+        lines.append(
+            "  covers fetch runs: "
+            + ", ".join(f"{run.run_id} ({run.as_of.isoformat()}, {run.new_papers} new)" for run in report.fetches)
+        )
     return lines
 
 
@@ -81,8 +87,10 @@ def newsletter_lines(report: RunReport) -> list[str]:
         lines.append(f"  finished what an earlier run left: {resumed_text(report)}")
     if report.delivery["mode"] == "send":
         totals, took = report.delivery, report.timings.get("send")
-        lines.append(f"  sent: {totals['sent']}; failed: {totals['failed']}; still pending: {totals['pending']}"
-                     + (f"; sending took {took:.1f} s" if took is not None else ""))
+        lines.append(
+            f"  sent: {totals['sent']}; failed: {totals['failed']}; still pending: {totals['pending']}"
+            + (f"; sending took {took:.1f} s" if took is not None else "")
+        )
         lines += [f"  failed: {n.reader}: {n.reason}" for n in report.newsletters if n.status == FAILED]
     return lines
 
@@ -92,5 +100,7 @@ def outcome_lines(report: RunReport) -> list[str]:
     left = report.not_done
     if not left:
         return []
-    return [f"  not done (exit {report.exit_code}): {len(left)} "
-            f"{'problem' if len(left) == 1 else 'problems'}, named above; the next run tries again"]
+    return [
+        f"  not done (exit {report.exit_code}): {len(left)} "
+        f"{'problem' if len(left) == 1 else 'problems'}, named above; the next run tries again"
+    ]

@@ -29,8 +29,7 @@ class MessageRejected(DeliveryError):
     """The channel refused one issue; `permanent` when trying again cannot help (an SMTP 5xx reply), else it
     stays pending for the next run (retries ran out on a 4xx)."""
 
-    def __init__(self, message: str, *, permanent: bool = True, source: str | None = None,
-                 hint: str | None = None):
+    def __init__(self, message: str, *, permanent: bool = True, source: str | None = None, hint: str | None = None):
         super().__init__(message, source=source, hint=hint)
         self.permanent = permanent
 

@@ -32,10 +32,13 @@ class ChannelKind:
     message_file: Callable[[Path, str], Path] | None = None
 
 
-CHANNELS: dict[str, ChannelKind] = {kind.name: kind for kind in (
-    ChannelKind(EmailChannel.name, EmailChannel, "smtp", Smtp, message_file=outbox_path),  # SMTP, from the outbox
-    ChannelKind(FeedChannel.name, FeedChannel, needs_the_app="the app serves each reader's private feed there"),
-)}
+CHANNELS: dict[str, ChannelKind] = {
+    kind.name: kind
+    for kind in (
+        ChannelKind(EmailChannel.name, EmailChannel, "smtp", Smtp, message_file=outbox_path),  # SMTP, from the outbox
+        ChannelKind(FeedChannel.name, FeedChannel, needs_the_app="the app serves each reader's private feed there"),
+    )
+}
 
 
 def channels_for(settings: Settings, reader: Reader | None = None) -> list[Channel]:

@@ -39,7 +39,7 @@ def send_batch(store: Store, channel: Channel, issue_ids: list[str], run_id: int
             for issue, delivery in pending:
                 results.append(send_one(store, sender, issue, delivery, run_id))
     except DeliveryError as exc:  # the channel is down: every issue not sent waits, with the reason
-        rest = [issue for issue, _ in pending[len(results):]]
+        rest = [issue for issue, _ in pending[len(results) :]]
         store.ledger.note_undelivered([issue.id for issue in rest], channel.name, exc.message, run_id)
         results += [SendResult(issue.id, issue.reader, PENDING, exc.message, channel_down=True) for issue in rest]
     return results

@@ -11,11 +11,11 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
-from papercast.settings import Smtp
 from papercast.delivery.channels import MessageRejected
 from papercast.errors import DeliveryError
+from papercast.settings import Smtp
 
 HINT = "check the [smtp] section and the mail server"  # the email channel's errors
 
@@ -24,14 +24,19 @@ def smtp_password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
     """The password from the environment variable named by smtp.password_env; a one-line error if unset."""
     if not smtp.password_env:
         if smtp.username:
-            raise DeliveryError("smtp.username is set but smtp.password_env is not", source="[smtp]",
-                                hint="name the environment variable that holds the password")
+            raise DeliveryError(
+                "smtp.username is set but smtp.password_env is not",
+                source="[smtp]",
+                hint="name the environment variable that holds the password",
+            )
         return None
     password = environ.get(smtp.password_env)
     if not password:
-        raise DeliveryError(f"environment variable {smtp.password_env} is not set (smtp.password_env)",
-                            source="[smtp]", hint=f"export {smtp.password_env} with the SMTP password, "
-                            "or run without --send for a dry run")
+        raise DeliveryError(
+            f"environment variable {smtp.password_env} is not set (smtp.password_env)",
+            source="[smtp]",
+            hint=f"export {smtp.password_env} with the SMTP password, or run without --send for a dry run",
+        )
     return password
 
 
@@ -43,8 +48,9 @@ def reply_text(code: int, message: bytes | str) -> str:
 class Pacer:
     """At most `rate` starts per second (0: no limit)."""
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+    ):
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.clock, self.sleep = clock, sleep
         self.next_slot = 0.0
@@ -61,15 +67,20 @@ class Pacer:
 class SmtpSender:
     """Use as a context manager; `send` connects on first use and reuses the connection."""
 
-    def __init__(self, smtp: Smtp, password: str | None, ssl_context: ssl.SSLContext | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        smtp: Smtp,
+        password: str | None,
+        ssl_context: ssl.SSLContext | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.smtp, self.password, self.sleep = smtp, password, sleep
         self.ssl_context = ssl_context or ssl.create_default_context()
         self.pacer = Pacer(smtp.rate_limit, sleep=sleep)
         self.connection: smtplib.SMTP | None = None
         self.where = f"smtp://{smtp.host}:{smtp.port}"
 
-    def __enter__(self) -> "SmtpSender":
+    def __enter__(self) -> SmtpSender:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -110,8 +121,11 @@ class SmtpSender:
             try:
                 connection.login(self.smtp.username, self.password or "")
             except smtplib.SMTPAuthenticationError as exc:
-                raise DeliveryError(f"login as {self.smtp.username} refused: {reply_text(exc.smtp_code, exc.smtp_error)}",
-                                    source=self.where, hint="check smtp.username and the password variable") from None
+                raise DeliveryError(
+                    f"login as {self.smtp.username} refused: {reply_text(exc.smtp_code, exc.smtp_error)}",
+                    source=self.where,
+                    hint="check smtp.username and the password variable",
+                ) from None
 
     def send(self, recipient: str, data: bytes) -> None:
         """Deliver one message (already a complete RFC 5322 message) to one recipient."""
@@ -124,10 +138,12 @@ class SmtpSender:
                 return
             kind, reason = trouble
         if kind == "connection":
-            raise DeliveryError(f"cannot deliver after {self.smtp.retries + 1} attempts: {reason}", source=self.where,
-                                hint=HINT)
-        raise MessageRejected(f"{reason} (after {self.smtp.retries + 1} attempts)", permanent=False, source=self.where,
-                              hint=HINT)
+            raise DeliveryError(
+                f"cannot deliver after {self.smtp.retries + 1} attempts: {reason}", source=self.where, hint=HINT
+            )
+        raise MessageRejected(
+            f"{reason} (after {self.smtp.retries + 1} attempts)", permanent=False, source=self.where, hint=HINT
+        )
 
     def try_send(self, recipient: str, data: bytes) -> tuple[str, str] | None:
         """None when accepted; ('reply', text) for a 4xx; ('connection', text) when the link failed."""

@@ -17,19 +17,19 @@ import jinja2
 
 from papercast.delivery.channels import Prepared
 from papercast.delivery.feed import FeedChannel
-from papercast.delivery.registry import channels_for, reader_channels
 from papercast.delivery.message import unsubscribe_links
+from papercast.delivery.registry import channels_for, reader_channels
 from papercast.faults import checkpoint
 from papercast.files import private_folder, write_atomic_many
-from papercast.newsletter.notes import render_note
-from papercast.newsletter.plan import NewsletterPlan, reader_slug
-from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
-from papercast.store.ledger import Ledger
-from papercast.store.records import ChannelDelivery
 from papercast.links.issue import issue_links
 from papercast.links.reader import ReaderLinks
 from papercast.links.signing import link_keys
+from papercast.newsletter.notes import render_note
+from papercast.newsletter.plan import NewsletterPlan, reader_slug
+from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
 from papercast.settings import Settings
+from papercast.store.ledger import Ledger
+from papercast.store.records import ChannelDelivery
 
 RECORD_CHUNK = 200  # written issues recorded per ledger transaction
 WRITE_CHUNK = 250  # issues rendered, then written together (their files fsynced together)
@@ -72,8 +72,9 @@ def newsletter_paths(archive: Path, plan: NewsletterPlan) -> tuple[Path, Path]:
     return folder / f"{plan.issue_id}.html", folder / f"{plan.issue_id}.txt"
 
 
-def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPlan,
-                 links: ReaderLinks | None = None) -> RenderedNewsletter:
+def render_issue(
+    env: jinja2.Environment, settings: Settings, plan: NewsletterPlan, links: ReaderLinks | None = None
+) -> RenderedNewsletter:
     """The issue's pages, with the reader's links: unsubscribe, a vote pair per paper, their private feed."""
     links = links or ReaderLinks.of(settings, link_keys(settings, os.environ))
     link = unsubscribe_links(settings, plan.reader, links).body_link
@@ -84,8 +85,9 @@ def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPl
     return render_newsletter(env, plan, links=issue_links(links, plan.reader.email, link, pairs, feed))
 
 
-def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
-                 env: jinja2.Environment | None = None) -> list[WrittenIssue]:
+def write_issues(
+    plans: list[NewsletterPlan], settings: Settings, sending: bool, env: jinja2.Environment | None = None
+) -> list[WrittenIssue]:
     """Render each plan, write its pages and every channel's files; return what was written."""
     env = env or make_environment()
     channels = channels_for(settings)
@@ -119,20 +121,32 @@ def write_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) 
     """`write_issues` for a write task of the flow, WRITE_CHUNK plans at a time: a chunk's files are
     held in memory until they are written, so memory does not grow with the batch."""
     env = make_environment()
-    return WrittenBatch(tuple(issue for start in range(0, len(plans), WRITE_CHUNK)
-                              for issue in write_issues(plans[start:start + WRITE_CHUNK], settings, sending, env)))
+    return WrittenBatch(
+        tuple(
+            issue
+            for start in range(0, len(plans), WRITE_CHUNK)
+            for issue in write_issues(plans[start : start + WRITE_CHUNK], settings, sending, env)
+        )
+    )
 
 
 def written_issue(rendered: RenderedNewsletter, html: Path, text: Path, prepared: list[Prepared]) -> WrittenIssue:
     plan = rendered.plan
-    return WrittenIssue(plan.issue_id, plan.reader.email, rendered.subject, tuple(plan.paper_ids), html, text,
-                        tuple(item.delivery for item in prepared),
-                        tuple(path for item in prepared for path, _ in item.files))
+    return WrittenIssue(
+        plan.issue_id,
+        plan.reader.email,
+        rendered.subject,
+        tuple(plan.paper_ids),
+        html,
+        text,
+        tuple(item.delivery for item in prepared),
+        tuple(path for item in prepared for path, _ in item.files),
+    )
 
 
 def record_written(ledger: Ledger, written: list[WrittenIssue], run_id: int, chunk: int = RECORD_CHUNK) -> None:
     """The coordinator's half of the write stage: the ledger learns of written issues, a chunk at a time."""
     for start in range(0, len(written), chunk):
-        part = written[start:start + chunk]
+        part = written[start : start + chunk]
         ledger.record_written([(w.issue_id, w.subject, list(w.deliveries)) for w in part], run_id)
         checkpoint("write.chunk")

@@ -35,9 +35,13 @@ def vote_links(links: ReaderLinks, email: str, pairs: Iterable[tuple[str, str]])
     if links.base is None:
         return {}
     reader = links.keys.reader_id(email)
-    return {paper: (links.url(SignedLink(MORE_LIKE_THIS, reader, profile, paper)) or "",
-                    links.url(SignedLink(NOT_FOR_ME, reader, profile, paper)) or "")
-            for profile, paper in pairs}
+    return {
+        paper: (
+            links.url(SignedLink(MORE_LIKE_THIS, reader, profile, paper)) or "",
+            links.url(SignedLink(NOT_FOR_ME, reader, profile, paper)) or "",
+        )
+        for profile, paper in pairs
+    }
 
 
 def feed_link(links: ReaderLinks, email: str) -> SignedLink:
@@ -49,8 +53,9 @@ def feed_url(links: ReaderLinks, email: str) -> str:
     return links.url(feed_link(links, email)) or ""
 
 
-def issue_links(links: ReaderLinks, email: str, unsubscribe: str, pairs: Iterable[tuple[str, str]],
-                feed: bool = False) -> IssueLinks:
+def issue_links(
+    links: ReaderLinks, email: str, unsubscribe: str, pairs: Iterable[tuple[str, str]], feed: bool = False
+) -> IssueLinks:
     """Everything an issue links to for its reader: `pairs` are its (profile, paper id)s; `feed`: the reader
     reads a private feed, whose link the issue shows."""
     return IssueLinks(unsubscribe, vote_links(links, email, pairs), feed_url(links, email) if feed else "")

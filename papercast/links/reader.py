@@ -11,13 +11,13 @@ ACTIONS lists every action a link can name, with what it is signed for: adding o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import quote
 
-from papercast.settings import Settings
 from papercast.links.identity import list_address, public_base
 from papercast.links.signing import LinkKeys, SignedLink, link_keys
+from papercast.settings import Settings
 
 QUERY_SAFE = ":@.-_~"
 LIST, PROFILE = "list", "profile"  # what a link's `l` field names
@@ -35,13 +35,16 @@ class Action:
 
 UNSUBSCRIBE, RESUBSCRIBE = "unsubscribe", "resubscribe"
 MORE_LIKE_THIS, NOT_FOR_ME, FEED = "more-like-this", "not-for-me", "feed"
-ACTIONS = {action.name: action for action in (
-    Action(UNSUBSCRIBE),  # the List-Unsubscribe URL: a page that asks, and the RFC 8058 one-click POST
-    Action(RESUBSCRIBE),  # the button on the page after unsubscribing
-    Action(MORE_LIKE_THIS, PROFILE, paper=True),  # a vote on a paper, in the profile it was shown under
-    Action(NOT_FOR_ME, PROFILE, paper=True),
-    Action(FEED),  # the reader's private Atom feed
-)}
+ACTIONS = {
+    action.name: action
+    for action in (
+        Action(UNSUBSCRIBE),  # the List-Unsubscribe URL: a page that asks, and the RFC 8058 one-click POST
+        Action(RESUBSCRIBE),  # the button on the page after unsubscribing
+        Action(MORE_LIKE_THIS, PROFILE, paper=True),  # a vote on a paper, in the profile it was shown under
+        Action(NOT_FOR_ME, PROFILE, paper=True),
+        Action(FEED),  # the reader's private Atom feed
+    )
+}
 
 
 def link_query(link: SignedLink, signature: str) -> str:

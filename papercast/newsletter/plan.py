@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from papercast.settings import Reader, Settings
 from papercast.faults import checkpoint
 from papercast.newsletter.candidates import CandidateIndex, Item
 from papercast.newsletter.selection import RunSelection
 from papercast.newsletter.votes import voter_picks
 from papercast.relevance.base import Scorer
 from papercast.relevance.registry import make_scorer
+from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.records import PLANNED, WRITTEN, IssueRecord, IssueSection
 
@@ -88,8 +88,15 @@ def note_issue_id(reader: Reader, date: dt.date) -> str:
     return f"{date.isoformat()}-{reader_slug(reader.email)}-nothing-new"
 
 
-def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of: dt.date, run_id: int,
-                now: dt.datetime, scorer_for: Callable[..., Scorer] = make_scorer) -> Planning:
+def plan_issues(
+    store: Store,
+    settings: Settings,
+    selection: RunSelection,
+    as_of: dt.date,
+    run_id: int,
+    now: dt.datetime,
+    scorer_for: Callable[..., Scorer] = make_scorer,
+) -> Planning:
     """Finish what earlier runs planned, plan the rest, record every new plan; then they get written.
     Readers who unsubscribed get nothing, and what they were still owed is withdrawn. `scorer_for` makes the
     scorer that rescores the candidates of readers with votes (the configured one)."""
@@ -108,19 +115,33 @@ def plan_issues(store: Store, settings: Settings, selection: RunSelection, as_of
     noted = {note.reader for note in notes}
     order = {reader.email: position for position, reader in enumerate(readers)}
     to_write = sorted(planned + notes + leftover, key=lambda issue: order[issue.reader])
-    return Planning(materialize(store, settings, to_write), nothing_new=[email for email in idle if email not in noted],
-                    waiting=[issue.reader for issue in unfinished.values() if issue.status == WRITTEN],
-                    unsubscribed=[r.email for r in selection.readers if r.email in unsubscribed],
-                    resumed=len(leftover))
+    return Planning(
+        materialize(store, settings, to_write),
+        nothing_new=[email for email in idle if email not in noted],
+        waiting=[issue.reader for issue in unfinished.values() if issue.status == WRITTEN],
+        unsubscribed=[r.email for r in selection.readers if r.email in unsubscribed],
+        resumed=len(leftover),
+    )
 
 
-def plan_new(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
-             cursors: dict[str, int], horizon: int, now: dt.datetime, as_of: dt.date,
-             scorer_for: Callable[..., Scorer] = make_scorer) -> tuple[list[IssueRecord], list[str]]:
+def plan_new(
+    store: Store,
+    settings: Settings,
+    selection: RunSelection,
+    readers: list[Reader],
+    cursors: dict[str, int],
+    horizon: int,
+    now: dt.datetime,
+    as_of: dt.date,
+    scorer_for: Callable[..., Scorer] = make_scorer,
+) -> tuple[list[IssueRecord], list[str]]:
     """New issues for these readers, one candidates query per distinct reader cursor; readers with votes
     are picked with them (one scoring pass for all of them)."""
-    candidates = {cursor: CandidateIndex(store.classification.assigned_since(list(selection.profiles), cursor, horizon))
-                  for cursor in set(cursors.values()) if cursor < horizon}
+    candidates = {
+        cursor: CandidateIndex(store.classification.assigned_since(list(selection.profiles), cursor, horizon))
+        for cursor in set(cursors.values())
+        if cursor < horizon
+    }
     taught = voter_picks(store, settings, selection, readers, cursors, horizon, scorer_for)
     planned, idle = [], []
     for reader in readers:
@@ -146,35 +167,61 @@ def reader_cursors(store: Store, readers: list[Reader], as_of: dt.date) -> tuple
     return {**cursors, **{email: start for email in joined}}, {email: start for email in joined}
 
 
-def issue_record(settings: Settings, reader: Reader, date: dt.date, profile_ids: list[str], items: list[Item],
-                 cursor: int | None, now: dt.datetime) -> IssueRecord:
+def issue_record(
+    settings: Settings,
+    reader: Reader,
+    date: dt.date,
+    profile_ids: list[str],
+    items: list[Item],
+    cursor: int | None,
+    now: dt.datetime,
+) -> IssueRecord:
     """The chosen items grouped into sections in the reader's profile order."""
-    sections = tuple(IssueSection(pid, settings.profile(pid).title,
-                                  tuple(item.assignment for item in items if item.assignment.profile_id == pid))
-                     for pid in profile_ids)
+    sections = tuple(
+        IssueSection(
+            pid,
+            settings.profile(pid).title,
+            tuple(item.assignment for item in items if item.assignment.profile_id == pid),
+        )
+        for pid in profile_ids
+    )
     sections = tuple(section for section in sections if section.items)
     ids = [a.paper_id for section in sections for a in section.items]
     return IssueRecord(issue_id(reader, date, ids), reader.email, date, PLANNED, sections, cursor, now)
 
 
-def plan_notes(store: Store, settings: Settings, idle: list[str], as_of: dt.date,
-               now: dt.datetime) -> list[IssueRecord]:
+def plan_notes(
+    store: Store, settings: Settings, idle: list[str], as_of: dt.date, now: dt.datetime
+) -> list[IssueRecord]:
     """A "nothing new" note for idle readers ([schedule] nothing_new = "note"), once per reader and date."""
     if settings.schedule.nothing_new != "note":
         return []
     readers = [reader_by_email(settings, email) for email in idle]
-    return [IssueRecord(note_issue_id(r, as_of), r.email, as_of, PLANNED, (), None, now)
-            for r in readers if not store.ledger.has_issue(note_issue_id(r, as_of))]
+    return [
+        IssueRecord(note_issue_id(r, as_of), r.email, as_of, PLANNED, (), None, now)
+        for r in readers
+        if not store.ledger.has_issue(note_issue_id(r, as_of))
+    ]
 
 
 def materialize(store: Store, settings: Settings, records: list[IssueRecord]) -> list[NewsletterPlan]:
     """Plans with their papers, for rendering; issues of readers no longer in the config are left alone."""
     papers = store.papers.papers([pid for record in records for pid in record.paper_ids])
     readers = {reader.email: reader for reader in settings.readers}
-    return [NewsletterPlan(record.id, readers[record.reader], record.date,
-                           tuple(Section(s.profile_id, s.title, tuple(Item(papers[a.paper_id], a) for a in s.items))
-                                 for s in record.sections), record.planned_at)
-            for record in records if record.reader in readers]
+    return [
+        NewsletterPlan(
+            record.id,
+            readers[record.reader],
+            record.date,
+            tuple(
+                Section(s.profile_id, s.title, tuple(Item(papers[a.paper_id], a) for a in s.items))
+                for s in record.sections
+            ),
+            record.planned_at,
+        )
+        for record in records
+        if record.reader in readers
+    ]
 
 
 def reader_by_email(settings: Settings, email: str) -> Reader:

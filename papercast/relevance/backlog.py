@@ -9,15 +9,15 @@ others stand: it takes the backlog still to classify, not the papers classified 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from papercast.settings import Profile, Settings
 from papercast.faults import checkpoint
 from papercast.models import Assignment, StoredPaper
 from papercast.relevance.base import Scorer
 from papercast.relevance.classify import classify_papers
 from papercast.relevance.registry import make_scorer
+from papercast.settings import Profile, Settings
 from papercast.store import Store
 
 CHUNK = 100  # papers per transaction
@@ -33,8 +33,9 @@ class Classified:
     resumed: int = 0
 
 
-def classify_backlog(store: Store, settings: Settings, run_id: int, chunk: int = CHUNK,
-                     scorer_for: Callable[..., Scorer] = make_scorer) -> Classified:
+def classify_backlog(
+    store: Store, settings: Settings, run_id: int, chunk: int = CHUNK, scorer_for: Callable[..., Scorer] = make_scorer
+) -> Classified:
     """Classify every paper some profile still owes a score, oldest first."""
     progress = store.classification.classification_progress([p.id for p in settings.profiles])
     result, scorer = Classified(), None
@@ -52,8 +53,9 @@ def classify_backlog(store: Store, settings: Settings, run_id: int, chunk: int =
     return result
 
 
-def classify_chunk(papers: list[StoredPaper], profiles: list[Profile], progress: dict[str, int], scorer: Scorer,
-                   threshold: float) -> list[Assignment]:
+def classify_chunk(
+    papers: list[StoredPaper], profiles: list[Profile], progress: dict[str, int], scorer: Scorer, threshold: float
+) -> list[Assignment]:
     """Assignments for the (paper, profile) pairs not classified yet."""
     due = [profile for profile in profiles if progress[profile.id] < papers[-1].seq]
     seq = {paper.id: paper.seq for paper in papers}

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from papercast.settings import Profile
 from papercast.models import Assignment, StoredPaper
 from papercast.relevance.base import Scorer
+from papercast.settings import Profile
 
 
-def classify_papers(papers: Sequence[StoredPaper], profiles: Sequence[Profile], scorer: Scorer,
-                    default_threshold: float) -> list[Assignment]:
+def classify_papers(
+    papers: Sequence[StoredPaper], profiles: Sequence[Profile], scorer: Scorer, default_threshold: float
+) -> list[Assignment]:
     """Assignments of papers to profiles whose score reaches the profile's threshold."""
     if not papers:
         return []

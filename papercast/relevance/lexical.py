@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
@@ -34,19 +34,25 @@ K1 = 1.2
 B = 0.75
 TOP = 4
 TOKEN = re.compile(r"[a-z0-9]+")
-SUFFIXES = (("izations", "iz"), ("ization", "iz"), ("isation", "is"), ("ations", ""), ("ation", ""), ("ings", ""),
-            ("ing", ""), ("ies", "y"), ("ied", "y"), ("ers", "er"), ("es", ""), ("ed", ""), ("s", ""), ("e", ""))
-STOP = frozenset("""
-a an the and or but if then else of in on at to for from by with without about into onto over under between through
-during before after above below up down out off again further once here there when where why how all any both each few
-more most other some such no nor not only own same so than too very can will just should now is are was were be been
-being have has had do does did doing i me my we our us you your he she it its they them their this that these those what
-which who whom whose am also eg etc ie via vs using use used based toward towards new want wants interested interest
-like likes hear keep send show tell anything everything something stuff things thing really mostly especially
-particularly mainly actually care work working works build building builds ship ships maybe less lot lots kind kinds
-way ways get gets getting make makes making made let know see find try trying one two per well even still much many
-ever every either neither whether while within upon among across around
-""".split())
+SUFFIXES = (
+    ("izations", "iz"),
+    ("ization", "iz"),
+    ("isation", "is"),
+    ("ations", ""),
+    ("ation", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ers", "er"),
+    ("es", ""),
+    ("ed", ""),
+    ("s", ""),
+    ("e", ""),
+)
+STOP = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "in", "on", "at", "to", "for", "from", "by", "with", "without", "about", "into", "onto", "over", "under", "between", "through", "during", "before", "after", "above", "below", "up", "down", "out", "off", "again", "further", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "can", "will", "just", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did", "doing", "i", "me", "my", "we", "our", "us", "you", "your", "he", "she", "it", "its", "they", "them", "their", "this", "that", "these", "those", "what", "which", "who", "whom", "whose", "am", "also", "eg", "etc", "ie", "via", "vs", "using", "use", "used", "based", "toward", "towards", "new", "want", "wants", "interested", "interest", "like", "likes", "hear", "keep", "send", "show", "tell", "anything", "everything", "something", "stuff", "things", "thing", "really", "mostly", "especially", "particularly", "mainly", "actually", "care", "work", "working", "works", "build", "building", "builds", "ship", "ships", "maybe", "less", "lot", "lots", "kind", "kinds", "way", "ways", "get", "gets", "getting", "make", "makes", "making", "made", "let", "know", "see", "find", "try", "trying", "one", "two", "per", "well", "even", "still", "much", "many", "ever", "every", "either", "neither", "whether", "while", "within", "upon", "among", "across", "around"]
+)
 
 
 @lru_cache(maxsize=65536)
@@ -72,7 +78,7 @@ class Corpus:
         self.documents, self.average_length, self.frequency = documents, average_length, frequency
 
     @classmethod
-    def shipped(cls) -> "Corpus":
+    def shipped(cls) -> Corpus:
         from papercast.relevance import corpus
 
         pairs = corpus.FREQUENCY.split()
@@ -103,8 +109,7 @@ class Bags:
                 self.abstract[i, vocabulary[word]] = n * (K1 + 1) / (n + norm)
 
 
-def lexical_signals(papers: Sequence[StoredPaper], queries: Sequence[dict[str, float]],
-                    corpus: Corpus) -> np.ndarray:
+def lexical_signals(papers: Sequence[StoredPaper], queries: Sequence[dict[str, float]], corpus: Corpus) -> np.ndarray:
     """(papers, profiles, 2): the rarity-weighted description words in each paper's title, and in its abstract."""
     vocabulary = {w: k for k, w in enumerate(dict.fromkeys(w for q in queries for w in q))}
     bags = Bags(papers, vocabulary, corpus)
@@ -129,8 +134,11 @@ INFORMATIVE = 2.0  # a shared word rarer than this (idf) is worth naming in a re
 def shared_words(used: set[str], description: str, corpus: Corpus, limit: int = 3) -> list[str]:
     """The description's informative words (as the description writes them) among a paper's `used` words
     (`words` of its title and abstract), rarest first."""
-    found = {stem(t): t for t in TOKEN.findall(description.lower())
-             if t not in STOP and stem(t) in used and corpus.idf(stem(t)) >= INFORMATIVE}
+    found = {
+        stem(t): t
+        for t in TOKEN.findall(description.lower())
+        if t not in STOP and stem(t) in used and corpus.idf(stem(t)) >= INFORMATIVE
+    }
     return [found[w] for w in sorted(found, key=lambda w: -corpus.idf(w))][:limit]
 
 

@@ -37,10 +37,13 @@ def hybrid_scorer(cache: VectorCache | None = None) -> Scorer:
     return HybridScorer(MiniLMOnnx(), cache=cache)
 
 
-SCORERS: dict[str, ScorerKind] = {kind.backend: kind for kind in (
-    ScorerKind("keywords", KeywordScorer.name, keyword_scorer),  # field-weighted keywords: the lexical baseline
-    ScorerKind("hybrid", "hybrid-minilm", hybrid_scorer),  # MiniLM sentence embeddings + keyword evidence
-)}
+SCORERS: dict[str, ScorerKind] = {
+    kind.backend: kind
+    for kind in (
+        ScorerKind("keywords", KeywordScorer.name, keyword_scorer),  # field-weighted keywords: the lexical baseline
+        ScorerKind("hybrid", "hybrid-minilm", hybrid_scorer),  # MiniLM sentence embeddings + keyword evidence
+    )
+}
 
 
 def make_scorer(settings: Settings, cache: VectorCache | None = None) -> Scorer:

@@ -115,7 +115,7 @@ def label_lines(text: str, width: int = LABEL_CHARS) -> tuple[str, ...]:
     if len(lines) <= 2:
         return tuple(lines)
     second = " ".join(lines[1:])
-    return lines[0], second[:width - 1].rstrip() + "…"
+    return lines[0], second[: width - 1].rstrip() + "…"
 
 
 def chart_row(profile: Profile, counts: list[int], columns: list[str], index: int, peak: int) -> ChartRow:
@@ -126,10 +126,25 @@ def chart_row(profile: Profile, counts: list[int], columns: list[str], index: in
     for position, (column, count) in enumerate(zip(columns, counts)):
         height = round(BAR_MAX_HEIGHT * count / peak, 1) if peak else 0.0
         noun = "paper" if count == 1 else "papers"
-        bars.append(Bar(round(LABEL_WIDTH + (position + 0.5) * slot - width / 2, 1), round(baseline - height, 1),
-                        round(max(width, 1.0), 1), height, count, f"{profile.title}, {column}: {count} {noun}"))
-    return ChartRow(profile.title, label_lines(profile.title), PALETTE[index % len(PALETTE)], top, baseline,
-                    sum(counts), tuple(bars))
+        bars.append(
+            Bar(
+                round(LABEL_WIDTH + (position + 0.5) * slot - width / 2, 1),
+                round(baseline - height, 1),
+                round(max(width, 1.0), 1),
+                height,
+                count,
+                f"{profile.title}, {column}: {count} {noun}",
+            )
+        )
+    return ChartRow(
+        profile.title,
+        label_lines(profile.title),
+        PALETTE[index % len(PALETTE)],
+        top,
+        baseline,
+        sum(counts),
+        tuple(bars),
+    )
 
 
 def chart_ticks(dates: list[dt.date]) -> tuple[Tick, ...]:
@@ -150,7 +165,10 @@ def build_chart(editions: list[Edition], profiles: list[Profile], limit: int) ->
     peak = max(max(c) for c in counts.values())
     rows = tuple(chart_row(p, counts[p.id], columns, i, peak) for i, p in enumerate(profiles))
     dates = [date or week for week, date in zip(weeks, dated)]
-    span = f"the edition of {dates[0].isoformat()}" if len(weeks) == 1 else \
-        f"the {len(weeks)} weeks from {dates[0].isoformat()} to the edition of {dates[-1].isoformat()}"
+    span = (
+        f"the edition of {dates[0].isoformat()}"
+        if len(weeks) == 1
+        else f"the {len(weeks)} weeks from {dates[0].isoformat()} to the edition of {dates[-1].isoformat()}"
+    )
     summary = f"Papers per profile in {span}; the tallest bar is {peak} {'paper' if peak == 1 else 'papers'}."
     return Chart(WIDTH, len(rows) * ROW_HEIGHT + AXIS_HEIGHT, rows, chart_ticks(dates), tuple(weeks), summary)

@@ -9,13 +9,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from papercast.settings import Profile
-from papercast.models import Assignment, StoredPaper
 from papercast.links.papers import paper_url, public_link
+from papercast.models import Assignment, StoredPaper
+from papercast.settings import Profile
 from papercast.store.classification import Classification
 
-__all__ = ["Edition", "EditionItem", "ProfileArchive", "collect_editions", "paper_anchor", "profile_archives",
-           "public_link"]
+__all__ = [
+    "Edition",
+    "EditionItem",
+    "ProfileArchive",
+    "collect_editions",
+    "paper_anchor",
+    "profile_archives",
+    "public_link",
+]
 
 
 def paper_anchor(paper_id: str) -> str:

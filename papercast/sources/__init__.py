@@ -46,8 +46,11 @@ def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = 
     except SourceError:
         raise
     except Exception as exc:  # a parser bug on one odd file costs that file, never the run
-        raise SourceError(f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]})", source=source,
-                          hint="the file was skipped; please report it as a papercast bug") from exc
+        raise SourceError(
+            f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]})",
+            source=source,
+            hint="the file was skipped; please report it as a papercast bug",
+        ) from exc
     return apply_limits(replace(digest, content_hash=content_hash(data)), limits, size_warnings)
 
 

@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from papercast.settings import Source
 from papercast.models import DigestResult, Problem
+from papercast.settings import Source
 from papercast.sources.fetch import FetchOutcome, Validators
 from papercast.store.fetches import Fetches
 from papercast.store.records import EMPTY_DAY, FAILED_DAY, FETCHED_DAY, FetchDay
@@ -85,20 +85,29 @@ def with_day(outcome: FetchOutcome, request: FetchRequest) -> FetchOutcome:
     return replace(outcome, url=request.source.url or "", day=request.day)
 
 
-def settle_days(requests: list[FetchRequest], outcomes: list[FetchOutcome], parse_errors: list[Problem],
-                empty: list[str], digests: list[DigestResult]) -> list[FetchDay]:
+def settle_days(
+    requests: list[FetchRequest],
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    empty: list[str],
+    digests: list[DigestResult],
+) -> list[FetchDay]:
     """How each day asked went: fetched, empty (no list that day) or failed (asked again next run). A 404
     is a day without a list, unless the source never brought one (then its url is likely wrong)."""
     failed = {problem.source: problem.message for problem in parse_errors}
     by_input = {digest.source: digest for digest in digests}
     answered = {o.source for o in outcomes if o.day and o.status == "fetched"}
     answered |= {r.source.name for r in requests if r.answered_before}
-    return [day_result(o, failed.get(o.input_name), o.input_name in empty, o.source in answered,
-                       by_input.get(o.input_name)) for o in outcomes if o.day]
+    return [
+        day_result(o, failed.get(o.input_name), o.input_name in empty, o.source in answered, by_input.get(o.input_name))
+        for o in outcomes
+        if o.day
+    ]
 
 
-def day_result(outcome: FetchOutcome, parse_error: str | None, empty: bool, source_answered: bool,
-               digest: DigestResult | None) -> FetchDay:
+def day_result(
+    outcome: FetchOutcome, parse_error: str | None, empty: bool, source_answered: bool, digest: DigestResult | None
+) -> FetchDay:
     if outcome.status == "failed":
         if outcome.http_status == NOT_FOUND and source_answered:  # no list that day; other days answered
             return FetchDay(outcome.source, outcome.day, EMPTY_DAY)

@@ -51,8 +51,13 @@ def parse_feed(data: bytes, source: str, as_of: dt.date) -> Digest:
         warnings.append(Problem(source, "feed holds no entries"))
     dates = [paper.published for paper in papers if paper.published]
     date = min(max(dates) if dates else channel or as_of, as_of)
-    return Digest(source=source, date=date, papers=tuple(papers), format=f"feed-{parsed.version or 'xml'}",
-                  warnings=tuple(warnings))
+    return Digest(
+        source=source,
+        date=date,
+        papers=tuple(papers),
+        format=f"feed-{parsed.version or 'xml'}",
+        warnings=tuple(warnings),
+    )
 
 
 def read_feed_document(data: bytes, source: str):
@@ -72,8 +77,7 @@ def bozo_warnings(parsed, source: str) -> list[Problem]:
         return [Problem(source, f"feed encoding or content type is off ({problem}); read anyway")]
     if not any(entry.get("title") for entry in parsed.entries):
         raise SourceError(f"malformed feed: {problem}", source=source)
-    return [Problem(source, f"malformed feed ({problem}); kept the {len(parsed.entries)} "
-                            f"entries that could be read")]
+    return [Problem(source, f"malformed feed ({problem}); kept the {len(parsed.entries)} entries that could be read")]
 
 
 def read_entries(entries) -> tuple[list[Paper], list[str]]:
@@ -91,17 +95,18 @@ def read_entries(entries) -> tuple[list[Paper], list[str]]:
     return papers, untitled
 
 
-def entry_problems(source: str, papers: list[Paper], untitled: list[str],
-                   channel: dt.date | None) -> list[Problem]:
+def entry_problems(source: str, papers: list[Paper], untitled: list[str], channel: dt.date | None) -> list[Problem]:
     """Untitled entries, and undated ones when the feed itself has no date either."""
     problems = []
     if untitled:
-        problems.append(Problem(source, f"skipped {len(untitled)} feed entry(s) without a title: "
-                                        f"{', '.join(untitled[:3])}"))
+        problems.append(
+            Problem(source, f"skipped {len(untitled)} feed entry(s) without a title: {', '.join(untitled[:3])}")
+        )
     undated = [paper.title for paper in papers if paper.published is None]
     if undated and channel is None:
-        problems.append(Problem(source, f"{len(undated)} feed entry(s) without a readable date, "
-                                        f"dated with the run: {undated[0]!r}"))
+        problems.append(
+            Problem(source, f"{len(undated)} feed entry(s) without a readable date, dated with the run: {undated[0]!r}")
+        )
     return problems
 
 
@@ -115,9 +120,15 @@ def entry_paper(entry) -> Paper | None:
     title = clean_title(entry.get("title", ""))
     if not title:
         return None
-    return Paper(title=title, abstract=entry_abstract(entry), arxiv_id=entry_arxiv_id(entry),
-                 authors=entry_authors(entry), link=entry.get("link") or None,
-                 categories=entry_categories(entry), published=entry_date(entry))
+    return Paper(
+        title=title,
+        abstract=entry_abstract(entry),
+        arxiv_id=entry_arxiv_id(entry),
+        authors=entry_authors(entry),
+        link=entry.get("link") or None,
+        categories=entry_categories(entry),
+        published=entry_date(entry),
+    )
 
 
 def clean_title(title: str) -> str:

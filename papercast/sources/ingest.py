@@ -10,15 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from papercast.settings import FOLDER, Settings
 from papercast.errors import SourceError
 from papercast.faults import checkpoint
 from papercast.models import Digest, IngestResult, Problem
+from papercast.settings import FOLDER, Settings
 from papercast.sources import parse_input
 from papercast.sources.daily import FetchRequest
+from papercast.sources.inbox import InputFile, list_inbox, read_input_file
 from papercast.sources.limits import InputLimits
 from papercast.sources.registry import KINDS
-from papercast.sources.inbox import InputFile, list_inbox, read_input_file
 from papercast.store.fetches import Fetches
 from papercast.store.papers import Papers
 
@@ -50,8 +50,13 @@ def inbox_folders(settings: Settings) -> list[Path]:
 def plan_fetches(fetches: Fetches, settings: Settings, as_of: dt.date) -> list[FetchRequest]:
     """Every GET of this run, source by source as its kind plans them (a feed once, an hf-daily source once
     per day to ask); a source that reads a folder has none."""
-    return [request for source in settings.sources for plan in [KINDS[source.kind].plan] if plan is not None
-            for request in plan(fetches, source, as_of)]
+    return [
+        request
+        for source in settings.sources
+        for plan in [KINDS[source.kind].plan]
+        if plan is not None
+        for request in plan(fetches, source, as_of)
+    ]
 
 
 def read_folder(folder) -> tuple[list[InputFile], list[Problem]]:

@@ -45,17 +45,23 @@ class Kind:
     latest_only: bool = False
 
 
-FORMATS: dict[str, Format] = {format.name: format for format in (
-    Format("daily-text", "Daily Papers text", daily_text.detect, daily_text.parse),  # the page saved as text
-    Format("feed", "RSS, Atom", feeds.detect, feeds.parse),  # RSS 2.0, RSS 1.0/RDF, Atom
-    Format("hf-json", "Hugging Face daily-papers JSON", hf_json.detect, hf_json.parse),
-)}
+FORMATS: dict[str, Format] = {
+    format.name: format
+    for format in (
+        Format("daily-text", "Daily Papers text", daily_text.detect, daily_text.parse),  # the page saved as text
+        Format("feed", "RSS, Atom", feeds.detect, feeds.parse),  # RSS 2.0, RSS 1.0/RDF, Atom
+        Format("hf-json", "Hugging Face daily-papers JSON", hf_json.detect, hf_json.parse),
+    )
+}
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("inbox", FOLDER),  # a folder of dropped files, like [paths] inbox
-    Kind("feed", URL, "feed", plan_once, latest_only=True),  # an RSS/Atom URL, fetched conditionally
-    Kind("hf-daily", URL, "hf-json", plan_days),  # the daily-papers API, asked day by day
-)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("inbox", FOLDER),  # a folder of dropped files, like [paths] inbox
+        Kind("feed", URL, "feed", plan_once, latest_only=True),  # an RSS/Atom URL, fetched conditionally
+        Kind("hf-daily", URL, "hf-json", plan_days),  # the daily-papers API, asked day by day
+    )
+}
 
 
 def fetch_cron(settings: Settings) -> str | None:

@@ -17,8 +17,7 @@ from papercast.sources.fetch import FetchOutcome
 from papercast.store.fetches import Fetches
 from papercast.store.records import FAILED_DAY, FetchDay
 
-__all__ = ["SourceStatus", "fetch_problems", "fetched_inputs", "known_validators", "record_fetches",
-           "source_statuses"]
+__all__ = ["SourceStatus", "fetch_problems", "fetched_inputs", "known_validators", "record_fetches", "source_statuses"]
 PARTIAL = "partial"  # some days of an hf-daily source failed (they are asked again next run)
 
 
@@ -45,12 +44,16 @@ def fetched_inputs(outcomes: list[FetchOutcome]) -> list:
 def fetch_problems(outcomes: list[FetchOutcome], days: list[FetchDay] = ()) -> list[Problem]:
     """A line per feed that could not be fetched and per day that failed (a day with no list is no problem)."""
     failed_days = {(day.source, day.day) for day in days if day.status == FAILED_DAY}
-    return [Problem(o.input_name, o.reason) for o in outcomes
-            if o.status == "failed" and (o.day is None or (o.source, o.day) in failed_days)]
+    return [
+        Problem(o.input_name, o.reason)
+        for o in outcomes
+        if o.status == "failed" and (o.day is None or (o.source, o.day) in failed_days)
+    ]
 
 
-def source_statuses(outcomes: list[FetchOutcome], parse_errors: list[Problem], digests: list[DigestResult],
-                    days: list[FetchDay] = ()) -> list[SourceStatus]:
+def source_statuses(
+    outcomes: list[FetchOutcome], parse_errors: list[Problem], digests: list[DigestResult], days: list[FetchDay] = ()
+) -> list[SourceStatus]:
     """One entry per fetched source: name, kind, url, status, entries, new (reason when failed, days)."""
     failed_parse = {problem.source: problem.message for problem in parse_errors}
     by_source = {digest.source: digest for digest in digests}
@@ -67,8 +70,15 @@ def source_status(outcome: FetchOutcome, parse_error: str | None, digest: Digest
     status, reason = outcome.status, outcome.reason
     if status == "fetched" and parse_error is not None:
         status, reason = "failed", parse_error
-    return SourceStatus(outcome.source, outcome.kind, outcome.url, status, digest.papers if digest else 0,
-                        digest.new if digest else 0, reason if status == "failed" else "")
+    return SourceStatus(
+        outcome.source,
+        outcome.kind,
+        outcome.url,
+        status,
+        digest.papers if digest else 0,
+        digest.new if digest else 0,
+        reason if status == "failed" else "",
+    )
 
 
 def daily_status(first: FetchOutcome, days: list[FetchDay], digests: list[DigestResult]) -> SourceStatus:
@@ -78,13 +88,25 @@ def daily_status(first: FetchOutcome, days: list[FetchDay], digests: list[Digest
     failed = [day for day in days if day.status == FAILED_DAY]
     status = "fetched" if not failed else "failed" if len(failed) == len(days) else PARTIAL
     reason = "; ".join(f"{day.day.isoformat()}: {day.message}" for day in failed)
-    return SourceStatus(first.source, first.kind, first.url, status, sum(d.papers for d in mine),
-                        sum(d.new for d in mine), f"{reason} (asked again by the next run)" if failed else "",
-                        tuple(days))
+    return SourceStatus(
+        first.source,
+        first.kind,
+        first.url,
+        status,
+        sum(d.papers for d in mine),
+        sum(d.new for d in mine),
+        f"{reason} (asked again by the next run)" if failed else "",
+        tuple(days),
+    )
 
 
-def record_fetches(fetches: Fetches, outcomes: list[FetchOutcome], parse_errors: list[Problem],
-                   days: list[FetchDay] = (), run_id: int | None = None) -> None:
+def record_fetches(
+    fetches: Fetches,
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    days: list[FetchDay] = (),
+    run_id: int | None = None,
+) -> None:
     """Remember each source's last fetch (new validators only for a body that was ingested) and each day asked."""
     failed_parse = {problem.source: problem.message for problem in parse_errors}
     for outcome in outcomes:
@@ -99,9 +121,13 @@ def record_fetches(fetches: Fetches, outcomes: list[FetchOutcome], parse_errors:
         fetches.record_fetch_days(list(days), run_id)
 
 
-def settle_fetches(requests: list[FetchRequest], outcomes: list[FetchOutcome], parse_errors: list[Problem],
-                   empty: list[str], digests: list[DigestResult]
-                   ) -> tuple[list[SourceStatus], list[Problem], list[FetchDay]]:
+def settle_fetches(
+    requests: list[FetchRequest],
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    empty: list[str],
+    digests: list[DigestResult],
+) -> tuple[list[SourceStatus], list[Problem], list[FetchDay]]:
     """The report entries, the errors and the days of this run's fetches, once they were parsed and ingested."""
     days = settle_days(requests, outcomes, parse_errors, empty, digests)
     return source_statuses(outcomes, parse_errors, digests, days), fetch_problems(outcomes, days), days

@@ -10,8 +10,10 @@ from papercast.errors import StateError
 from papercast.models import Digest, DigestResult, Paper, StoredPaper
 from papercast.store.connection import Repository, now_iso
 
-PAPER_COLUMNS = "p.seq, p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors," \
-                " p.link, p.categories, p.first_run"
+PAPER_COLUMNS = (
+    "p.seq, p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors,"
+    " p.link, p.categories, p.first_run"
+)
 
 
 class Papers(Repository):
@@ -30,9 +32,19 @@ class Papers(Repository):
                 return DigestResult(digest.source, digest.date, len(digest.papers), 0, skipped=True), []
             new = [self._add_paper(paper, digest, run_id) for paper in digest.papers]
             new = [paper for paper in new if paper is not None]
-            db.execute("INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (digest.content_hash, digest.source, digest.date.isoformat(), digest.format,
-                        len(digest.papers), len(new), run_id, now_iso()))
+            db.execute(
+                "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    digest.content_hash,
+                    digest.source,
+                    digest.date.isoformat(),
+                    digest.format,
+                    len(digest.papers),
+                    len(new),
+                    run_id,
+                    now_iso(),
+                ),
+            )
         return DigestResult(digest.source, digest.date, len(digest.papers), len(new)), new
 
     def _add_paper(self, paper: Paper, digest: Digest, run_id: int) -> StoredPaper | None:
@@ -43,9 +55,20 @@ class Papers(Repository):
         self.db.execute(
             "INSERT INTO papers (id, title_key, arxiv_id, title, abstract, authors, link, categories,"
             " first_seen, first_source, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (paper.id, self._free_title_key(paper), paper.arxiv_id, paper.title, paper.abstract,
-             json.dumps(list(paper.authors)), paper.link, json.dumps(list(paper.categories)),
-             digest.date.isoformat(), digest.source, run_id))
+            (
+                paper.id,
+                self._free_title_key(paper),
+                paper.arxiv_id,
+                paper.title,
+                paper.abstract,
+                json.dumps(list(paper.authors)),
+                paper.link,
+                json.dumps(list(paper.categories)),
+                digest.date.isoformat(),
+                digest.source,
+                run_id,
+            ),
+        )
         return self.paper(paper.id)
 
     def _find_paper(self, paper: Paper) -> sqlite3.Row | None:
@@ -79,9 +102,18 @@ class Papers(Repository):
             " categories = CASE WHEN categories = '[]' THEN ? ELSE categories END,"
             " first_source = CASE WHEN ? < first_seen THEN ? ELSE first_source END,"
             " link = COALESCE(link, ?), first_seen = MIN(first_seen, ?) WHERE seq = ?",
-            (paper.arxiv_id if not self._arxiv_taken(paper.arxiv_id) else None, paper.abstract,
-             json.dumps(list(paper.authors)), json.dumps(list(paper.categories)), digest.date.isoformat(),
-             digest.source, paper.link, digest.date.isoformat(), row["seq"]))
+            (
+                paper.arxiv_id if not self._arxiv_taken(paper.arxiv_id) else None,
+                paper.abstract,
+                json.dumps(list(paper.authors)),
+                json.dumps(list(paper.categories)),
+                digest.date.isoformat(),
+                digest.source,
+                paper.link,
+                digest.date.isoformat(),
+                row["seq"],
+            ),
+        )
 
     def _arxiv_taken(self, arxiv_id: str | None) -> bool:
         if not arxiv_id:
@@ -99,9 +131,10 @@ class Papers(Repository):
     def papers(self, paper_ids: list[str]) -> dict[str, StoredPaper]:
         found = {}
         for start in range(0, len(paper_ids), 500):
-            chunk = paper_ids[start:start + 500]
-            rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE id IN"
-                                   f" ({','.join('?' * len(chunk))})", chunk)
+            chunk = paper_ids[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT {PAPER_COLUMNS} FROM papers p WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
             found.update((row["id"], stored_paper(row)) for row in rows)
         return found
 
@@ -110,27 +143,33 @@ class Papers(Repository):
 
     def first_seq_since(self, day: dt.date) -> int:
         """The last seq of papers stored by runs dated before `day` (a new reader's starting point)."""
-        row = self.db.execute("SELECT COALESCE(MAX(p.seq), 0) FROM papers p JOIN runs r ON r.id = p.first_run"
-                              " WHERE r.as_of < ?", (day.isoformat(),)).fetchone()
+        row = self.db.execute(
+            "SELECT COALESCE(MAX(p.seq), 0) FROM papers p JOIN runs r ON r.id = p.first_run WHERE r.as_of < ?",
+            (day.isoformat(),),
+        ).fetchone()
         return int(row[0])
 
     def papers_after(self, seq: int, limit: int) -> list[StoredPaper]:
         """The next `limit` papers stored after `seq`, in the order they were stored."""
-        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? ORDER BY seq LIMIT ?",
-                               (seq, limit)).fetchall()
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        ).fetchall()
         return [stored_paper(row) for row in rows]
 
     def papers_between(self, after_seq: int, up_to_seq: int) -> list[StoredPaper]:
         """Every paper stored in (after_seq, up_to_seq], in the order they were stored (readers' candidates)."""
-        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? AND seq <= ? ORDER BY seq",
-                               (after_seq, up_to_seq)).fetchall()
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? AND seq <= ? ORDER BY seq", (after_seq, up_to_seq)
+        ).fetchall()
         return [stored_paper(row) for row in rows]
 
     def papers_seen_between(self, first: dt.date, last: dt.date) -> list[StoredPaper]:
         """Papers first seen from `first` to `last` (both included), in the order they were stored;
         for `papercast preview`, which scores them against one profile."""
-        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE first_seen BETWEEN ? AND ? ORDER BY seq",
-                               (first.isoformat(), last.isoformat())).fetchall()
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS} FROM papers p WHERE first_seen BETWEEN ? AND ? ORDER BY seq",
+            (first.isoformat(), last.isoformat()),
+        ).fetchall()
         return [stored_paper(row) for row in rows]
 
     def latest_first_seen(self) -> dt.date | None:
@@ -138,9 +177,18 @@ class Papers(Repository):
         row = self.db.execute("SELECT MAX(first_seen) FROM papers").fetchone()
         return dt.date.fromisoformat(row[0]) if row[0] else None
 
+
 def stored_paper(row: sqlite3.Row) -> StoredPaper:
     return StoredPaper(
-        id=row["id"], title=row["title"], abstract=row["abstract"],
-        first_seen=dt.date.fromisoformat(row["first_seen"]), first_source=row["first_source"],
-        arxiv_id=row["arxiv_id"], authors=tuple(json.loads(row["authors"])), link=row["link"],
-        categories=tuple(json.loads(row["categories"])), seq=row["seq"], first_run=row["first_run"])
+        id=row["id"],
+        title=row["title"],
+        abstract=row["abstract"],
+        first_seen=dt.date.fromisoformat(row["first_seen"]),
+        first_source=row["first_source"],
+        arxiv_id=row["arxiv_id"],
+        authors=tuple(json.loads(row["authors"])),
+        link=row["link"],
+        categories=tuple(json.loads(row["categories"])),
+        seq=row["seq"],
+        first_run=row["first_run"],
+    )

@@ -34,9 +34,12 @@ class Subscriptions(Repository):
         """Those of `emails` (as given) who are unsubscribed now."""
         found: set[str] = set()
         for start in range(0, len(emails), 500):
-            chunk = [email.lower() for email in emails[start:start + 500]]
-            rows = self.db.execute(f"SELECT reader FROM reader_subscriptions WHERE status = 'unsubscribed'"
-                                   f" AND reader IN ({','.join('?' * len(chunk))})", chunk)
+            chunk = [email.lower() for email in emails[start : start + 500]]
+            rows = self.db.execute(
+                f"SELECT reader FROM reader_subscriptions WHERE status = 'unsubscribed'"
+                f" AND reader IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
             found.update(row[0] for row in rows)
         return {email for email in emails if email.lower() in found}
 
@@ -48,7 +51,9 @@ class Subscriptions(Repository):
             cursor = db.execute(
                 "INSERT INTO reader_subscriptions VALUES (?, ?, ?, ?) ON CONFLICT(reader) DO UPDATE SET"
                 " status = excluded.status, since = excluded.since, via = excluded.via"
-                " WHERE reader_subscriptions.status <> excluded.status", (email.lower(), status, now_iso(), via))
+                " WHERE reader_subscriptions.status <> excluded.status",
+                (email.lower(), status, now_iso(), via),
+            )
             changed = cursor.rowcount > 0
         return self.subscription(email), changed
 

@@ -26,13 +26,16 @@ class Votes(Repository):
                 "INSERT INTO reader_votes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(reader, profile_id, paper_id)"
                 " DO UPDATE SET liked = excluded.liked, voted_at = excluded.voted_at, via = excluded.via"
                 " WHERE reader_votes.liked <> excluded.liked",
-                (email.lower(), profile_id, paper_id, int(liked), now_iso(), via))
+                (email.lower(), profile_id, paper_id, int(liked), now_iso(), via),
+            )
             changed = cursor.rowcount > 0
         return self.vote(email, profile_id, paper_id), changed
 
     def vote(self, email: str, profile_id: str, paper_id: str) -> VoteRecord | None:
-        row = self.db.execute("SELECT * FROM reader_votes WHERE reader = ? AND profile_id = ? AND paper_id = ?",
-                              (email.lower(), profile_id, paper_id)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM reader_votes WHERE reader = ? AND profile_id = ? AND paper_id = ?",
+            (email.lower(), profile_id, paper_id),
+        ).fetchone()
         return vote_record(row) if row else None
 
     def votes_of(self, emails: list[str]) -> dict[str, list[VoteRecord]]:
@@ -41,9 +44,11 @@ class Votes(Repository):
         found: dict[str, list[VoteRecord]] = {}
         lowered = list(by_lower)
         for start in range(0, len(lowered), CHUNK):
-            chunk = lowered[start:start + CHUNK]
-            rows = self.db.execute(f"SELECT * FROM reader_votes WHERE reader IN ({','.join('?' * len(chunk))})"
-                                   f" ORDER BY voted_at, rowid", chunk)
+            chunk = lowered[start : start + CHUNK]
+            rows = self.db.execute(
+                f"SELECT * FROM reader_votes WHERE reader IN ({','.join('?' * len(chunk))}) ORDER BY voted_at, rowid",
+                chunk,
+            )
             for row in rows:
                 found.setdefault(by_lower[row["reader"]], []).append(vote_record(row))
         return found
@@ -55,5 +60,11 @@ class Votes(Repository):
 
 
 def vote_record(row: sqlite3.Row) -> VoteRecord:
-    return VoteRecord(row["reader"], row["profile_id"], row["paper_id"], bool(row["liked"]),
-                      dt.datetime.fromisoformat(row["voted_at"]), row["via"])
+    return VoteRecord(
+        row["reader"],
+        row["profile_id"],
+        row["paper_id"],
+        bool(row["liked"]),
+        dt.datetime.fromisoformat(row["voted_at"]),
+        row["via"],
+    )

@@ -15,22 +15,22 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 import jinja2
 
 from papercast.config import load_settings
-
-from papercast.settings import Reader, Settings
 from papercast.errors import PapercastError, StateBusyError
-from papercast.newsletter.render import make_environment
-from papercast.store import Store
 from papercast.links.identity import list_address
 from papercast.links.reader import ReaderLinks
 from papercast.links.signing import LinkKeys, SignedLink
+from papercast.newsletter.render import make_environment
+from papercast.settings import Reader, Settings
+from papercast.store import Store
 
 log = logging.getLogger("papercast.web")
 WRITE_THREADS = 4  # writes queue on one lock; a few threads let them open the state meanwhile
@@ -114,8 +114,9 @@ class WebContext:
 
     def busy(self) -> StateBusyError:
         settings = self.settings()
-        return StateBusyError(f"the state was busy for more than {settings.web.write_wait:g} s",
-                              source=str(settings.paths.state))
+        return StateBusyError(
+            f"the state was busy for more than {settings.web.write_wait:g} s", source=str(settings.paths.state)
+        )
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:

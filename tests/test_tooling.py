@@ -1,0 +1,19 @@
+"""The code keeps its habits: papercast/ and flows/ are formatted by ruff, lint-free under ruff's rules and
+type-checked by mypy, all as pyproject.toml configures them; a formatting, lint or type error fails here (and so
+in the fast lane and in .ci/run)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import PROJECT
+
+
+def run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, cwd=PROJECT, timeout=600)
+
+
+def test_the_code_is_formatted():
+    result = run(sys.executable, "-m", "ruff", "format", "--check", "--diff", "papercast", "flows")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
