@@ -87,5 +87,5 @@ def fetch_all_sources(requests: list[FetchRequest]) -> list[FetchOutcome]:
         future.result()
         if future.wait() or future.state.is_completed()
         else with_day(failed_fetch(r.target, future.state.result(raise_on_failure=False)), r)
-        for r, future in zip(requests, futures)
+        for r, future in zip(requests, futures, strict=True)
     ]

@@ -12,6 +12,7 @@ Prefect's own start is used. No module here imports Prefect at import time.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -48,10 +49,8 @@ def free_port() -> int:
 
 def die_with_parent() -> None:
     """Linux: the server gets SIGTERM when this process dies, even by SIGKILL (no orphan left)."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def export_api(api_url: str) -> list[str]:

@@ -17,3 +17,8 @@ def run(*command: str) -> subprocess.CompletedProcess:
 def test_the_code_is_formatted():
     result = run(sys.executable, "-m", "ruff", "format", "--check", "--diff", "papercast", "flows")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_code_is_lint_free():
+    result = run(sys.executable, "-m", "ruff", "check", "--output-format", "concise", "papercast", "flows")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

@@ -8,9 +8,10 @@ names a channel: it asks `channels_for` and loops over what it gets.
 from __future__ import annotations
 
 import contextlib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager, Protocol
+from typing import Protocol
 
 from papercast.errors import DeliveryError
 from papercast.newsletter.render import RenderedNewsletter
@@ -45,7 +46,7 @@ class Channel(Protocol):
 
     def prepare(self, rendered: RenderedNewsletter, sending: bool) -> Prepared: ...
 
-    def sender(self) -> ContextManager[Sender] | None:
+    def sender(self) -> AbstractContextManager[Sender] | None:
         """A sender for pending deliveries, or None when preparing already delivered the issue."""
 
 

@@ -204,10 +204,14 @@ def voters_week(
         if papers and voted
         else []
     )
-    scores = {(paper.id, pid): score for paper, row in zip(papers, rows) for pid, score in zip(voted, row)}
+    scores = {
+        (paper.id, pid): score
+        for paper, row in zip(papers, rows, strict=True)
+        for pid, score in zip(voted, row, strict=True)
+    }
     voted_papers = store.papers.papers(sorted({v.paper_id for mine in votes.values() for v in mine}))
     everything = list({p.id: p for p in [*papers, *voted_papers.values()]}.values())
-    vectors = dict(zip([p.id for p in everything], paper_vectors(LazyMiniLM(), everything, store.vectors)))
+    vectors = dict(zip([p.id for p in everything], paper_vectors(LazyMiniLM(), everything, store.vectors), strict=True))
     thresholds = {pid: threshold(settings, pid) for pid in every}
     return VotersWeek(papers, stored, scores, vectors, thresholds, {pid: p.title for pid, p in voted_papers.items()})
 

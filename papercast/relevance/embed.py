@@ -109,8 +109,8 @@ class MiniLMOnnx:
         )[0]
         title_mask = np.array(
             [
-                [m and end > 0 and start < chars for (start, end), m in zip(e.offsets, e.attention_mask)]
-                for e, chars in zip(encoded, title_chars)
+                [m and end > 0 and start < chars for (start, end), m in zip(e.offsets, e.attention_mask, strict=True)]
+                for e, chars in zip(encoded, title_chars, strict=True)
             ],
             dtype=np.float32,
         )
@@ -149,7 +149,7 @@ def paper_vectors(embedder: Embedder, papers: Sequence[StoredPaper], cache: Vect
     found = {pid: np.frombuffer(blob, dtype=np.float32).reshape(2, DIM) for pid, blob in stored.items()}
     missing = list({p.id: p for p in papers if p.id not in found}.values())
     fresh = embedder.embed_papers(missing) if missing else np.zeros((0, 2, DIM), dtype=np.float32)
-    found.update({p.id: vector for p, vector in zip(missing, fresh)})
+    found.update({p.id: vector for p, vector in zip(missing, fresh, strict=True)})
     if cache is not None and missing:
         cache.save_vectors(model, [(p.id, hashes[p.id], found[p.id].tobytes()) for p in missing])
     return np.stack([found[p.id] for p in papers]) if papers else np.zeros((0, 2, DIM), dtype=np.float32)

@@ -89,7 +89,7 @@ class HybridScorer:
         rows = [[Score(value, partial(why, i, j)) for j, value in enumerate(row)] for i, row in enumerate(values)]
         for j, target in enumerate(targets):
             if target.excludes.terms:
-                for paper, row in zip(papers, rows):
+                for paper, row in zip(papers, rows, strict=True):
                     row[j] = self.excluded(paper, target) or row[j]
         return rows
 
@@ -123,9 +123,9 @@ class HybridScorer:
         """The profiles' vectors and matchers, made once per scorer for each version of a profile;
         the texts of every profile not seen before are embedded together, each distinct text once."""
         keys = [profile_key(p) for p in profiles]
-        new = list({key: p for key, p in zip(keys, profiles) if key not in self._compiled}.items())
+        new = list({key: p for key, p in zip(keys, profiles, strict=True) if key not in self._compiled}.items())
         texts = list(dict.fromkeys(t for _, p in new for t in self.profile_texts(p)))
-        vectors = dict(zip(texts, self.embedder.embed(texts))) if texts else {}
+        vectors = dict(zip(texts, self.embedder.embed(texts), strict=True)) if texts else {}
         for key, profile in new:
             self._compiled[key] = self._compile(profile, vectors)
         return [self._compiled[key] for key in keys]

@@ -51,13 +51,24 @@ SUFFIXES = (
     ("e", ""),
 )
 STOP = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "in", "on", "at", "to", "for", "from", "by", "with", "without", "about", "into", "onto", "over", "under", "between", "through", "during", "before", "after", "above", "below", "up", "down", "out", "off", "again", "further", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "can", "will", "just", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did", "doing", "i", "me", "my", "we", "our", "us", "you", "your", "he", "she", "it", "its", "they", "them", "their", "this", "that", "these", "those", "what", "which", "who", "whom", "whose", "am", "also", "eg", "etc", "ie", "via", "vs", "using", "use", "used", "based", "toward", "towards", "new", "want", "wants", "interested", "interest", "like", "likes", "hear", "keep", "send", "show", "tell", "anything", "everything", "something", "stuff", "things", "thing", "really", "mostly", "especially", "particularly", "mainly", "actually", "care", "work", "working", "works", "build", "building", "builds", "ship", "ships", "maybe", "less", "lot", "lots", "kind", "kinds", "way", "ways", "get", "gets", "getting", "make", "makes", "making", "made", "let", "know", "see", "find", "try", "trying", "one", "two", "per", "well", "even", "still", "much", "many", "ever", "every", "either", "neither", "whether", "while", "within", "upon", "among", "across", "around"]
+    """
+a an the and or but if then else of in on at to for from by with without about into onto over under between through
+during before after above below up down out off again further once here there when where why how all any both each few
+more most other some such no nor not only own same so than too very can will just should now is are was were be been
+being have has had do does did doing i me my we our us you your he she it its they them their this that these those what
+which who whom whose am also eg etc ie via vs using use used based toward towards new want wants interested interest
+like likes hear keep send show tell anything everything something stuff things thing really mostly especially
+particularly mainly actually care work working works build building builds ship ships maybe less lot lots kind kinds
+way ways get gets getting make makes making made let know see find try trying one two per well even still much many
+ever every either neither whether while within upon among across around
+""".split()  # noqa: SIM905 (the words read best as text)
 )
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The word without a common suffix ("curation" -> "cur", "filtering" -> "filter"); short words and numbers as they are."""
+    """The word without a common suffix ("curation" -> "cur", "filtering" -> "filter"); short words and numbers
+    as they are."""
     if len(word) <= 3 or word.isdigit():
         return word
     for suffix, kept in SUFFIXES:
@@ -82,7 +93,9 @@ class Corpus:
         from papercast.relevance import corpus
 
         pairs = corpus.FREQUENCY.split()
-        return cls(corpus.DOCUMENTS, corpus.AVERAGE_LENGTH, {w: int(c) for w, c in zip(pairs[::2], pairs[1::2])})
+        return cls(
+            corpus.DOCUMENTS, corpus.AVERAGE_LENGTH, {w: int(c) for w, c in zip(pairs[::2], pairs[1::2], strict=True)}
+        )
 
     def idf(self, word: str) -> float:
         count = self.frequency.get(word, 0)

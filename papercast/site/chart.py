@@ -123,7 +123,7 @@ def chart_row(profile: Profile, counts: list[int], columns: list[str], index: in
     top, width = index * ROW_HEIGHT, min(slot * 0.7, BAR_MAX_WIDTH)
     baseline = top + ROW_HEIGHT - 4
     bars = []
-    for position, (column, count) in enumerate(zip(columns, counts)):
+    for position, (column, count) in enumerate(zip(columns, counts, strict=True)):
         height = round(BAR_MAX_HEIGHT * count / peak, 1) if peak else 0.0
         noun = "paper" if count == 1 else "papers"
         bars.append(
@@ -160,11 +160,11 @@ def build_chart(editions: list[Edition], profiles: list[Profile], limit: int) ->
     if not weeks:
         return None
     dated = edition_dates(editions, weeks)
-    columns = [column_name(week, date) for week, date in zip(weeks, dated)]
+    columns = [column_name(week, date) for week, date in zip(weeks, dated, strict=True)]
     counts = {p.id: weekly_counts(editions, p.id, weeks) for p in profiles}
     peak = max(max(c) for c in counts.values())
     rows = tuple(chart_row(p, counts[p.id], columns, i, peak) for i, p in enumerate(profiles))
-    dates = [date or week for week, date in zip(weeks, dated)]
+    dates = [date or week for week, date in zip(weeks, dated, strict=True)]
     span = (
         f"the edition of {dates[0].isoformat()}"
         if len(weeks) == 1

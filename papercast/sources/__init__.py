@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from papercast.errors import SourceError
 from papercast.models import Digest
-from papercast.sources.limits import InputLimits, apply_limits, cap_input_size
+from papercast.sources.limits import NO_LIMITS_SET, InputLimits, apply_limits, cap_input_size
 from papercast.sources.registry import FORMATS, known_formats
 
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -38,7 +38,7 @@ def detect_format(text: str) -> str | None:
     return next((name for name, format in FORMATS.items() if format.detect(text)), None)
 
 
-def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = InputLimits()) -> Digest:
+def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = NO_LIMITS_SET) -> Digest:
     """Parse one input of any known format into a Digest carrying its content hash, within `limits`."""
     head, size_warnings = cap_input_size(data, source, limits)
     try:

@@ -151,9 +151,9 @@ def is_title_before_abstract(blocks: list[str], index: int) -> bool:
 
 def take_abstract(blocks: list[str], index: int) -> tuple[str, int]:
     """The abstract at `index` (a long line, or the last line of the file), and the next index."""
-    if index < len(blocks) and (is_abstract(blocks[index]) or index == len(blocks) - 1):
-        if not DATE_LINE.match(blocks[index]):
-            return blocks[index], index + 1
+    last = index == len(blocks) - 1
+    if index < len(blocks) and (is_abstract(blocks[index]) or last) and not DATE_LINE.match(blocks[index]):
+        return blocks[index], index + 1
     return "", index
 
 

@@ -124,9 +124,12 @@ def fetch_feed(source: Source, known: Validators = Validators(), max_bytes: int 
     headers = {"User-Agent": user_agent(), "Accept": ACCEPT, **known.headers()}
     deadline = Deadline(source.timeout)
     try:
-        with deadline, httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client:
-            with client.stream("GET", source.url, extensions={"trace": deadline.trace}) as response:
-                outcome = read_response(source, response, known, max_bytes)
+        with (
+            deadline,
+            httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client,
+            client.stream("GET", source.url, extensions={"trace": deadline.trace}) as response,
+        ):
+            outcome = read_response(source, response, known, max_bytes)
     except httpx.TimeoutException:
         raise too_slow(source) from None
     except httpx.HTTPError as exc:

@@ -17,7 +17,7 @@ from papercast.settings import FOLDER, Settings
 from papercast.sources import parse_input
 from papercast.sources.daily import FetchRequest
 from papercast.sources.inbox import InputFile, list_inbox, read_input_file
-from papercast.sources.limits import InputLimits
+from papercast.sources.limits import NO_LIMITS_SET, InputLimits
 from papercast.sources.registry import KINDS
 from papercast.store.fetches import Fetches
 from papercast.store.papers import Papers
@@ -73,7 +73,7 @@ def read_folder(folder) -> tuple[list[InputFile], list[Problem]]:
     return files, errors
 
 
-def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = InputLimits()) -> ParsedInputs:
+def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = NO_LIMITS_SET) -> ParsedInputs:
     """Parse every input within `limits`; a file that cannot be used becomes an error, the rest go on."""
     parsed = ParsedInputs()
     for item in files:

@@ -32,6 +32,9 @@ class InputLimits:
         return f"{self.max_input_bytes}-{self.max_papers_per_digest}-{self.max_abstract_chars}"
 
 
+NO_LIMITS_SET = InputLimits()  # the defaults, when a caller gives none
+
+
 def size_text(size: int) -> str:
     return f"{size / MB:.1f} MB" if size >= MB else f"{size:,} bytes"
 
