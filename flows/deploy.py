@@ -9,7 +9,7 @@ from any folder once papercast is installed (no checkout needed).
 
 from __future__ import annotations
 
-from prefect.schedules import Cron
+from prefect.schedules import Cron, Schedule
 from prefect.types.entrypoint import EntrypointType
 
 from papercast.flows.fetch import fetch_papers
@@ -22,7 +22,7 @@ DEPLOYMENT_NAME = "weekly"
 FETCH_DEPLOYMENT_NAME = "daily"
 
 
-def weekly_schedule(settings: Settings) -> Cron:
+def weekly_schedule(settings: Settings) -> Schedule:
     """A cron in the configured IANA zone: Prefect keeps local wall-clock time across DST changes."""
     return Cron(settings.schedule.cron, timezone=settings.schedule.timezone)
 

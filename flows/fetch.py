@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from prefect import flow
-from prefect.utilities.annotations import quote
 
 from papercast.flows.ingest import ingest_sources
-from papercast.flows.tasks import assemble_run_report, classify_owed_papers, publish_run_summary, start_run
+from papercast.flows.tasks import as_is, assemble_run_report, classify_owed_papers, publish_run_summary, start_run
 from papercast.preflight import preflight
 from papercast.report import RunOutcome, RunReport, StageClock
 from papercast.store.records import FETCH_RUN
@@ -27,11 +26,11 @@ def fetch_papers(config_path: str, as_of: dt.date | None = None) -> RunReport:
     schedule's time zone): an hf-daily source is asked for the days up to it."""
     with preflight(config_path, as_of, send=False) as run:
         outcome, clock = RunOutcome(), StageClock()
-        run_id = start_run(quote(run), FETCH_RUN)
+        run_id = start_run(as_is(run), FETCH_RUN)
         with clock.stage("ingest"):
             ingest_sources(run, run_id, outcome)
         with clock.stage("classify"):
-            outcome.classified = classify_owed_papers(quote(run), run_id)
-        report = assemble_run_report(quote(run), run_id, quote(outcome), clock.rounded(), FETCH_RUN)
-        publish_run_summary(quote(report))
+            outcome.classified = classify_owed_papers(as_is(run), run_id)
+        report = assemble_run_report(as_is(run), run_id, as_is(outcome), clock.rounded(), FETCH_RUN)
+        publish_run_summary(as_is(report))
         return report

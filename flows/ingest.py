@@ -6,17 +6,19 @@ Only the reads retry (I/O): the inbox, and one task per GET with the source's re
 
 from __future__ import annotations
 
+import datetime as dt
+
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
 
+from papercast.flows.tasks import as_is
 from papercast.models import Digest, IngestResult, Problem
 from papercast.preflight import PreparedRun
 from papercast.report import RunOutcome
 from papercast.sources.daily import FetchRequest, with_day
 from papercast.sources.fetch import FetchOutcome, failed_fetch, fetch_feed, is_transient
 from papercast.sources.inbox import InputFile
-from papercast.sources.ingest import ingest_digests, parse_inputs, plan_fetches, read_inbox
+from papercast.sources.ingest import ParsedInputs, ingest_digests, parse_inputs, plan_fetches, read_inbox
 from papercast.sources.limits import InputLimits
 from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches
 from papercast.store import Store
@@ -25,14 +27,14 @@ from papercast.store.records import FetchDay
 
 def ingest_sources(run: PreparedRun, run_id: int, outcome: RunOutcome) -> None:
     """Every input of this run, parsed and ingested; the outcome collects digests, sources and problems."""
-    files, outcome.errors = read_inbox_files(quote(run))
-    requests = plan_source_fetches(quote(run))
+    files, outcome.errors = read_inbox_files(as_is(run))
+    requests = plan_source_fetches(as_is(run))
     fetched = fetch_all_sources(requests)
     parsed = parse_digests(files + fetched_inputs(fetched), run.as_of, InputLimits.from_config(run.settings.limits))
-    ingested = ingest_new_papers(quote(run), quote(parsed.digests), run_id)
+    ingested = ingest_new_papers(as_is(run), as_is(parsed.digests), run_id)
     outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty, ingested.digests)
     if fetched:
-        record_fetch_states(quote(run), fetched, parsed.errors, days, run_id)
+        record_fetch_states(as_is(run), fetched, parsed.errors, days, run_id)
     outcome.errors += problems + parsed.errors
     outcome.warnings, outcome.digests, outcome.new_papers = parsed.warnings, ingested.digests, len(ingested.new_papers)
     get_run_logger().info("ingested %d digests, %d new papers", len(ingested.digests), outcome.new_papers)
@@ -49,7 +51,9 @@ def plan_source_fetches(run: PreparedRun) -> list[FetchRequest]:
         return plan_fetches(store.fetches, run.settings, run.as_of)
 
 
-parse_digests = task(parse_inputs, cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE)
+def parse_digests(files: list[InputFile], as_of: dt.date, limits: InputLimits) -> ParsedInputs:
+    return parse_inputs(files, as_of, limits)
 
 
 @task(cache_policy=NO_CACHE)

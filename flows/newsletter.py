@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
+from collections.abc import Callable
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from papercast.delivery.registry import channels_for
 from papercast.delivery.write import WrittenBatch, WrittenIssue, for_workers, write_batch
 from papercast.faults import checkpoint
 from papercast.flows.ingest import ingest_sources
 from papercast.flows.tasks import (
+    as_is,
     assemble_run_report,
     classify_owed_papers,
     defer_unsent,
@@ -33,10 +36,10 @@ from papercast.flows.tasks import (
 from papercast.newsletter.plan import NewsletterPlan
 from papercast.preflight import PreparedRun, preflight
 from papercast.report import RunOutcome, RunReport, StageClock
+from papercast.settings import Settings
 from papercast.store import Store
 
 BATCH_SIZE = 1000  # readers per write task: fewer tasks, less Prefect overhead per reader
-write_issue_batch = task(write_batch, cache_policy=NO_CACHE)  # pure: files only, never the state
 
 
 @flow(name="papercast-weekly", log_prints=False)
@@ -57,39 +60,49 @@ def weekly_newsletter(
 
 def run_week(run: PreparedRun, batch_size: int) -> RunReport:
     outcome, clock = RunOutcome(), StageClock()
-    run_id = start_run(quote(run))
+    run_id = start_run(as_is(run))
     with clock.stage("ingest"):
         ingest_sources(run, run_id, outcome)
     with clock.stage("classify"):
-        outcome.classified = classify_owed_papers(quote(run), run_id)
+        outcome.classified = classify_owed_papers(as_is(run), run_id)
     with clock.stage("plan"):
-        outcome.planning = plan_reader_issues(quote(run), run_id, dt.datetime.now(dt.UTC))
+        outcome.planning = plan_reader_issues(as_is(run), run_id, dt.datetime.now(dt.UTC))
     with clock.stage("write"):
         outcome.written = write_in_batches(run, outcome.planning.to_write, run_id, batch_size)
     if run.send:
         with clock.stage("send"):
             send_pending(run, run_id)
     with clock.stage("publish"):
-        published = publish_site(quote(run))
+        published = publish_site(as_is(run))
     outcome.pages, outcome.feeds = published.pages, published.feeds
-    report = assemble_run_report(quote(run), run_id, quote(outcome), clock.rounded())
-    publish_run_summary(quote(report))
+    report = assemble_run_report(as_is(run), run_id, as_is(outcome), clock.rounded())
+    publish_run_summary(as_is(report))
     return report
+
+
+@task(name="write_batch", cache_policy=NO_CACHE)
+def write_issue_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) -> WrittenBatch:
+    """Pure: writes files only, never the state (a worker may run it without one)."""
+    return write_batch(plans, settings, sending)
 
 
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
     """Write tasks over batches of readers, each recorded here as it comes back. Threads: one batch
     at a time (more, or writing while recording, contend for the GIL and the file system);
     processes and Dask take them all, arguments unquoted (quoted ones reach them as tuples)."""
-    threads = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
-    ship, window = (quote, 1) if threads else ((lambda value: value), len(plans))
-    batches, in_flight, written = deque(plans[i : i + size] for i in range(0, len(plans), size)), deque(), []
+    context = FlowRunContext.get()
+    threads = context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
+    ship: Callable[[Any], Any] = as_is if threads else (lambda value: value)
+    window = 1 if threads else len(plans)
+    batches = deque(plans[i : i + size] for i in range(0, len(plans), size))
+    in_flight: deque[PrefectFuture[WrittenBatch]] = deque()
+    written: list[WrittenIssue] = []
     writer = ship(for_workers(run.settings))
     while batches or in_flight:
         while batches and len(in_flight) < window:
             in_flight.append(write_issue_batch.submit(ship(batches.popleft()), writer, run.send))
         batch: WrittenBatch = in_flight.popleft().result()
-        record_written_issues(quote(run), quote(list(batch.issues)), run_id)
+        record_written_issues(as_is(run), as_is(list(batch.issues)), run_id)
         written += batch.issues
         get_run_logger().info("%d of %d issues written", len(written), len(plans))
     checkpoint("write.done")
@@ -105,14 +118,14 @@ def send_pending(run: PreparedRun, run_id: int) -> None:
         for start in range(0, len(ids), size):
             stopped = send_one_batch(run, channel, ids[start : start + size], run_id)
             if stopped:  # the channel is down: the rest stays pending for the next run, with the reason
-                defer_unsent(quote(run), channel.name, ids[start + size :], stopped, run_id)
+                defer_unsent(as_is(run), channel.name, ids[start + size :], stopped, run_id)
                 get_run_logger().warning("sending on %s stopped: %s", channel.name, stopped)
                 break
 
 
 def send_one_batch(run: PreparedRun, channel, ids: list[str], run_id: int) -> str:
     """ "" when the channel took the batch, else why it is down."""
-    state = send_issue_batch(quote(run), quote(channel), ids, run_id, return_state=True)
+    state = send_issue_batch(as_is(run), as_is(channel), ids, run_id, return_state=True)
     if state.is_failed():
         return state.message or "the send task failed"
     return next((result.reason for result in state.result() if result.channel_down), "")

@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from prefect.settings import (
     PREFECT_API_URL,
@@ -27,6 +28,9 @@ from prefect.settings import (
 from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
 from papercast.report import RunReport
+
+if TYPE_CHECKING:  # the server module is heavy (about 1.8 s): imported only when it is used
+    from prefect.server.api.server import SubprocessASGIServer
 
 RECORDS_WAIT_SECONDS = 15.0
 PAGE = 200  # task runs per API request (the server's default limit)
@@ -74,6 +78,7 @@ def shared_prefect_api() -> Iterator[tuple[str, bool]]:
     if configured:
         yield configured, False
         return
+    server: TemporaryServer | SubprocessASGIServer
     if not launchable():  # a Prefect we do not know: its own start
         from prefect.server.api.server import SubprocessASGIServer
 

@@ -77,7 +77,10 @@ class TemporaryServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self) -> TemporaryServer:
-        app_dir = Path(find_spec("prefect").origin).parent.parent
+        spec = find_spec("prefect")
+        if spec is None or spec.origin is None:
+            raise RuntimeError("Prefect is not installed")
+        app_dir = Path(spec.origin).parent.parent
         command = [
             sys.executable,
             "-m",
@@ -101,18 +104,22 @@ class TemporaryServer:
         )
         return self
 
+    def started(self) -> subprocess.Popen:
+        if self.process is None:
+            raise RuntimeError("Prefect's temporary server was not started")
+        return self.process
+
     def wait_ready(self, timeout: float) -> None:
         """Until /api/health answers; a port taken meanwhile means a restart on another one."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() == PORT_IN_USE:
+            process = self.started()
+            if process.poll() == PORT_IN_USE:
                 self.port = free_port()
                 self.start()
-            elif self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Prefect's temporary server exited ({self.process.returncode}): "
-                    f"{self.process.stderr.read().decode(errors='replace')[-500:]}"
-                )
+            elif process.poll() is not None:
+                error = process.stderr.read().decode(errors="replace")[-500:] if process.stderr else ""
+                raise RuntimeError(f"Prefect's temporary server exited ({process.returncode}): {error}")
             if healthy(self.api_url):
                 return
             time.sleep(0.05)

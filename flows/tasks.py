@@ -2,7 +2,7 @@
 function and closes it. Only I/O retries (SMTP here, the inbox and the feeds in ingest.py).
 
 The flows pass the run (its settings, selection, date, whether it sends) and whatever may be large (plans,
-outcomes, the report) `quote`d: Prefect then takes them as they are, instead of walking 10,000 readers
+outcomes, the report) `as_is`: Prefect then takes them as they are, instead of walking 10,000 readers
 looking for futures in them.
 """
 
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import TypeVar, cast
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.utilities.annotations import quote
 
 from papercast.delivery.channels import Channel
 from papercast.delivery.send import SendResult, defer_deliveries, send_batch
@@ -29,6 +31,14 @@ from papercast.site.publish import Published, publish_archive
 from papercast.store import Store
 from papercast.store.records import WEEKLY_RUN
 from papercast.summary import summary_markdown
+
+T = TypeVar("T")
+
+
+def as_is(value: T) -> T:
+    """`value` for a task argument, taken as it is (Prefect's `quote`): not walked for futures. Typed as the
+    value, which is what the task receives."""
+    return cast(T, quote(value))
 
 
 @task(cache_policy=NO_CACHE)
@@ -84,7 +94,8 @@ def assemble_run_report(
         report = assemble_report(
             store, run.settings, run_id, run.as_of, run.send, outcome, backend_name(run.settings), kind
         )
-    prefect = {"flow_run_id": str(FlowRunContext.get().flow_run.id)}
+    context = FlowRunContext.get()
+    prefect = {"flow_run_id": str(context.flow_run.id)} if context and context.flow_run else {}
     return save_report(replace(report, timings=timings, prefect=prefect), run.settings.paths.archive)
 
 

@@ -22,3 +22,10 @@ def test_the_code_is_formatted():
 def test_the_code_is_lint_free():
     result = run(sys.executable, "-m", "ruff", "check", "--output-format", "concise", "papercast", "flows")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_code_type_checks():
+    """mypy over papercast/ and flows/ as they install (flows/ is papercast.flows): scripts/typecheck."""
+    result = run("bash", str(PROJECT / "scripts" / "typecheck"))
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "Success: no issues found" in result.stdout

@@ -46,9 +46,9 @@ class Channel(Protocol):
 
     def prepare(self, rendered: RenderedNewsletter, sending: bool) -> Prepared: ...
 
-    def sender(self) -> AbstractContextManager[Sender] | None:
-        """A sender for pending deliveries, or None when preparing already delivered the issue."""
+    def sender(self) -> AbstractContextManager[Sender | None]:
+        """A sender for pending deliveries; it gives None when preparing already delivered the issue."""
 
 
-def no_sender() -> contextlib.nullcontext:
+def no_sender() -> contextlib.nullcontext[None]:
     return contextlib.nullcontext(None)

@@ -152,7 +152,7 @@ class MessageComposer:
         if unsubscribe.one_click:
             head.append(self.fold_shared("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         head.append(self.fold_shared("MIME-Version", "1.0"))
-        max_line = self.policy.max_line_length
+        max_line = self.policy.max_line_length or 78  # the SMTP policy's 78 columns (set, never None)
         parts = [
             text_part(rendered.text, "plain", max_line),
             text_part(inline_css(rendered.html), "html", max_line, MIME_VERSION),

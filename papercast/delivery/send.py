@@ -36,6 +36,8 @@ def send_batch(store: Store, channel: Channel, issue_ids: list[str], run_id: int
         return results
     try:
         with channel.sender() as sender:
+            if sender is None:  # preparing delivered them: nothing is ever pending on such a channel
+                return results
             for issue, delivery in pending:
                 results.append(send_one(store, sender, issue, delivery, run_id))
     except DeliveryError as exc:  # the channel is down: every issue not sent waits, with the reason

@@ -101,6 +101,7 @@ class SmtpSender:
 
     def open_connection(self) -> smtplib.SMTP:
         smtp = self.smtp
+        connection: smtplib.SMTP
         if smtp.security == "ssl":
             connection = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=self.ssl_context)
         else:

@@ -161,10 +161,11 @@ def plan_new(
 
 def reader_cursors(store: Store, readers: list[Reader], as_of: dt.date) -> tuple[dict[str, int], dict[str, int]]:
     """Each reader's cursor, and those of readers seen for the first time (NEW_READER_DAYS back)."""
-    cursors = {reader.email: store.ledger.reader_cursor(reader.email) for reader in readers}
-    joined = [email for email, cursor in cursors.items() if cursor is None]
+    known = {reader.email: store.ledger.reader_cursor(reader.email) for reader in readers}
+    joined = [email for email, cursor in known.items() if cursor is None]
     start = store.papers.first_seq_since(as_of - dt.timedelta(NEW_READER_DAYS)) if joined else 0
-    return {**cursors, **{email: start for email in joined}}, {email: start for email in joined}
+    cursors = {email: start if cursor is None else cursor for email, cursor in known.items()}
+    return cursors, {email: start for email in joined}
 
 
 def issue_record(

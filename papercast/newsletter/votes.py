@@ -42,6 +42,7 @@ from papercast.store import Store
 from papercast.store.records import VoteRecord
 
 Pair = tuple[str, str]  # (paper id, profile id)
+Bounds = tuple[np.ndarray, np.ndarray, np.ndarray]  # per paper: whether votes move it, its lowest and highest score
 REACH_MARGIN = 0.001  # a pair this close under a bound still goes through `adjust` (its scores have 4 decimals)
 
 
@@ -141,7 +142,7 @@ class VotersWeek:
         low = sigmoid(logit(base) - weights.dislike * np.maximum(0.0, disliked - weights.floor))
         return near, np.where(near, low, base), np.where(near, high, base)
 
-    def sure_scores(self, profiles: list[str], bounds: dict[str, tuple[np.ndarray, ...]]) -> np.ndarray:
+    def sure_scores(self, profiles: list[str], bounds: dict[str, Bounds]) -> np.ndarray:
         """Per paper, the score it has among the reader's picks whatever the votes do: its best row that stays
         (a stored assignment the votes cannot move, or a moved pair whose lowest score still reaches the
         threshold), 0 for none."""
@@ -180,7 +181,8 @@ class VotersWeek:
         voted = feedback_vectors(np.stack([self.vectors[pid] for pid in known])).astype(np.float32)
         # numpy's own loop, not BLAS: OpenBLAS's threads, woken for each of many small products on a busy
         # machine, made this 10 ms a reader instead of 0.5
-        return np.einsum("kj,ij->ki", voted, self.centred, optimize=False).max(axis=0)
+        centred: np.ndarray = self.centred if self.centred is not None else np.zeros((0, voted.shape[1]), np.float32)
+        return np.einsum("kj,ij->ki", voted, centred, optimize=False).max(axis=0)
 
 
 def voters_week(

@@ -61,7 +61,8 @@ def term_anchor(term: str) -> str:
     parts = term_parts(term)
     root = stem(parts[0]) if len(parts) == 1 and parts[0].isalpha() else None
     first = re.sub(r"\\(.)", r"\1", root) if root else parts[0].lower()
-    return " " + re.match(r"\w*", first).group()
+    start = re.match(r"\w*", first)  # \w* always matches (at least the empty string)
+    return " " + (start.group() if start else "")
 
 
 def inflections(word: str) -> str:
@@ -265,6 +266,8 @@ class Mentions:
     def find_word(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
         """A one-word term, from the index alone: the batch's words it matches, and where they are."""
         title, abstract = np.zeros(self.papers, dtype=bool), np.zeros(self.papers, dtype=int)
+        if term.words is None:  # not a one-word term (`Term.is_word`): nothing to find from the index
+            return title, abstract
         for word in self.starting(term.anchor.strip()):
             if term.words.fullmatch(" " + word):
                 title[self.in_title.get(word, [])] = True

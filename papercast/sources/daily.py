@@ -37,7 +37,7 @@ class FetchRequest:
     @property
     def target(self) -> Source:
         """The source as fetched: for one day, its URL asks for that day."""
-        return replace_url(self.source, day_url(self.source.url, self.day)) if self.day else self.source
+        return replace_url(self.source, day_url(self.source.url or "", self.day)) if self.day else self.source
 
 
 def replace_url(source: Source, url: str) -> Source:
@@ -99,21 +99,28 @@ def settle_days(
     answered = {o.source for o in outcomes if o.day and o.status == "fetched"}
     answered |= {r.source.name for r in requests if r.answered_before}
     return [
-        day_result(o, failed.get(o.input_name), o.input_name in empty, o.source in answered, by_input.get(o.input_name))
+        day_result(
+            o, o.day, failed.get(o.input_name), o.input_name in empty, o.source in answered, by_input.get(o.input_name)
+        )
         for o in outcomes
         if o.day
     ]
 
 
 def day_result(
-    outcome: FetchOutcome, parse_error: str | None, empty: bool, source_answered: bool, digest: DigestResult | None
+    outcome: FetchOutcome,
+    day: dt.date,
+    parse_error: str | None,
+    empty: bool,
+    source_answered: bool,
+    digest: DigestResult | None,
 ) -> FetchDay:
     if outcome.status == "failed":
         if outcome.http_status == NOT_FOUND and source_answered:  # no list that day; other days answered
-            return FetchDay(outcome.source, outcome.day, EMPTY_DAY)
-        return FetchDay(outcome.source, outcome.day, FAILED_DAY, message=outcome.reason)
+            return FetchDay(outcome.source, day, EMPTY_DAY)
+        return FetchDay(outcome.source, day, FAILED_DAY, message=outcome.reason)
     if parse_error is not None:
-        return FetchDay(outcome.source, outcome.day, FAILED_DAY, message=parse_error)
+        return FetchDay(outcome.source, day, FAILED_DAY, message=parse_error)
     if empty or digest is None:
-        return FetchDay(outcome.source, outcome.day, EMPTY_DAY)
-    return FetchDay(outcome.source, outcome.day, FETCHED_DAY, digest.papers)
+        return FetchDay(outcome.source, day, EMPTY_DAY)
+    return FetchDay(outcome.source, day, FETCHED_DAY, digest.papers)

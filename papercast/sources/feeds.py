@@ -82,7 +82,9 @@ def bozo_warnings(parsed, source: str) -> list[Problem]:
 
 def read_entries(entries) -> tuple[list[Paper], list[str]]:
     """Papers in feed order, each arXiv id once, replacements skipped; and the untitled entries."""
-    papers, untitled, seen = [], [], set()
+    papers: list[Paper] = []
+    untitled: list[str] = []
+    seen: set[str] = set()
     for entry in entries:
         if is_replacement(entry):
             continue

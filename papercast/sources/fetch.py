@@ -127,7 +127,7 @@ def fetch_feed(source: Source, known: Validators = Validators(), max_bytes: int 
         with (
             deadline,
             httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client,
-            client.stream("GET", source.url, extensions={"trace": deadline.trace}) as response,
+            client.stream("GET", source.url or "", extensions={"trace": deadline.trace}) as response,
         ):
             outcome = read_response(source, response, known, max_bytes)
     except httpx.TimeoutException:
@@ -156,7 +156,7 @@ def read_response(source: Source, response: httpx.Response, known: Validators, m
         return FetchOutcome(
             source.name,
             source.kind,
-            source.url,
+            source.url or "",
             "not-modified",
             validators=response_validators(response, known),
             http_status=304,
@@ -173,7 +173,7 @@ def read_response(source: Source, response: httpx.Response, known: Validators, m
     return FetchOutcome(
         source.name,
         source.kind,
-        source.url,
+        source.url or "",
         "fetched",
         data=data,
         validators=response_validators(response, Validators()),

@@ -8,6 +8,7 @@ and each day's outcome is remembered, so a failed day is asked again by the next
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from papercast.jsonable import EMPTY, NONE, omit
@@ -41,7 +42,7 @@ def fetched_inputs(outcomes: list[FetchOutcome]) -> list:
     return [item for item in (outcome.input_file() for outcome in outcomes) if item is not None]
 
 
-def fetch_problems(outcomes: list[FetchOutcome], days: list[FetchDay] = ()) -> list[Problem]:
+def fetch_problems(outcomes: list[FetchOutcome], days: Sequence[FetchDay] = ()) -> list[Problem]:
     """A line per feed that could not be fetched and per day that failed (a day with no list is no problem)."""
     failed_days = {(day.source, day.day) for day in days if day.status == FAILED_DAY}
     return [
@@ -52,7 +53,10 @@ def fetch_problems(outcomes: list[FetchOutcome], days: list[FetchDay] = ()) -> l
 
 
 def source_statuses(
-    outcomes: list[FetchOutcome], parse_errors: list[Problem], digests: list[DigestResult], days: list[FetchDay] = ()
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    digests: list[DigestResult],
+    days: Sequence[FetchDay] = (),
 ) -> list[SourceStatus]:
     """One entry per fetched source: name, kind, url, status, entries, new (reason when failed, days)."""
     failed_parse = {problem.source: problem.message for problem in parse_errors}
@@ -104,7 +108,7 @@ def record_fetches(
     fetches: Fetches,
     outcomes: list[FetchOutcome],
     parse_errors: list[Problem],
-    days: list[FetchDay] = (),
+    days: Sequence[FetchDay] = (),
     run_id: int | None = None,
 ) -> None:
     """Remember each source's last fetch (new validators only for a body that was ingested) and each day asked."""

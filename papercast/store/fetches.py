@@ -53,7 +53,7 @@ class Fetches(Repository):
             for row in rows
         ]
 
-    def record_fetch_days(self, days: list[FetchDay], run_id: int) -> None:
+    def record_fetch_days(self, days: list[FetchDay], run_id: int | None) -> None:
         """How each day asked went, in one transaction (a day asked again takes its latest answer)."""
         with self.transaction() as db:
             db.executemany(

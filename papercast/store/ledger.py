@@ -132,7 +132,7 @@ class Ledger(Repository):
 
     def pending_for(self, channel: str, issue_ids: list[str]) -> list[tuple[IssueRecord, ChannelDelivery]]:
         """These issues' deliveries on `channel` that are pending right now, in the order given."""
-        found = {}
+        found: dict[str, tuple[IssueRecord, ChannelDelivery]] = {}
         for start in range(0, len(issue_ids), 500):
             chunk = issue_ids[start : start + 500]
             rows = self.db.execute(

@@ -30,8 +30,8 @@ class Papers(Repository):
         with self.transaction() as db:
             if self.has_digest(digest.content_hash):
                 return DigestResult(digest.source, digest.date, len(digest.papers), 0, skipped=True), []
-            new = [self._add_paper(paper, digest, run_id) for paper in digest.papers]
-            new = [paper for paper in new if paper is not None]
+            added = [self._add_paper(paper, digest, run_id) for paper in digest.papers]
+            new = [paper for paper in added if paper is not None]
             db.execute(
                 "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -129,7 +129,7 @@ class Papers(Repository):
         return stored_paper(row)
 
     def papers(self, paper_ids: list[str]) -> dict[str, StoredPaper]:
-        found = {}
+        found: dict[str, StoredPaper] = {}
         for start in range(0, len(paper_ids), 500):
             chunk = paper_ids[start : start + 500]
             rows = self.db.execute(

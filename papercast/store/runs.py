@@ -17,7 +17,7 @@ class Runs(Repository):
             cursor = db.execute(
                 "INSERT INTO runs (as_of, started_at, kind) VALUES (?, ?, ?)", (as_of.isoformat(), now_iso(), kind)
             )
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid or 0)  # an INSERT always sets it
 
     def fetch_runs_before(self, run_id: int) -> list[FetchRun]:
         """The fetch runs since the weekly run before `run_id`: the ones whose papers it covers."""

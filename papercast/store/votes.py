@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from papercast.errors import StateError
 from papercast.store.connection import Repository, now_iso
 from papercast.store.records import VoteCounts, VoteRecord
 
@@ -29,7 +30,14 @@ class Votes(Repository):
                 (email.lower(), profile_id, paper_id, int(liked), now_iso(), via),
             )
             changed = cursor.rowcount > 0
-        return self.vote(email, profile_id, paper_id), changed
+        return self.recorded_vote(email, profile_id, paper_id), changed
+
+    def recorded_vote(self, email: str, profile_id: str, paper_id: str) -> VoteRecord:
+        """The vote just recorded (there is one: the row was written or already said the same)."""
+        found = self.vote(email, profile_id, paper_id)
+        if found is None:
+            raise StateError(f"the vote on {paper_id} was not recorded", source=str(self.path))
+        return found
 
     def vote(self, email: str, profile_id: str, paper_id: str) -> VoteRecord | None:
         row = self.db.execute(

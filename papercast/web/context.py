@@ -112,6 +112,11 @@ class WebContext:
             raise self.busy()
         return left
 
+    def time_left(self) -> float:
+        """`wait_left` on a write thread with a deadline (StateBusyError once it passed)."""
+        left = self.wait_left()
+        return -1.0 if left is None else left
+
     def busy(self) -> StateBusyError:
         settings = self.settings()
         return StateBusyError(
@@ -125,11 +130,11 @@ class WebContext:
         On a write thread the whole wait (this lock, then SQLite's) ends at the request's deadline."""
         settings, left = self.settings(), self.wait_left()
         with Store.open(settings.paths.state, settings.limits.state_busy_seconds if left is None else left) as store:
-            if not self.write_lock.acquire(timeout=-1 if left is None else self.wait_left()):
+            if not self.write_lock.acquire(timeout=-1 if left is None else self.time_left()):
                 raise self.busy()  # the deadline passed while other writes held the lock
             try:
                 if left is not None:
-                    store.database.wait_at_most(self.wait_left())  # SQLite's busy wait ends at the deadline too
+                    store.database.wait_at_most(self.time_left())  # SQLite's busy wait ends at the deadline too
                 yield store
             finally:
                 self.write_lock.release()

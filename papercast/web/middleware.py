@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,7 +43,7 @@ def request_line(scope: Scope) -> str:
     return f"{printable(scope['method'])} {printable(scope['path'])}"
 
 
-def error_start(status: int, body: bytes, extra: list[tuple[bytes, bytes]] = ()) -> Message:
+def error_start(status: int, body: bytes, extra: Sequence[tuple[bytes, bytes]] = ()) -> Message:
     return {
         "type": "http.response.start",
         "status": status,

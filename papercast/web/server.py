@@ -49,7 +49,7 @@ def uvicorn_config(settings: Settings, environ: Mapping[str, str], host: str, po
         server_header=False,
         lifespan="off",
         timeout_graceful_shutdown=5,
-        timeout_keep_alive=web.idle_timeout,
+        timeout_keep_alive=web.idle_timeout,  # type: ignore[arg-type]  # seconds, a float: uvicorn waits that long
         http=guarded_protocol(ConnectionLimits.of(web)),
         backlog=ACCEPT_BATCH,
     )

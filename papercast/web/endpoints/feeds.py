@@ -43,7 +43,7 @@ async def serve_feed(context: WebContext, request: Request) -> Response:
         return page_response(context.env, title, UNSIGNED)
     fields = query_fields(request)
     verified = context.verify(FEED, fields) if fields is not None else None
-    if verified is None:
+    if fields is None or verified is None:
         return page_response(context.env, title, FORBIDDEN)
     if FEED_CHANNEL not in verified.reader.channels:
         return page_response(context.env, title, NO_FEED)
