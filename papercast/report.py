@@ -249,15 +249,7 @@ def assemble_report(
     classified, planning = outcome.classified or Classified(), outcome.planning or Planning()
     entries = newsletter_entries(store, settings.paths.archive, run_id)
     written = {item.issue_id for item in outcome.written}
-    resumed = Resumed(
-        classified.resumed, planning.resumed, sum(1 for e in entries if e.status == "sent" and e.issue not in written)
-    )
-    waiting = (
-        []
-        if sending
-        else [NoNewsletter(r, reason="an earlier issue waits to be sent (run with --send)") for r in planning.waiting]
-    )
-    skipped = [NoNewsletter(r, reason="nothing new") for r in planning.nothing_new] + waiting
+    sent_now = sum(1 for e in entries if e.status == "sent" and e.issue not in written)
     return RunReport(
         run_id,
         as_of,
@@ -267,8 +259,8 @@ def assemble_report(
         sources=tuple(outcome.sources),
         profiles=profile_listing(classified.assignments, classified.papers, [p.id for p in settings.profiles]),
         newsletters=tuple(entries),
-        no_newsletter=tuple(skipped + unsubscribed_readers(store, run_id, planning)),
-        resumed=resumed,
+        no_newsletter=readers_without(store, run_id, planning, sending),
+        resumed=Resumed(classified.resumed, planning.resumed, sent_now),
         pages=tuple(outcome.pages),
         feeds=tuple(outcome.feeds),
         warnings=tuple(outcome.warnings),
@@ -278,6 +270,17 @@ def assemble_report(
         fetches=tuple(store.runs.fetch_runs_before(run_id)) if kind == WEEKLY_RUN else (),
         sending=sending,
     )
+
+
+def readers_without(store: Store, run_id: int, planning: Planning, sending: bool) -> tuple[NoNewsletter, ...]:
+    """Readers who got no newsletter this run, and why: nothing new, an issue still waiting to be sent (a dry
+    run after an interrupted --send), unsubscribed."""
+    skipped = [NoNewsletter(r, reason="nothing new") for r in planning.nothing_new]
+    if not sending:
+        skipped += [
+            NoNewsletter(r, reason="an earlier issue waits to be sent (run with --send)") for r in planning.waiting
+        ]
+    return tuple(skipped + unsubscribed_readers(store, run_id, planning))
 
 
 class StageClock:
