@@ -206,10 +206,10 @@ def voters_week(
         if papers and voted
         else []
     )
-    scores = {
+    scores = {  # no rows when no profile was voted in: then no scores
         (paper.id, pid): score
-        for paper, row in zip(papers, rows, strict=True)
-        for pid, score in zip(voted, row, strict=True)
+        for paper, row in zip(papers, rows, strict=False)
+        for pid, score in zip(voted, row, strict=False)
     }
     voted_papers = store.papers.papers(sorted({v.paper_id for mine in votes.values() for v in mine}))
     everything = list({p.id: p for p in [*papers, *voted_papers.values()]}.values())

@@ -17,8 +17,8 @@ def classify_papers(
         return []
     rows = scorer.score(papers, profiles)
     assignments = []
-    for paper, row in zip(papers, rows, strict=True):
-        for profile, score in zip(profiles, row, strict=True):
+    for paper, row in zip(papers, rows, strict=False):  # a scorer gives a row per paper, a score per profile
+        for profile, score in zip(profiles, row, strict=False):
             threshold = profile.threshold if profile.threshold is not None else default_threshold
             if score.value >= threshold:
                 assignments.append(Assignment(paper.id, profile.id, score.value, score.why))

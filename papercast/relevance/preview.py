@@ -93,7 +93,7 @@ def find_profile(settings: Settings, profile_id: str) -> Profile:
 def rank(papers: Sequence[StoredPaper], profile: Profile, scorer: Scorer) -> list[Candidate]:
     """Every paper with its score and reason, best first (ties: the paper stored first)."""
     rows = scorer.score(papers, [profile])
-    found = [Candidate(paper, row[0].value, row[0].why) for paper, row in zip(papers, rows, strict=True)]
+    found = [Candidate(paper, row[0].value, row[0].why) for paper, row in zip(papers, rows, strict=False)]
     return sorted(found, key=lambda c: -c.score)
 
 
