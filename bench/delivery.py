@@ -60,8 +60,8 @@ def write_config(folder: Path, readers: int, port: int, rate: float) -> Path:
 
 def prepare(store: Store, settings) -> int:
     files, _ = read_inbox(settings)
-    run_id = store.start_run(AS_OF)
-    ingest_digests(store, parse_inputs(files, AS_OF).digests, run_id)
+    run_id = store.runs.start_run(AS_OF)
+    ingest_digests(store.papers, parse_inputs(files, AS_OF).digests, run_id)
     classify_backlog(store, settings, run_id)
     return run_id
 
@@ -80,7 +80,7 @@ def main() -> None:
                                 dt.datetime.now(dt.timezone.utc)).to_write
             planned = time.perf_counter()
             written = write_issues(plans, settings, sending=True)
-            record_written(store, written, run_id)
+            record_written(store.ledger, written, run_id)
             rendered = time.perf_counter()
             results = send_batch(store, EmailChannel(settings), [w.issue_id for w in written], run_id)
             sent = time.perf_counter()

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import StoredPaper
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -57,11 +57,11 @@ def real_vectors() -> np.ndarray:
 
 def cache_vectors(store: Store, real: np.ndarray, rng: np.random.Generator) -> None:
     rows = []
-    for paper in store.papers_between(0, store.max_paper_seq()):
+    for paper in store.papers.papers_between(0, store.papers.max_paper_seq()):
         vector = real[rng.integers(len(real))] + rng.normal(size=(2, DIM)) * 0.01
         vector = (vector / np.linalg.norm(vector, axis=1, keepdims=True)).astype(np.float32)
         rows.append((paper.id, text_hash(paper_text(paper)), vector.tobytes()))
-    store.save_vectors(f"{MiniLMOnnx.name}:paper", rows)
+    store.vectors.save_vectors(f"{MiniLMOnnx.name}:paper", rows)
 
 
 def base_state(folder: Path, args: argparse.Namespace) -> Path:
@@ -71,13 +71,13 @@ def base_state(folder: Path, args: argparse.Namespace) -> Path:
     settings = load_settings(config)
     with Store.of(settings) as store:
         for day, first, count in ((LAST_WEEK, 0, OLD_PAPERS), (THIS_WEEK, OLD_PAPERS, args.new)):
-            run = store.start_run(day)
+            run = store.runs.start_run(day)
             papers = tuple(Paper(*synthetic_paper(first + n, rng)) for n in range(count))
-            store.ingest_digest(Digest(str(day), day, papers, content_hash=str(day)), run)
+            store.papers.ingest_digest(Digest(str(day), day, papers, content_hash=str(day)), run)
             if day == LAST_WEEK:
-                with store.transaction() as db:
+                with store.database.transaction() as db:
                     db.executemany("INSERT INTO reader_cursors VALUES (?, ?)",
-                                   [(r.email, store.max_paper_seq()) for r in settings.readers])
+                                   [(r.email, store.papers.max_paper_seq()) for r in settings.readers])
         cache_vectors(store, real_vectors(), np.random.default_rng(2))
         classify_backlog(store, settings, run, scorer_for=scorer_for(args.backend))
     return config
@@ -95,12 +95,12 @@ def time_plan(config: Path, folder: Path, voters: int, backend: str) -> tuple[fl
     settings = settings.model_copy(update={"paths": settings.paths.model_copy(update={"state": case})})
     rng = random.Random(voters)
     with Store.of(settings) as store:
-        old = store.papers_between(0, OLD_PAPERS)
-        with store.transaction() as db:
+        old = store.papers.papers_between(0, OLD_PAPERS)
+        with store.database.transaction() as db:
             db.executemany("INSERT INTO reader_votes VALUES (?, ?, ?, ?, '2026-11-20T08:00:00+00:00', 'page')",
                            [(r.email, r.profiles[0], paper.id, int(rng.random() < 0.5))
                             for r in settings.readers[:voters] for paper in rng.sample(old, VOTES_EACH)])
-        run = store.start_run(THIS_WEEK)
+        run = store.runs.start_run(THIS_WEEK)
         started = time.perf_counter()
         planning = plan_issues(store, settings, select_run(settings), THIS_WEEK, run, NOW, scorer_for(backend))
         return time.perf_counter() - started, len(planning.to_write)

@@ -27,7 +27,7 @@ from site_builder import build_real_store, ingest_run, publish  # noqa: E402
 def grow(settings, copies: int) -> None:
     """K more weekly runs, each with every stored paper under a new title."""
     with Store.open(settings.paths.state) as store:
-        papers = [row[2] for row in store.editions()]
+        papers = [row[2] for row in store.classification.editions()]
         for week in range(copies):
             as_of = dt.date(2026, 5, 18) + dt.timedelta(weeks=week)
             fresh = tuple(Paper(f"{p.title} (week {week})", p.abstract) for p in papers)
@@ -49,7 +49,7 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         size = sum(p.stat().st_size for p in published.pages + published.feeds)
         with Store.open(settings.paths.state) as store:
-            rows = len(store.editions())
+            rows = len(store.classification.editions())
     print(f"assignments in store: {rows}")
     print(f"pages: {len(published.pages)}  feeds: {len(published.feeds)}  bytes: {size}")
     print(f"publish seconds: min {min(times):.3f}  median {sorted(times)[len(times) // 2]:.3f}  max {max(times):.3f}"

@@ -30,11 +30,11 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from papercast.relevance import lexical  # noqa: E402
 from papercast.relevance.embed import paper_vectors  # noqa: E402
 from papercast.relevance.keywords import KeywordScorer  # noqa: E402
 
 import relevance_data as data  # noqa: E402
+from relevance_corpus import corpus_of, module_text  # noqa: E402
 import relevance_fit as fitting  # noqa: E402
 import relevance_metrics as metrics  # noqa: E402
 
@@ -161,15 +161,15 @@ def write_reference(papers: data.Papers) -> None:
     mean = paper_vectors(scorer.embedder, papers.papers, None)[:, 0].mean(axis=0)
     template = REFERENCE.read_text(encoding="utf-8").split("MEAN = (")[0]
     numbers = ",\n".join("    " + ", ".join(f"{v:.6f}" for v in mean[i:i + 8]) for i in range(0, len(mean), 8))
-    REFERENCE.write_text(template + f"MEAN = (\n{numbers},\n)\n", encoding="utf-8")
+    REFERENCE.write_text(template + f"MEAN = (\n{numbers},\n)\n# fmt: on\n", encoding="utf-8")
     print(f"wrote {REFERENCE} (mean of {len(papers.papers)} papers)")
 
 
 def write_corpus(papers: data.Papers) -> None:
     """The word table of the 219 papers, as the module the lexical signals load."""
     docstring = CORPUS.read_text(encoding="utf-8").split('\n\nDOCUMENTS')[0]
-    table = lexical.Corpus.of([p.abstract for p in papers.papers], [p.title for p in papers.papers])
-    CORPUS.write_text(table.module_text(docstring), encoding="utf-8")
+    table = corpus_of([p.abstract for p in papers.papers], [p.title for p in papers.papers])
+    CORPUS.write_text(module_text(table, docstring), encoding="utf-8")
     print(f"wrote {CORPUS} ({len(table.frequency)} words of {table.documents} papers)")
 
 

@@ -25,7 +25,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from papercast.config import Profile, load_settings
+from papercast.config import load_settings
+
+from papercast.settings import Profile
 from papercast.identity import normalize_title
 from papercast.models import StoredPaper
 from papercast.sources import parse_input

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.relevance.embed import MiniLMOnnx
 from papercast.relevance.hybrid import DEFAULT_WEIGHTS, HybridScorer, Weights
 from papercast.relevance.signals import FEATURES

@@ -70,7 +70,7 @@ def main() -> None:
     papers, targets = week(), profiles(count)
     with Store.open(state) as store:
         start = time.perf_counter()
-        scorer = HybridScorer(TimedEmbedder(), cache=store)
+        scorer = HybridScorer(TimedEmbedder(), cache=store.vectors)
         load = time.perf_counter() - start
         for first in range(0, len(papers), CHUNK):
             classify_papers(papers[first:first + CHUNK], targets, scorer, 0.5)

@@ -94,11 +94,11 @@ def build_seen_state(path: Path, seen: int, seed: int = 11) -> Path:
     from papercast.store import Store
 
     with Store.open(path) as store:
-        run_id = store.start_run(AS_OF - dt.timedelta(days=30))
-        store.ingest_digest(seen_digest(seen, random.Random(seed)), run_id)
-        with store.transaction() as db:  # classified long ago by profiles of the same names
+        run_id = store.runs.start_run(AS_OF - dt.timedelta(days=30))
+        store.papers.ingest_digest(seen_digest(seen, random.Random(seed)), run_id)
+        with store.database.transaction() as db:  # classified long ago by profiles of the same names
             db.executemany("INSERT INTO profile_progress VALUES (?, ?)",
-                           [(f"p{n:02d}", store.max_paper_seq()) for n in range(100)])
+                           [(f"p{n:02d}", store.papers.max_paper_seq()) for n in range(100)])
     return path
 
 
@@ -124,11 +124,11 @@ def run_core(config: Path) -> dict[str, float]:
 
     settings = load_settings(config)
     with Store.open(settings.paths.state) as store:
-        run_id = store.start_run(AS_OF)
+        run_id = store.runs.start_run(AS_OF)
         files, _ = read_inbox(settings)
         parsed = parse_inputs(files, AS_OF)
         lap("read+parse")
-        new = ingest_digests(store, parsed.digests, run_id).new_papers
+        new = ingest_digests(store.papers, parsed.digests, run_id).new_papers
         lap("ingest")
         classify_backlog(store, settings, run_id)
         lap("classify")
@@ -136,9 +136,9 @@ def run_core(config: Path) -> dict[str, float]:
         lap("plan")
         env = make_environment()
         for start in range(0, len(planning.to_write), 1000):
-            record_written(store, write_issues(planning.to_write[start:start + 1000], settings, False, env), run_id)
+            record_written(store.ledger, write_issues(planning.to_write[start:start + 1000], settings, False, env), run_id)
         lap("render+write")
-        publish_archive(store, settings, env)
+        publish_archive(store.classification, settings, env)
         lap("publish")
     times["newsletters"] = len(planning.to_write)
     times["new_papers"] = len(new)

@@ -19,7 +19,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
 
 from feedserver import Route, start_feed_server  # noqa: E402
-from papercast.config import Source  # noqa: E402
+from papercast.settings import Source  # noqa: E402
 from papercast.sources.fetch import fetch_feed  # noqa: E402
 from papercast.sources import parse_input  # noqa: E402
 

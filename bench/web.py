@@ -39,9 +39,9 @@ sys.path.insert(0, str(PROJECT))
 from papercast.config import load_settings  # noqa: E402
 from papercast.models import Digest, Paper  # noqa: E402
 from papercast.store import Store  # noqa: E402
-from papercast.web.issue_links import vote_links  # noqa: E402
-from papercast.web.links import ReaderLinks  # noqa: E402
-from papercast.web.signing import link_keys  # noqa: E402
+from papercast.links.issue import vote_links  # noqa: E402
+from papercast.links.reader import ReaderLinks  # noqa: E402
+from papercast.links.signing import link_keys  # noqa: E402
 
 SECRET = "bench-secret-0123456789abcdef0123"
 PROFILE = '[[profiles]]\nid = "efficient-llm"\ntitle = "Efficient LLM inference"\nkeywords = ["quantization"]\n'
@@ -145,7 +145,7 @@ def app_problems(log: Path) -> None:
 def check_state(config: Path, readers: int, failed: int = 0) -> None:
     """Every answered one-click recorded once (a request that got no answer may or may not have been)."""
     with Store.of(load_settings(config)) as store:
-        known = store.subscriptions()
+        known = store.subscriptions.subscriptions()
     unsubscribed = [s for s in known.values() if s.status == "unsubscribed" and s.via == "one-click"]
     print(f"state: {len(known)} readers recorded, {len(unsubscribed)} unsubscribed by one-click (expected"
           f" {readers}{f', {failed} of them unanswered' if failed else ''})")
@@ -157,8 +157,8 @@ def add_papers(config: Path, count: int) -> list[str]:
     """`count` papers stored in the state (what readers vote on); their ids."""
     papers = tuple(Paper(f"Bench paper {n}: sparse attention for long contexts", "An abstract.") for n in range(count))
     with Store.of(load_settings(config)) as store:
-        store.ingest_digest(Digest("bench", dt.date(2026, 11, 23), papers, content_hash="bench-papers"),
-                            store.start_run(dt.date(2026, 11, 23)))
+        store.papers.ingest_digest(Digest("bench", dt.date(2026, 11, 23), papers, content_hash="bench-papers"),
+                            store.runs.start_run(dt.date(2026, 11, 23)))
     return [paper.id for paper in papers]
 
 
@@ -178,8 +178,8 @@ def check_votes(config: Path, votes: dict[tuple[str, str], tuple[str, bool]], fa
     settings = load_settings(config)
     with Store.of(settings) as store:
         recorded = {(v.reader, v.paper_id): (v.profile_id, v.liked, v.via) for mine in
-                    store.votes_of([r.email for r in settings.readers]).values() for v in mine}
-        counts = store.vote_counts()
+                    store.votes.votes_of([r.email for r in settings.readers]).values() for v in mine}
+        counts = store.votes.vote_counts()
     expected = {key: ("efficient-llm", liked, "page") for key, (url, liked) in votes.items() if url not in failed}
     unanswered = {key: ("efficient-llm", liked, "page") for key, (url, liked) in votes.items() if url in failed}
     more = sum(c.more for c in counts.values())

@@ -9,19 +9,20 @@ from any folder once papercast is installed (no checkout needed).
 
 from __future__ import annotations
 
+from prefect.schedules import Cron, Schedule
 from prefect.types.entrypoint import EntrypointType
-from prefect.schedules import Cron
 
-from papercast.config import Settings
 from papercast.flows.fetch import fetch_papers
 from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.runners import shared_prefect_api
+from papercast.settings import Settings
+from papercast.sources.registry import fetch_cron
 
 DEPLOYMENT_NAME = "weekly"
 FETCH_DEPLOYMENT_NAME = "daily"
 
 
-def weekly_schedule(settings: Settings) -> Cron:
+def weekly_schedule(settings: Settings) -> Schedule:
     """A cron in the configured IANA zone: Prefect keeps local wall-clock time across DST changes."""
     return Cron(settings.schedule.cron, timezone=settings.schedule.timezone)
 
@@ -41,11 +42,12 @@ def weekly_deployment(settings: Settings, send: bool = False):
 
 def fetch_deployment(settings: Settings):
     """The fetch deployment on [schedule] fetch (ingest and classify, nothing sent), or None when off."""
-    if settings.fetch_cron is None:
+    cron = fetch_cron(settings)
+    if cron is None:
         return None
     return fetch_papers.to_deployment(
         name=FETCH_DEPLOYMENT_NAME,
-        schedules=[Cron(settings.fetch_cron, timezone=settings.schedule.timezone)],
+        schedules=[Cron(cron, timezone=settings.schedule.timezone)],
         parameters={"config_path": str(settings.source_file)},
         description=f"papercast sources fetched and classified between weekly runs, from {settings.source_file}",
         tags=["papercast"],

@@ -12,29 +12,25 @@ from __future__ import annotations
 import datetime as dt
 
 from prefect import flow
-from prefect.utilities.annotations import quote
 
 from papercast.flows.ingest import ingest_sources
-from papercast.flows.tasks import assemble_run_report, publish_run_summary, state_task
+from papercast.flows.tasks import as_is, assemble_run_report, classify_owed_papers, publish_run_summary, start_run
 from papercast.preflight import preflight
-from papercast.relevance.backlog import classify_backlog
-from papercast.report import RunOutcome, StageClock
-from papercast.store import Store
+from papercast.report import RunOutcome, RunReport, StageClock
 from papercast.store.records import FETCH_RUN
-
-start_run = state_task(Store.start_run)
-classify_owed_papers = state_task(classify_backlog)
 
 
 @flow(name="papercast-fetch", log_prints=False)
-def fetch_papers(config_path: str, as_of: dt.date | None = None) -> dict:
+def fetch_papers(config_path: str, as_of: dt.date | None = None) -> RunReport:
     """Fetch and classify once; returns the fetch run's report. as_of: the run's date (default: today in the
     schedule's time zone): an hf-daily source is asked for the days up to it."""
     with preflight(config_path, as_of, send=False) as run:
         outcome, clock = RunOutcome(), StageClock()
-        run_id = start_run(run.settings, run.as_of, FETCH_RUN)
-        clock("ingest", ingest_sources, run.settings, run.as_of, run_id, outcome)
-        outcome.classified = clock("classify", classify_owed_papers, run.settings, run.settings, run_id)
-        report = assemble_run_report(quote(run), run_id, quote(outcome), clock, FETCH_RUN)
-        publish_run_summary(quote(report))
+        run_id = start_run(as_is(run), FETCH_RUN)
+        with clock.stage("ingest"):
+            ingest_sources(run, run_id, outcome)
+        with clock.stage("classify"):
+            outcome.classified = classify_owed_papers(as_is(run), run_id)
+        report = assemble_run_report(as_is(run), run_id, as_is(outcome), clock.rounded(), FETCH_RUN)
+        publish_run_summary(as_is(report))
         return report

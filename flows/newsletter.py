@@ -1,50 +1,56 @@
 """The weekly run, as Prefect sees it: ingest -> classify -> plan -> write -> send -> publish.
 
-Each task calls one core function; only I/O tasks (inbox, feeds, SMTP) retry. Every stage first
-finishes what an interrupted run left (docs/reliability.md). Only this process writes the state.
+Each task calls one core function (flows/tasks.py); only I/O tasks (inbox, feeds, SMTP) retry. Every
+stage first finishes what an interrupted run left (docs/reliability.md). Only this process writes the state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import deque
+from collections.abc import Callable
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
-from papercast.delivery.send import defer_deliveries, send_batch
-from papercast.delivery.write import WrittenIssue, channels_for, for_workers, record_written, write_batch
+from papercast.delivery.registry import channels_for
+from papercast.delivery.write import WrittenBatch, WrittenIssue, for_workers, write_batch
 from papercast.faults import checkpoint
 from papercast.flows.ingest import ingest_sources
-from papercast.flows.tasks import assemble_run_report, publish_run_summary, state_task
-from papercast.newsletter.plan import NewsletterPlan, plan_issues
-from papercast.newsletter.render import make_environment
+from papercast.flows.tasks import (
+    as_is,
+    assemble_run_report,
+    classify_owed_papers,
+    defer_unsent,
+    plan_reader_issues,
+    publish_run_summary,
+    publish_site,
+    record_written_issues,
+    send_issue_batch,
+    start_run,
+)
+from papercast.newsletter.plan import NewsletterPlan
 from papercast.preflight import PreparedRun, preflight
-from papercast.relevance.backlog import classify_backlog
-from papercast.report import RunOutcome, StageClock
-from papercast.site.publish import publish_archive
+from papercast.report import RunOutcome, RunReport, StageClock
+from papercast.settings import Settings
 from papercast.store import Store
 
 BATCH_SIZE = 1000  # readers per write task: fewer tasks, less Prefect overhead per reader
 
-start_run = state_task(Store.start_run)
-classify_owed_papers = state_task(classify_backlog)
-plan_reader_issues = state_task(plan_issues)
-record_written_issues = state_task(record_written)
-# I/O, but SMTP retries are the sender's own ([smtp] retries): a channel that is down ends the batch without
-# raising, so these task retries only cover an unexpected failure and never multiply the SMTP ones
-send_issue_batch = state_task(send_batch, retries=1, retry_delay_seconds=1)
-defer_unsent = state_task(defer_deliveries)
-publish_site = state_task(publish_archive)
-write_issue_batch = task(write_batch, cache_policy=NO_CACHE)  # pure: files only, never the state
-
 
 @flow(name="papercast-weekly", log_prints=False)
-def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-                      readers: list[str] | None = None, send: bool | None = None, batch_size: int = BATCH_SIZE) -> dict:
+def weekly_newsletter(
+    config_path: str,
+    as_of: dt.date | None = None,
+    profiles: list[str] | None = None,
+    readers: list[str] | None = None,
+    send: bool | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> RunReport:
     """Run the week once and return the run report. as_of: the run's date (default: today in the
     schedule's time zone); profiles / readers: a subset (ids, emails); send: SMTP, else a dry run
     to the outbox (default: [schedule] send in the config); batch_size: readers per write task."""
@@ -52,37 +58,52 @@ def weekly_newsletter(config_path: str, as_of: dt.date | None = None, profiles: 
         return run_week(run, batch_size)
 
 
-def run_week(run: PreparedRun, batch_size: int) -> dict:
-    settings, outcome, clock = run.settings, RunOutcome(), StageClock()
-    run_id = start_run(settings, run.as_of)
-    clock("ingest", ingest_sources, settings, run.as_of, run_id, outcome)
-    outcome.classified = clock("classify", classify_owed_papers, settings, settings, run_id)
-    now = dt.datetime.now(dt.timezone.utc)
-    outcome.planning = clock("plan", plan_reader_issues, settings, settings, run.selection, run.as_of, run_id, now)
-    outcome.written = clock("write", write_in_batches, run, outcome.planning.to_write, run_id, batch_size)
+def run_week(run: PreparedRun, batch_size: int) -> RunReport:
+    outcome, clock = RunOutcome(), StageClock()
+    run_id = start_run(as_is(run))
+    with clock.stage("ingest"):
+        ingest_sources(run, run_id, outcome)
+    with clock.stage("classify"):
+        outcome.classified = classify_owed_papers(as_is(run), run_id)
+    with clock.stage("plan"):
+        outcome.planning = plan_reader_issues(as_is(run), run_id, dt.datetime.now(dt.UTC))
+    with clock.stage("write"):
+        outcome.written = write_in_batches(run, outcome.planning.to_write, run_id, batch_size)
     if run.send:
-        clock("send", send_pending, run, run_id)
-    published = clock("publish", publish_site, settings, settings, make_environment())
+        with clock.stage("send"):
+            send_pending(run, run_id)
+    with clock.stage("publish"):
+        published = publish_site(as_is(run))
     outcome.pages, outcome.feeds = published.pages, published.feeds
-    report = assemble_run_report(quote(run), run_id, quote(outcome), clock)
-    publish_run_summary(quote(report))
+    report = assemble_run_report(as_is(run), run_id, as_is(outcome), clock.rounded())
+    publish_run_summary(as_is(report))
     return report
+
+
+@task(name="write_batch", cache_policy=NO_CACHE)
+def write_issue_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) -> WrittenBatch:
+    """Pure: writes files only, never the state (a worker may run it without one)."""
+    return write_batch(plans, settings, sending)
 
 
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
     """Write tasks over batches of readers, each recorded here as it comes back. Threads: one batch
     at a time (more, or writing while recording, contend for the GIL and the file system);
     processes and Dask take them all, arguments unquoted (quoted ones reach them as tuples)."""
-    threads = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
-    ship, window = (quote, 1) if threads else ((lambda value: value), len(plans))
-    batches, in_flight, written = deque(plans[i:i + size] for i in range(0, len(plans), size)), deque(), []
+    context = FlowRunContext.get()
+    threads = context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
+    ship: Callable[[Any], Any] = as_is if threads else (lambda value: value)
+    window = 1 if threads else len(plans)
+    batches = deque(plans[i : i + size] for i in range(0, len(plans), size))
+    in_flight: deque[PrefectFuture[WrittenBatch]] = deque()
+    written: list[WrittenIssue] = []
     writer = ship(for_workers(run.settings))
     while batches or in_flight:
         while batches and len(in_flight) < window:
             in_flight.append(write_issue_batch.submit(ship(batches.popleft()), writer, run.send))
-        batch = list(in_flight.popleft().result().issues)
-        record_written_issues(run.settings, batch, run_id)
-        written += batch
+        batch: WrittenBatch = in_flight.popleft().result()
+        record_written_issues(as_is(run), as_is(list(batch.issues)), run_id)
+        written += batch.issues
         get_run_logger().info("%d of %d issues written", len(written), len(plans))
     checkpoint("write.done")
     return written
@@ -93,18 +114,18 @@ def send_pending(run: PreparedRun, run_id: int) -> None:
     size, emails = run.settings.smtp.batch_size, [reader.email for reader in run.selection.readers]
     for channel in channels_for(run.settings):
         with Store.of(run.settings) as store:
-            ids = [issue.id for issue in store.pending_deliveries(channel.name, emails)]
+            ids = [issue.id for issue in store.ledger.pending_deliveries(channel.name, emails)]
         for start in range(0, len(ids), size):
-            stopped = send_one_batch(run.settings, channel, ids[start:start + size], run_id)
+            stopped = send_one_batch(run, channel, ids[start : start + size], run_id)
             if stopped:  # the channel is down: the rest stays pending for the next run, with the reason
-                defer_unsent(run.settings, channel.name, ids[start + size:], stopped, run_id)
+                defer_unsent(as_is(run), channel.name, ids[start + size :], stopped, run_id)
                 get_run_logger().warning("sending on %s stopped: %s", channel.name, stopped)
                 break
 
 
-def send_one_batch(settings, channel, ids: list[str], run_id: int) -> str:
-    """"" when the channel took the batch, else why it is down."""
-    state = send_issue_batch(settings, channel, ids, run_id, return_state=True)
+def send_one_batch(run: PreparedRun, channel, ids: list[str], run_id: int) -> str:
+    """ "" when the channel took the batch, else why it is down."""
+    state = send_issue_batch(as_is(run), as_is(channel), ids, run_id, return_state=True)
     if state.is_failed():
         return state.message or "the send task failed"
     return next((result.reason for result in state.result() if result.channel_down), "")

@@ -14,13 +14,23 @@ import datetime as dt
 import logging
 import os
 import time
-from typing import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, PREFECT_UI_URL,
-                              temporary_settings)
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    PREFECT_UI_URL,
+    temporary_settings,
+)
 
 from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
+from papercast.report import RunReport
+
+if TYPE_CHECKING:  # the server module is heavy (about 1.8 s): imported only when it is used
+    from prefect.server.api.server import SubprocessASGIServer
 
 RECORDS_WAIT_SECONDS = 15.0
 PAGE = 200  # task runs per API request (the server's default limit)
@@ -38,9 +48,14 @@ def task_runner_for(runner: str, workers: int | None = None):
     from prefect_dask import DaskTaskRunner
 
     if runner == "dask":
-        return DaskTaskRunner(cluster_kwargs={
-            "n_workers": workers or os.cpu_count() or 2, "threads_per_worker": 1,
-            "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers or os.cpu_count() or 2,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
     return DaskTaskRunner(address=runner.removeprefix("dask://"))
 
 
@@ -63,16 +78,20 @@ def shared_prefect_api() -> Iterator[tuple[str, bool]]:
     if configured:
         yield configured, False
         return
+    server: TemporaryServer | SubprocessASGIServer
     if not launchable():  # a Prefect we do not know: its own start
         from prefect.server.api.server import SubprocessASGIServer
+
         server = SubprocessASGIServer()
         server.start()
     else:
         server = TemporaryServer(services=True).start()  # its scheduler creates the scheduled runs
     exported = export_api(server.api_url)
     try:
-        with using_api(server if isinstance(server, TemporaryServer) else None), \
-                temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: os.environ[UI_URL]}):
+        with (
+            using_api(server if isinstance(server, TemporaryServer) else None),
+            temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: os.environ[UI_URL]}),
+        ):
             yield server.api_url, True
     finally:
         for name in exported:
@@ -98,9 +117,16 @@ class TracebackOff(logging.Filter):
         return True
 
 
-def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-               readers: list[str] | None = None, send: bool = False, runner: str = "default",
-               batch_size: int | None = None, server: TemporaryServer | None = None) -> dict:
+def run_weekly(
+    config_path: str,
+    as_of: dt.date | None = None,
+    profiles: list[str] | None = None,
+    readers: list[str] | None = None,
+    send: bool = False,
+    runner: str = "default",
+    batch_size: int | None = None,
+    server: TemporaryServer | None = None,
+) -> RunReport:
     """One run of the weekly flow on the chosen task runner; returns the run report."""
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
@@ -108,14 +134,14 @@ def run_weekly(config_path: str, as_of: dt.date | None = None, profiles: list[st
     return run_flow(lambda: flow(config_path, as_of, profiles, readers, send, **extra), server)
 
 
-def run_fetch(config_path: str, as_of: dt.date | None = None, server: TemporaryServer | None = None) -> dict:
+def run_fetch(config_path: str, as_of: dt.date | None = None, server: TemporaryServer | None = None) -> RunReport:
     """One fetch run (ingest and classify); returns its report."""
     from papercast.flows.fetch import fetch_papers
 
     return run_flow(lambda: fetch_papers(config_path, as_of), server)
 
 
-def run_flow(start, server: TemporaryServer | None) -> dict:
+def run_flow(start: Callable[[], RunReport], server: TemporaryServer | None) -> RunReport:
     """Start a flow and return its report, once the API (a temporary server: every record) has it all."""
     with using_api(server):
         try:
@@ -123,7 +149,8 @@ def run_flow(start, server: TemporaryServer | None) -> dict:
         finally:
             flush_to_api()
         if server is not None:  # a running server keeps what it was sent; a temporary one must have it all
-            report["prefect"]["task_runs"] = wait_for_task_runs(report["prefect"]["flow_run_id"], RECORDS_WAIT_SECONDS)
+            task_runs = wait_for_task_runs(str(report.prefect["flow_run_id"]), RECORDS_WAIT_SECONDS)
+            report = replace(report, prefect={**report.prefect, "task_runs": task_runs})
     return report
 
 

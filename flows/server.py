@@ -12,6 +12,7 @@ Prefect's own start is used. No module here imports Prefect at import time.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -48,10 +49,8 @@ def free_port() -> int:
 
 def die_with_parent() -> None:
     """Linux: the server gets SIGTERM when this process dies, even by SIGKILL (no orphan left)."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def export_api(api_url: str) -> list[str]:
@@ -77,26 +76,50 @@ class TemporaryServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def start(self) -> "TemporaryServer":
-        app_dir = Path(find_spec("prefect").origin).parent.parent
-        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
-                   "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--log-level", "error", "--lifespan", "on"]
+    def start(self) -> TemporaryServer:
+        spec = find_spec("prefect")
+        if spec is None or spec.origin is None:
+            raise RuntimeError("Prefect is not installed")
+        app_dir = Path(spec.origin).parent.parent
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(app_dir),
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
+        ]
         env = {**os.environ, **SERVER_ENV, **({} if self.services else EPHEMERAL)}
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=die_with_parent
+        )
         return self
+
+    def started(self) -> subprocess.Popen:
+        if self.process is None:
+            raise RuntimeError("Prefect's temporary server was not started")
+        return self.process
 
     def wait_ready(self, timeout: float) -> None:
         """Until /api/health answers; a port taken meanwhile means a restart on another one."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() == PORT_IN_USE:
+            process = self.started()
+            if process.poll() == PORT_IN_USE:
                 self.port = free_port()
                 self.start()
-            elif self.process.poll() is not None:
-                raise RuntimeError(f"Prefect's temporary server exited ({self.process.returncode}): "
-                                   f"{self.process.stderr.read().decode(errors='replace')[-500:]}")
+            elif process.poll() is not None:
+                error = process.stderr.read().decode(errors="replace")[-500:] if process.stderr else ""
+                raise RuntimeError(f"Prefect's temporary server exited ({process.returncode}): {error}")
             if healthy(self.api_url):
                 return
             time.sleep(0.05)

@@ -10,12 +10,13 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
 from papercast.errors import PapercastError
 from papercast.lock import run_lock
-from papercast.summary import summary_lines
+from papercast.settings import Settings
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -68,13 +69,27 @@ def add_run(commands) -> None:
     run.add_argument("--as-of", type=parse_date, help="the run's date (default: today)")
     run.add_argument("--json", action="store_true", help="print the run report as JSON on stdout")
     run.add_argument("--send", action="store_true", help="send through SMTP (default: dry run to the outbox)")
-    run.add_argument("--profiles", type=name_list, action="extend", metavar="ID[,ID...]",
-                     help="only these profiles (default: all); readers' other profiles wait for the next run")
-    run.add_argument("--readers", type=name_list, action="extend", metavar="EMAIL[,EMAIL...]",
-                     help="only these readers (default: all)")
-    run.add_argument("--runner", type=runner_spec, default="default",
-                     help="task runner for the write batches: default (threads), processes, dask (local cluster) "
-                          "or dask://HOST:PORT")
+    run.add_argument(
+        "--profiles",
+        type=name_list,
+        action="extend",
+        metavar="ID[,ID...]",
+        help="only these profiles (default: all); readers' other profiles wait for the next run",
+    )
+    run.add_argument(
+        "--readers",
+        type=name_list,
+        action="extend",
+        metavar="EMAIL[,EMAIL...]",
+        help="only these readers (default: all)",
+    )
+    run.add_argument(
+        "--runner",
+        type=runner_spec,
+        default="default",
+        help="task runner for the write batches: default (threads), processes, dask (local cluster) "
+        "or dask://HOST:PORT",
+    )
     run.add_argument("--batch-size", type=positive_int, metavar="N", help="readers per write task (default 1000)")
 
 
@@ -89,8 +104,12 @@ def add_reader_commands(commands) -> None:
     web = add_command(commands, "web", "serve the public archive and the readers' signed links until Ctrl-C")
     web.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
     web.add_argument("--port", type=port_number, help="port to listen on (default: [web] port, 8080)")
-    readers = add_command(commands, "readers", "list readers with their channels, votes and subscription;"
-                          " unsubscribe or resubscribe one, or print their private feed's link")
+    readers = add_command(
+        commands,
+        "readers",
+        "list readers with their channels, votes and subscription;"
+        " unsubscribe or resubscribe one, or print their private feed's link",
+    )
     change = readers.add_mutually_exclusive_group()
     change.add_argument("--unsubscribe", metavar="EMAIL", help="stop sending to this reader")
     change.add_argument("--resubscribe", metavar="EMAIL", help="send to this reader again")
@@ -99,10 +118,14 @@ def add_reader_commands(commands) -> None:
 
 
 def add_serve(commands) -> None:
-    serve = add_command(commands, "serve", "run the weekly deployment on the [schedule] cron (and the fetch on "
-                        "[schedule] fetch) until Ctrl-C")
-    serve.add_argument("--send", action="store_true",
-                       help="scheduled runs send through SMTP (default: [schedule] send; else dry runs)")
+    serve = add_command(
+        commands,
+        "serve",
+        "run the weekly deployment on the [schedule] cron (and the fetch on [schedule] fetch) until Ctrl-C",
+    )
+    serve.add_argument(
+        "--send", action="store_true", help="scheduled runs send through SMTP (default: [schedule] send; else dry runs)"
+    )
     serve.add_argument("--web-host", help="the reader app's address (default: [web] host)")
     serve.add_argument("--web-port", type=port_number, help="the reader app's port (default: [web] port)")
     serve.add_argument("--no-web", action="store_true", help="do not run the reader app beside the schedule")
@@ -114,17 +137,30 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     add_run(commands)
     add_serve(commands)
-    fetch = add_command(commands, "fetch", "fetch every source and classify the new papers once, through "
-                        "Prefect; nothing is sent (what [schedule] fetch runs)")
+    fetch = add_command(
+        commands,
+        "fetch",
+        "fetch every source and classify the new papers once, through "
+        "Prefect; nothing is sent (what [schedule] fetch runs)",
+    )
     fetch.add_argument("--as-of", type=parse_date, help="the run's date (default: today)")
     fetch.add_argument("--json", action="store_true", help="print the fetch run's report as JSON on stdout")
     add_command(commands, "publish", "rebuild the public archive from the store")
     add_reader_commands(commands)
-    preview = add_command(commands, "preview", "list the stored papers a profile would take, best first, "
-                          "then the nearest misses (no Prefect, nothing changes)")
+    preview = add_command(
+        commands,
+        "preview",
+        "list the stored papers a profile would take, best first, "
+        "then the nearest misses (no Prefect, nothing changes)",
+    )
     preview.add_argument("--profile", required=True, metavar="ID", help="the profile's id")
-    preview.add_argument("--weeks", type=positive_int, default=4, metavar="N",
-                         help="papers first seen in the N weeks up to the latest stored paper (default 4)")
+    preview.add_argument(
+        "--weeks",
+        type=positive_int,
+        default=4,
+        metavar="N",
+        help="papers first seen in the N weeks up to the latest stored paper (default 4)",
+    )
     init = add_command(commands, "init", "write a starter config and example digests into a folder", config=False)
     init.add_argument("folder", type=Path, help="where to put papercast.toml (created if missing)")
     return parser
@@ -141,7 +177,7 @@ def prepare_prefect(settings: Settings) -> None:
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
     options = (str(settings.source_file), args.as_of, args.profiles, args.readers, args.send)
 
-    def start(server) -> dict:
+    def start(server):
         from papercast.flows.runners import run_weekly
 
         return run_weekly(*options, args.runner, args.batch_size, server=server)
@@ -152,7 +188,7 @@ def command_run(args: argparse.Namespace, settings: Settings) -> int:
 def command_fetch(args: argparse.Namespace, settings: Settings) -> int:
     options = (str(settings.source_file), args.as_of)
 
-    def start(server) -> dict:
+    def start(server):
         from papercast.flows.runners import run_fetch
 
         return run_fetch(*options, server=server)
@@ -164,7 +200,9 @@ def through_prefect(args: argparse.Namespace, settings: Settings, options: tuple
     """Run a flow once: checks first (one line when wrong), Prefect's server booting meanwhile; print the
     report or its summary, and exit with the report's code (0 done, 3 partly done)."""
     from papercast.flows.server import EarlyServer
-    from papercast.preflight import prepare_run, preflight
+    from papercast.preflight import preflight, prepare_run
+    from papercast.report import report_json
+    from papercast.summary import summary_lines
 
     started = time.perf_counter()
     prepare_run(*options)  # a missing password or an unknown name: one line before anything starts
@@ -175,9 +213,10 @@ def through_prefect(args: argparse.Namespace, settings: Settings, options: tuple
         if not args.verbose:
             hide_prefect_tracebacks()
         report = start(server)
-    report["timings"]["total_with_prefect"] = round(time.perf_counter() - started, 3)
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else "\n".join(summary_lines(report)))
-    return report["exit_code"]
+    total = round(time.perf_counter() - started, 3)
+    report = replace(report, timings={**report.timings, "total_with_prefect": total})
+    print(report_json(report) if args.json else "\n".join(summary_lines(report)))
+    return report.exit_code
 
 
 def command_publish(args: argparse.Namespace, settings: Settings) -> int:
@@ -186,7 +225,9 @@ def command_publish(args: argparse.Namespace, settings: Settings) -> int:
     from papercast.store import Store
 
     with run_lock(settings.paths.state, settings.limits.lock_wait_seconds), Store.of(settings) as store:
-        published = publish_archive(store, settings, make_environment())  # never beside a run writing the archive
+        published = publish_archive(
+            store.classification, settings, make_environment()
+        )  # never beside a run writing the archive
     print(f"published {len(published.pages)} pages and {len(published.feeds)} feeds under {settings.paths.archive}")
     return 0
 
@@ -199,7 +240,7 @@ def command_serve(args: argparse.Namespace, settings: Settings) -> int:
     prepare_run(str(settings.source_file), send=send)  # sending without its password: one line, now, not at 07:00
     app = reader_app(args, settings)  # a missing link secret or a taken port: one line before anything starts
     prepare_prefect(settings)
-    for line in serving_lines(settings, send, dt.datetime.now(dt.timezone.utc), temporary=not prefect_api_set()):
+    for line in serving_lines(settings, send, dt.datetime.now(dt.UTC), temporary=not prefect_api_set()):
         print(f"papercast: {line}", file=sys.stderr)
     from papercast.flows.deploy import serve_schedules
 
@@ -232,8 +273,11 @@ def command_web(args: argparse.Namespace, settings: Settings) -> int:
     public = settings.site.base_url or "no [site] base_url: messages carry no links to it"
 
     def ready(url: str) -> None:
-        print(f"papercast: serving the archive and reader links on {url} (public URL: {public}); Ctrl-C stops",
-              file=sys.stderr, flush=True)
+        print(
+            f"papercast: serving the archive and reader links on {url} (public URL: {public}); Ctrl-C stops",
+            file=sys.stderr,
+            flush=True,
+        )
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it is meant to stop
         serve_foreground(settings, os.environ, host, port, ready)
@@ -273,8 +317,15 @@ def command_init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "fetch": command_fetch, "serve": command_serve, "publish": command_publish,
-            "preview": command_preview, "web": command_web, "readers": command_readers}
+COMMANDS = {
+    "run": command_run,
+    "fetch": command_fetch,
+    "serve": command_serve,
+    "publish": command_publish,
+    "preview": command_preview,
+    "web": command_web,
+    "readers": command_readers,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,8 +343,11 @@ def quiet_stdout() -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         if args.command == "init":
             return command_init(args)
@@ -305,8 +359,9 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return fail("interrupted", None, args.verbose)
     except Exception as exc:  # the last line of defence: one line, details with --verbose
-        return fail(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --verbose for details)",
-                    exc, args.verbose)
+        return fail(
+            f"unexpected error: {type(exc).__name__}: {exc} (rerun with --verbose for details)", exc, args.verbose
+        )
 
 
 def fail(message: str, exc: BaseException | None, verbose: bool) -> int:

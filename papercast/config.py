@@ -1,302 +1,34 @@
-"""Load and validate the TOML config. Errors name the file and the key."""
+"""Load and validate the TOML config. Errors name the file and the key.
+
+The config's shape is papercast/settings.py; the source kinds, scorers and channels a config may name are
+the registries of their packages, read here and handed to the validation as its context: a name no
+registry holds is refused with the names it holds, and a channel's own section is checked by the model
+its registry line declares.
+"""
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections import Counter
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
+from papercast.delivery.registry import CHANNELS
 from papercast.errors import ConfigError
-from papercast.schedule import check_cron, check_timezone
+from papercast.relevance.registry import SCORERS
+from papercast.settings import CHANNELS as CHANNEL_NAMES
+from papercast.settings import SCORERS as SCORER_NAMES
+from papercast.settings import SOURCES as SOURCE_NAMES
+from papercast.settings import Paths, Settings, key_name
+from papercast.sources.registry import KINDS
 
-SLUG = r"^[a-z0-9][a-z0-9_-]*$"
-EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
-SENDER = r"^[^@\s<>]+@[^@\s<>]+$"  # the sender may be a local host name: papercast@localhost
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = ["describe_validation_error", "extensions", "key_name", "load_settings", "read_settings"]
 
 
-def usable_path(path: Path) -> Path:
-    if "\x00" in str(path):
-        raise ValueError("a path cannot contain a NUL character")
-    return path
-
-
-ConfigPath = Annotated[Path, AfterValidator(usable_path)]
-
-
-def no_control_characters(value: str) -> str:
-    """An address goes into mail headers: a NUL, CR, LF or escape in it is refused, named in words."""
-    found = CONTROL.search(value)
-    if found:
-        raise ValueError(f"contains a control character (U+{ord(found.group()):04X}); write the address as plain text")
-    return value
-
-
-def address(pattern: str, example: str):
-    """A validator for an address of this shape; its error says what was expected, not the pattern."""
-    shape = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not shape.match(no_control_characters(value)):
-            raise ValueError(f"not an email address (expected something like {example})")
-        return value
-    return AfterValidator(check)
-
-
-ReaderAddress = Annotated[str, address(EMAIL, "ada@example.org")]
-SenderAddress = Annotated[str, address(SENDER, "papers@example.org")]
-
-
-class Paths(Section):
-    inbox: ConfigPath
-    archive: ConfigPath
-    state: ConfigPath
-
-
-class Profile(Section):
-    id: str = Field(pattern=SLUG)
-    title: str = Field(min_length=1)
-    description: str = ""
-    keywords: list[str] = []
-    exclude: list[str] = []
-    examples: list[str] = []
-    counter_examples: list[str] = []
-    threshold: float | None = Field(default=None, ge=0, le=1)
-
-    @property
-    def can_match(self) -> bool:
-        """A profile needs words to match: a description or a keyword (a title alone scores too little)."""
-        return bool(self.description.strip() or any(word.strip() for word in self.keywords))
-
-
-class Reader(Section):
-    email: ReaderAddress
-    name: str = ""
-    profiles: list[str] = Field(min_length=1)
-    max_papers: int = Field(default=10, ge=1, le=500)
-    # email: a message per issue; feed: the issue in the reader's private Atom feed, served by the app
-    # (the channels themselves: papercast/delivery/write.py, CHANNELS)
-    channels: list[Literal["email", "feed"]] = Field(default=["email"], min_length=1)
-
-    @field_validator("channels")
-    @classmethod
-    def _each_channel_once(cls, channels: list[str]) -> list[str]:
-        dupes = repeated(channels)
-        if dupes:
-            raise ValueError(f"channel {', '.join(dupes)} given twice")
-        return channels
-
-
-class Smtp(Section):
-    host: str = "localhost"
-    port: int = Field(default=587, ge=1, le=65535)
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    username: str | None = None
-    password_env: str | None = None
-    from_addr: SenderAddress = "papercast@localhost"
-    from_name: str = "papercast"
-    reply_to: Annotated[str, AfterValidator(no_control_characters)] | None = None
-    timeout: float = Field(default=30.0, gt=0)
-    rate_limit: float = Field(default=0.0, ge=0)  # messages per second; 0 = as fast as the server takes them
-    retries: int = Field(default=3, ge=0, le=10)  # per message, on 4xx replies and dropped connections
-    retry_backoff: float = Field(default=2.0, ge=0)  # seconds before the first retry, doubled each time
-    batch_size: int = Field(default=200, ge=1)  # messages per connection / per send task
-    list_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z0-9-]+$")
-    # e.g. "https://example.org/unsubscribe?list={list}&reader={token}"; {email} is also known
-    unsubscribe_url: str | None = Field(default=None, pattern=r"^https://\S+$")
-
-    @field_validator("unsubscribe_url")
-    @classmethod
-    def _known_placeholders(cls, url: str | None) -> str | None:
-        if url is not None:
-            try:
-                url.format(list="l", token="t", email="e")
-            except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError(f"unknown placeholder {exc} (use {{list}}, {{token}}, {{email}})") from None
-        return url
-
-
-class Source(Section):
-    """A `feed` (RSS/Atom URL) or `hf-daily` (daily-papers JSON URL) fetched each run; `inbox` is a folder."""
-
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # names the source in the report
-    kind: Literal["inbox", "feed", "hf-daily"]
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    path: ConfigPath | None = None
-    timeout: float = Field(default=30.0, gt=0, le=600)  # seconds per HTTP request
-    retries: int = Field(default=2, ge=0, le=10)  # further attempts after a failed fetch
-    retry_delay: float = Field(default=10.0, ge=0, le=3600)  # seconds between attempts
-
-    @model_validator(mode="after")
-    def _where_to_read(self) -> "Source":
-        if self.kind in ("feed", "hf-daily") and not self.url:
-            raise ValueError(f"a {self.kind} source needs a url")
-        if self.kind == "inbox" and (self.url or not self.path):
-            raise ValueError("an inbox source reads a folder: give its path, not a url")
-        return self
-
-
-class Classify(Section):
-    # a paper joins a profile when its score (a calibrated probability for "hybrid") reaches this
-    threshold: float = Field(default=0.5, ge=0, le=1)
-    # hybrid: MiniLM sentence embeddings + field-weighted keywords; keywords: the lexical baseline
-    backend: Literal["hybrid", "keywords"] = "hybrid"
-
-
-class Site(Section):
-    """The public archive and its feeds."""
-
-    title: str = Field(default="papercast", min_length=1)
-    description: str = "Trending research papers, sorted into interest profiles."
-    base_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    feed_items: int = Field(default=50, ge=1, le=1000)
-    chart_weeks: int = Field(default=12, ge=1, le=104)
-
-
-class Web(Section):
-    """The reader-facing app (`papercast web`, also inside `papercast serve`): where it listens, the
-    environment variable holding the secret that signs readers' links (never the secret itself), and
-    the bounds that keep slow or idle peers and a locked state from taking it down (docs/readers.md)."""
-
-    secret_env: str = Field(default="PAPERCAST_WEB_SECRET", pattern=ENV_NAME)
-    host: str = Field(default="127.0.0.1", min_length=1)
-    port: int = Field(default=8080, ge=1, le=65535)
-    max_connections: int = Field(default=1000, ge=8, le=100_000)  # open at once (fewer if the fd limit is lower)
-    header_timeout: float = Field(default=10.0, gt=0, le=600)  # seconds for a request line and headers to arrive
-    body_timeout: float = Field(default=10.0, gt=0, le=600)  # seconds for a request body, once its headers are in
-    idle_timeout: float = Field(default=5.0, gt=0, le=600)  # seconds a kept-alive connection may wait unused
-    write_wait: float = Field(default=10.0, gt=0, le=600)  # seconds a vote or unsubscribe waits for the state
-    access_log: bool = True  # one line per request: method, path (no query), status, time
-
-
-FETCH_DEFAULT = "0 6 * * *"  # feeds that show only their latest items: fetched every morning
-FETCH_OFF = "off"
-
-
-class Schedule(Section):
-    """When the weekly run happens, whether it sends, when feeds are fetched between weekly runs,
-    and what a reader with nothing new gets."""
-
-    cron: str = "0 7 * * MON"
-    timezone: str = "UTC"
-    nothing_new: Literal["skip", "note"] = "skip"
-    send: bool = False  # scheduled weekly runs send through SMTP (else dry runs to the outbox)
-    # a cron for `papercast-fetch` (ingest + classify, nothing sent), or "off"; unset: FETCH_DEFAULT
-    # when a `feed` source exists (feeds show only their latest items), else off
-    fetch: str | None = None
-
-    @field_validator("cron")
-    @classmethod
-    def _valid_cron(cls, cron: str) -> str:
-        return check_cron(cron)
-
-    @field_validator("fetch")
-    @classmethod
-    def _valid_fetch(cls, fetch: str | None) -> str | None:
-        return fetch if fetch is None or fetch.strip() == FETCH_OFF else check_cron(fetch)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, timezone: str) -> str:
-        return check_timezone(timezone)
-
-
-class Limits(Section):
-    """Bounds that keep one giant input or a stuck run from taking the whole run down."""
-
-    max_input_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # larger inputs: only the head is read
-    max_papers_per_digest: int = Field(default=5000, ge=1)
-    max_abstract_chars: int = Field(default=10_000, ge=100)
-    lock_wait_seconds: float = Field(default=600.0, ge=0)  # how long a run waits for another on the same state
-    state_busy_seconds: float = Field(default=30.0, gt=0, le=3600)  # how long a write waits for another process's
-
-
-def repeated(values: list[str]) -> list[str]:
-    """The values that occur more than once, sorted."""
-    return sorted(value for value, count in Counter(values).items() if count > 1)
-
-
-class Settings(Section):
-    """The whole validated config. `source_file` is where it was read from."""
-
-    source_file: Path
-    paths: Paths
-    profiles: list[Profile] = Field(min_length=1)
-    readers: list[Reader] = []
-    smtp: Smtp = Smtp()
-    sources: list[Source] = []
-    classify: Classify = Classify()
-    schedule: Schedule = Schedule()
-    site: Site = Site()
-    web: Web = Web()
-    limits: Limits = Limits()
-
-    @field_validator("profiles")
-    @classmethod
-    def _unique_profiles(cls, profiles: list[Profile]) -> list[Profile]:
-        dupes = repeated([p.id for p in profiles])
-        if dupes:
-            raise ValueError(f"duplicate profile id {', '.join(dupes)}")
-        return profiles
-
-    @field_validator("sources")
-    @classmethod
-    def _unique_sources(cls, sources: list[Source]) -> list[Source]:
-        dupes = repeated([s.name for s in sources])
-        if dupes:
-            raise ValueError(f"duplicate source name {', '.join(dupes)}")
-        return sources
-
-    @model_validator(mode="after")
-    def _profiles_can_match(self) -> "Settings":
-        for index, profile in enumerate(self.profiles):
-            if not profile.can_match:
-                raise ValueError(f"profiles[{index}]: profile '{profile.id}' can match nothing: "
-                                 "give it a description or keywords")
-        return self
-
-    @model_validator(mode="after")
-    def _readers_know_their_profiles(self) -> "Settings":
-        known = {p.id for p in self.profiles}
-        for index, reader in enumerate(self.readers):
-            unknown = [p for p in reader.profiles if p not in known]
-            if unknown:
-                raise ValueError(f"readers[{index}].profiles: unknown profile {', '.join(unknown)}")
-        emails = [r.email.lower() for r in self.readers]
-        dupes = repeated(emails)
-        if dupes:
-            raise ValueError(f"readers: duplicate email {', '.join(dupes)}")
-        return self
-
-    @model_validator(mode="after")
-    def _feeds_need_the_app(self) -> "Settings":
-        """A private feed is served by the app at [site] base_url: without it no reader could reach theirs."""
-        for index, reader in enumerate(self.readers):
-            if "feed" in reader.channels and not self.site.base_url:
-                raise ValueError(f"readers[{index}].channels: the feed channel needs [site] base_url"
-                                 " (the app serves each reader's private feed there)")
-        return self
-
-    def profile(self, profile_id: str) -> Profile:
-        return next(p for p in self.profiles if p.id == profile_id)
-
-    @property
-    def fetch_cron(self) -> str | None:
-        """When `papercast-fetch` runs between weekly runs: [schedule] fetch, by default every morning
-        when a `feed` source exists (a feed shows only its latest items), never when set to "off"."""
-        fetch = self.schedule.fetch
-        if fetch is None:
-            return FETCH_DEFAULT if any(source.kind == "feed" for source in self.sources) else None
-        return None if fetch.strip() == FETCH_OFF else fetch
+def extensions() -> dict[str, Any]:
+    """The registries a config is validated against (the validation context of papercast/settings.py)."""
+    return {SOURCE_NAMES: KINDS, SCORER_NAMES: SCORERS, CHANNEL_NAMES: CHANNELS}
 
 
 _loaded: dict[tuple[Path, int, int], Settings] = {}
@@ -325,7 +57,7 @@ def load_settings(path: str | Path) -> Settings:
 def read_settings(path: Path) -> Settings:
     raw = read_toml(path)
     try:
-        settings = Settings.model_validate({**raw, "source_file": path})
+        settings = Settings.model_validate({**raw, "source_file": path}, context=extensions())
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc), source=str(path)) from None
     return resolve_paths(settings)
@@ -335,8 +67,9 @@ def read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("config file not found", source=str(path),
-                          hint="pass --config with the path to a papercast.toml") from None
+        raise ConfigError(
+            "config file not found", source=str(path), hint="pass --config with the path to a papercast.toml"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", source=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -357,19 +90,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"{key}: {message}{more}" if key else f"{message}{more}"
 
 
-def key_name(loc: tuple) -> str:
-    """("readers", 1, "profiles") -> "readers[1].profiles": how the config's keys are named in errors."""
-    name = ""
-    for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
-    return name
-
-
 def resolve_paths(settings: Settings) -> Settings:
     """Relative paths resolve against the config file's folder."""
     base = settings.source_file.parent
-    paths = Paths(**{name: (base / getattr(settings.paths, name)).resolve()
-                     for name in ("inbox", "archive", "state")})
-    sources = [s.model_copy(update={"path": (base / s.path).resolve()}) if s.path else s
-               for s in settings.sources]
+    paths = Paths(**{name: (base / getattr(settings.paths, name)).resolve() for name in ("inbox", "archive", "state")})
+    sources = [s.model_copy(update={"path": (base / s.path).resolve()}) if s.path else s for s in settings.sources]
     return settings.model_copy(update={"paths": paths, "sources": sources})

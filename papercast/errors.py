@@ -35,8 +35,15 @@ class FetchError(SourceError):
     """A feed or daily-papers URL could not be fetched; `transient` when another attempt may succeed;
     `status`: the HTTP status when the server answered."""
 
-    def __init__(self, message: str, *, source: str | None = None, hint: str | None = None,
-                 transient: bool = True, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        hint: str | None = None,
+        transient: bool = True,
+        status: int | None = None,
+    ):
         super().__init__(message, source=source, hint=hint)
         self.transient, self.status = transient, status
 
@@ -50,7 +57,9 @@ class StateBusyError(StateError):
 
 
 class DeliveryError(PapercastError):
-    default_hint = "check the [smtp] section and the mail server"
+    """A channel could not deliver (papercast/delivery/registry.py); each channel's errors name its own section."""
+
+    default_hint = "check the channel's section of the config and the server it delivers to"
 
 
 class StorageError(PapercastError):

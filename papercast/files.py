@@ -3,6 +3,7 @@ readers private to the user that runs papercast (files 0600, folders 0700)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -38,8 +39,9 @@ def write_atomic(path: Path, data: bytes, durable: bool = True, private: bool = 
     return write_atomic_many([(path, data)], durable, private=private)[0]
 
 
-def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
-                      sync_threads: int = SYNC_THREADS, private: bool = False) -> list[Path]:
+def write_atomic_many(
+    files: list[tuple[Path, bytes]], durable: bool = True, sync_threads: int = SYNC_THREADS, private: bool = False
+) -> list[Path]:
     """`write_atomic` for many files: all written, then (if durable) all fsynced at once, then all renamed.
 
     When it returns, every file is in place (and on disk, if durable); when it raises, no
@@ -54,7 +56,7 @@ def write_atomic_many(files: list[tuple[Path, bytes]], durable: bool = True,
             temps.append(write_temporary(current, data, PRIVATE_MODE if private else PUBLIC_MODE))
         if durable:
             sync_all(temps, sync_threads)
-        for temp, (current, _) in zip(temps, files):
+        for temp, (current, _) in zip(temps, files, strict=True):
             os.replace(temp, current)
     except BaseException as exc:
         for temp in temps:
@@ -99,10 +101,8 @@ def tighten(path: Path, mode: int) -> None:
     """Take away every permission beyond `mode` (a file or folder an older papercast left open).
     A path owned by someone else is left as it is: only its owner may change it."""
     if stat.S_IMODE(path.stat().st_mode) & ~mode:
-        try:
+        with contextlib.suppress(PermissionError):
             path.chmod(mode)
-        except PermissionError:
-            pass
 
 
 def private_folder(folder: Path) -> Path:

@@ -14,9 +14,11 @@ from papercast.errors import ConfigError
 from papercast.files import write_atomic
 
 CONFIG_NAME = "papercast.toml"
-PATHS = '[paths]\ninbox = "inbox"                   # digest files dropped here are ingested\n' \
-        'archive = "archive"               # newsletters, editions, feeds, run reports\n' \
-        'state = "state/papercast.sqlite"  # what has been seen and delivered\n'
+PATHS = (
+    '[paths]\ninbox = "inbox"                   # digest files dropped here are ingested\n'
+    'archive = "archive"               # newsletters, editions, feeds, run reports\n'
+    'state = "state/papercast.sqlite"  # what has been seen and delivered\n'
+)
 
 
 def starter_config() -> str:
@@ -29,8 +31,11 @@ def init_folder(folder: Path) -> Path:
     """Write the starter config and the example digests into `folder`; return the config's path."""
     config = folder / CONFIG_NAME
     if config.exists():
-        raise ConfigError("a config already exists here; papercast init never overwrites it", source=str(config),
-                          hint="choose another folder, or run papercast with --config on this one")
+        raise ConfigError(
+            "a config already exists here; papercast init never overwrites it",
+            source=str(config),
+            hint="choose another folder, or run papercast with --config on this one",
+        )
     digests = resources.files("papercast.examples").joinpath("digests")
     for item in sorted(digests.iterdir(), key=lambda entry: entry.name):
         if item.name.endswith(".txt"):

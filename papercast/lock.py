@@ -18,8 +18,8 @@ import fcntl
 import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from papercast.errors import StateError
 
@@ -65,21 +65,22 @@ def acquire(fd: int, path: Path, state_path: Path, wait_seconds: float) -> None:
     deadline = time.monotonic() + max(wait_seconds, 0)
     if try_lock(fd):
         return
-    log.warning("%s: another papercast run holds the state (%s); waiting up to %g s",
-                state_path, holder_text(fd), wait_seconds)
+    log.warning(
+        "%s: another papercast run holds the state (%s); waiting up to %g s", state_path, holder_text(fd), wait_seconds
+    )
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         if try_lock(fd):
             return
     raise StateError(
-        f"another papercast run is using this state ({holder_text(fd)}); "
-        f"gave up after waiting {wait_seconds:g} s",
+        f"another papercast run is using this state ({holder_text(fd)}); gave up after waiting {wait_seconds:g} s",
         source=str(state_path),
-        hint=f"let that run finish, or raise [limits] lock_wait_seconds (lock file {path})")
+        hint=f"let that run finish, or raise [limits] lock_wait_seconds (lock file {path})",
+    )
 
 
 def write_holder(fd: int) -> None:
-    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{os.getpid()} {started}\n".encode(), 0)
 

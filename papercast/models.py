@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from papercast.identity import normalize_title, paper_id
+from papercast.jsonable import rename
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,6 @@ class Problem:
 
     source: str
     message: str
-
-    def as_dict(self) -> dict:
-        return {"source": self.source, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -87,11 +85,7 @@ class DigestResult:
     date: dt.date
     papers: int
     new: int
-    skipped: bool = False
-
-    def as_dict(self) -> dict:
-        return {"source": self.source, "date": self.date.isoformat(),
-                "papers": self.papers, "new": self.new, "already_ingested": self.skipped}
+    skipped: bool = field(default=False, metadata=rename("already_ingested"))
 
 
 @dataclass

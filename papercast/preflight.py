@@ -11,18 +11,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
 from papercast.delivery.smtp import smtp_password
 from papercast.files import secure_archive
+from papercast.links.identity import public_base
+from papercast.links.signing import link_keys, required_keys
 from papercast.lock import run_lock
 from papercast.newsletter.selection import RunSelection, select_run
 from papercast.schedule import today_in
+from papercast.settings import Settings
 from papercast.store import Store
-from papercast.web.links import public_base
-from papercast.web.signing import link_keys, required_keys
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,13 @@ class PreparedRun:
     send: bool = False
 
 
-def prepare_run(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-                readers: list[str] | None = None, send: bool | None = False) -> PreparedRun:
+def prepare_run(
+    config_path: str,
+    as_of: dt.date | None = None,
+    profiles: list[str] | None = None,
+    readers: list[str] | None = None,
+    send: bool | None = False,
+) -> PreparedRun:
     """Config, password and link secret (with send) and selection, each a one-line error when wrong.
     `send` None: as [schedule] send says (a scheduled run)."""
     settings = load_settings(config_path)
@@ -58,8 +64,13 @@ def check_link_secret(settings: Settings, send: bool) -> None:
 
 
 @contextlib.contextmanager
-def preflight(config_path: str, as_of: dt.date | None = None, profiles: list[str] | None = None,
-              readers: list[str] | None = None, send: bool | None = False) -> Iterator[PreparedRun]:
+def preflight(
+    config_path: str,
+    as_of: dt.date | None = None,
+    profiles: list[str] | None = None,
+    readers: list[str] | None = None,
+    send: bool | None = False,
+) -> Iterator[PreparedRun]:
     """`prepare_run`, then hold the run lock and check the state for the `with` block."""
     run = prepare_run(config_path, as_of, profiles, readers, send)
     with run_lock(run.settings.paths.state, run.settings.limits.lock_wait_seconds) as taken:

@@ -18,8 +18,10 @@ def check_cron(expression: str) -> str:
     """The expression, stripped, or ValueError saying what is wrong with it."""
     expression = " ".join(expression.split())
     if len(expression.split()) != 5:
-        raise ValueError(f"{expression!r} is not a cron expression with 5 fields "
-                         "(minute hour day-of-month month day-of-week), e.g. '0 7 * * MON'")
+        raise ValueError(
+            f"{expression!r} is not a cron expression with 5 fields "
+            "(minute hour day-of-month month day-of-week), e.g. '0 7 * * MON'"
+        )
     try:
         CronSim(expression, dt.datetime(2026, 1, 1))
     except CronSimError as exc:
@@ -48,5 +50,5 @@ def next_runs(expression: str, timezone: str, after: dt.datetime, count: int) ->
 
 def today_in(timezone: str, now: dt.datetime | None = None) -> dt.date:
     """The date in the schedule's zone: a 00:30 Berlin run is dated that day, not UTC's yesterday."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return now.astimezone(ZoneInfo(timezone)).date()

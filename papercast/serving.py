@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from papercast.config import Settings
 from papercast.schedule import next_runs
+from papercast.settings import Settings
+from papercast.sources.registry import fetch_cron
 
 NEXT = 3  # next run times shown per schedule
 
@@ -21,14 +22,21 @@ def serving_lines(settings: Settings, send: bool, now: dt.datetime, temporary: b
     if send:
         lines.append(f"scheduled runs send through smtp://{settings.smtp.host}:{settings.smtp.port}")
     else:
-        lines.append(f"scheduled runs are dry runs: messages go to {settings.paths.archive / 'outbox'}, nothing is "
-                     "sent; to send, start `papercast serve --send` or set [schedule] send = true")
-    if settings.fetch_cron:
-        lines.append(f"fetch run '{settings.fetch_cron}' ({schedule.timezone}), sources fetched and classified "
-                     f"between weekly runs; next: {upcoming(settings.fetch_cron, settings, now)}")
+        lines.append(
+            f"scheduled runs are dry runs: messages go to {settings.paths.archive / 'outbox'}, nothing is "
+            "sent; to send, start `papercast serve --send` or set [schedule] send = true"
+        )
+    fetch = fetch_cron(settings)
+    if fetch:
+        lines.append(
+            f"fetch run '{fetch}' ({schedule.timezone}), sources fetched and classified "
+            f"between weekly runs; next: {upcoming(fetch, settings, now)}"
+        )
     if temporary:
-        lines.append("runs report to a temporary Prefect server that stops with this command; for a UI and runs "
-                     "started by hand, set PREFECT_API_URL to a running Prefect server (docs/scheduling.md)")
+        lines.append(
+            "runs report to a temporary Prefect server that stops with this command; for a UI and runs "
+            "started by hand, set PREFECT_API_URL to a running Prefect server (docs/scheduling.md)"
+        )
     return lines
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from conftest import write_config
 from papercast.relevance.classify import classify_papers
 from papercast.relevance.registry import make_scorer
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+from papercast.settings import Settings
 from papercast.sources.ingest import parse_inputs, read_inbox
 from papercast.models import Digest, Paper
 from papercast.site.publish import Published, publish_archive
@@ -38,10 +39,10 @@ def linked_papers(link_base: str) -> tuple[Paper, ...]:
 
 
 def ingest_run(store: Store, settings: Settings, as_of: dt.date, digests: list[Digest]) -> None:
-    run_id = store.start_run(as_of)
+    run_id = store.runs.start_run(as_of)
     for digest in digests:
-        _, new = store.ingest_digest(digest, run_id)
-        store.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings),
+        _, new = store.papers.ingest_digest(digest, run_id)
+        store.classification.save_assignments(classify_papers(new, settings.profiles, make_scorer(settings),
                                                settings.classify.threshold))
 
 
@@ -65,4 +66,4 @@ def build_real_store(folder: Path, shared_digests: Path, extra: str = "", link_b
 
 def publish(settings: Settings) -> Published:
     with Store.open(settings.paths.state) as store:
-        return publish_archive(store, settings, make_environment())
+        return publish_archive(store.classification, settings, make_environment())

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.delivery.send import SendResult, send_batch
-from papercast.delivery.write import WrittenIssue, channels_for, record_written, write_issues
+from papercast.delivery.registry import channels_for
+from papercast.delivery.write import WrittenIssue, record_written, write_issues
 from papercast.models import Digest, Paper
 from papercast.newsletter.plan import Planning, plan_issues
 from papercast.newsletter.selection import select_run
@@ -25,9 +26,9 @@ def keywords(settings, cache=None) -> KeywordScorer:
 def ingest(store: Store, settings: Settings, papers: list[tuple[str, str]], day: dt.date,
            source: str = "d.txt") -> int:
     """A digest of (title, abstract) stored and classified on `day`; returns the run id."""
-    run = store.start_run(day)
+    run = store.runs.start_run(day)
     digest = Digest(source, day, tuple(Paper(t, a) for t, a in papers), content_hash=f"{source}-{day}")
-    store.ingest_digest(digest, run)
+    store.papers.ingest_digest(digest, run)
     classify(store, settings, run)
     return run
 
@@ -43,9 +44,9 @@ def plan(store: Store, settings: Settings, day: dt.date, run_id: int, readers=No
 def plan_and_write(store: Store, settings: Settings, day: dt.date, sending: bool = False,
                    run_id: int | None = None) -> list[WrittenIssue]:
     """Plan every reader's issue for `day`, write the files, record them: what one run writes."""
-    run_id = run_id or store.start_run(day)
+    run_id = run_id or store.runs.start_run(day)
     written = write_issues(plan(store, settings, day, run_id).to_write, settings, sending)
-    record_written(store, written, run_id)
+    record_written(store.ledger, written, run_id)
     return written
 
 
@@ -53,7 +54,7 @@ def send_pending(store: Store, settings: Settings, run_id: int = 1) -> list[Send
     """Send everything pending for the config's readers, as the flow's send stage does."""
     results = []
     for channel in channels_for(settings):
-        ids = [issue.id for issue in store.pending_deliveries(channel.name, [r.email for r in settings.readers])]
+        ids = [issue.id for issue in store.ledger.pending_deliveries(channel.name, [r.email for r in settings.readers])]
         results += send_batch(store, channel, ids, run_id)
     return results
 
@@ -62,14 +63,15 @@ def ingest_sources(store: Store, settings: Settings, as_of: dt.date, kind: str =
     """The ingest stage as the flows wire it (papercast/flows/ingest.py), without Prefect or retries: a new
     run of `kind`, the inbox and every source fetched, parsed, ingested, remembered. Returns (run id, outcome)."""
     from papercast.report import RunOutcome
-    from papercast.sources.daily import plan_fetches, with_day
+    from papercast.sources.daily import with_day
+    from papercast.sources.ingest import plan_fetches
     from papercast.sources.fetch import failed_fetch, fetch_feed
     from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
     from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches
 
-    run_id, outcome = store.start_run(as_of, kind), RunOutcome()
+    run_id, outcome = store.runs.start_run(as_of, kind), RunOutcome()
     files, outcome.errors = read_inbox(settings)
-    requests = plan_fetches(store, settings, as_of)
+    requests = plan_fetches(store.fetches, settings, as_of)
     fetched = []
     for request in requests:
         try:
@@ -77,9 +79,9 @@ def ingest_sources(store: Store, settings: Settings, as_of: dt.date, kind: str =
         except Exception as exc:  # noqa: BLE001 (as the flow: a failed fetch is an outcome)
             fetched.append(with_day(failed_fetch(request.target, exc), request))
     parsed = parse_inputs(files + fetched_inputs(fetched), as_of)
-    ingested = ingest_digests(store, parsed.digests, run_id)
+    ingested = ingest_digests(store.papers, parsed.digests, run_id)
     outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty, ingested.digests)
-    record_fetches(store, fetched, parsed.errors, days, run_id)
+    record_fetches(store.fetches, fetched, parsed.errors, days, run_id)
     outcome.errors += problems + parsed.errors
     outcome.digests, outcome.new_papers = ingested.digests, len(ingested.new_papers)
     return run_id, outcome

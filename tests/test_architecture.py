@@ -1,4 +1,5 @@
-"""The shape of the code: the core never imports Prefect, no import cycles, a thin flow, small modules."""
+"""The shape of the code: the core never imports Prefect, floors that every import goes down, no import cycles,
+a thin flow, small modules. scripts/architecture-report prints the same facts measured."""
 
 from __future__ import annotations
 
@@ -38,6 +39,60 @@ def imported(path: Path, name: str, modules: dict[str, Path]) -> set[str]:
                 base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + [base]).strip(".")
             targets |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names}
     return {target for target in targets if target in modules and target != name}
+
+
+# The floors of papercast, bottom first: a unit (a package, or a top-level module) imports only units on floors
+# below its own. A new unit must be placed here.
+FLOORS = (
+    {"errors", "identity", "jsonable", "addresses", "printable", "schedule", ""},  # the foundation
+    {"faults", "files", "lock", "models", "settings"},  # shared: values, the config's shape, files on disk
+    {"store", "links", "first_run"},  # the state; identity and signed links
+    {"sources", "relevance"},  # stages: what is new, who wants it
+    {"newsletter"},  # stage: what each reader gets
+    {"delivery", "site"},  # stages: did it arrive; the public archive
+    {"config", "report", "serving"},  # a run: the config checked against the registries, its report
+    {"preflight", "summary", "web"},  # before a run, after it, and the reader app
+    {"flows"},  # Prefect's wiring
+    {"cli"},  # the command
+)
+
+
+def unit(module: str) -> str:
+    """`papercast.store.ledger` -> `store`; `papercast.settings` -> `settings`; `papercast` -> ""."""
+    return module.split(".")[1] if "." in module else ""
+
+
+def unit_imports() -> dict[str, set[str]]:
+    modules = module_files()
+    edges: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        edges.setdefault(unit(name), set()).update(unit(t) for t in imported(path, name, modules) if unit(t) != unit(name))
+    return edges
+
+
+def arrows_not_down(edges: dict[str, set[str]]) -> list[str]:
+    floor = {name: level for level, names in enumerate(FLOORS) for name in names}
+    unplaced = sorted(set(edges) - set(floor))
+    return [f"{name}: on no floor" for name in unplaced] + sorted(
+        f"{source} (floor {floor[source]}) -> {target} (floor {floor.get(target)})"
+        for source, targets in edges.items() if source in floor for target in targets
+        if floor.get(target, len(FLOORS)) >= floor[source])
+
+
+def test_every_import_goes_down_a_floor():
+    assert arrows_not_down(unit_imports()) == []
+
+
+def test_the_floor_check_finds_an_arrow_back_up():
+    edges = unit_imports()
+    edges["links"] = edges["links"] | {"web"}
+    edges["widgets"] = set()
+    assert arrows_not_down(edges) == ["widgets: on no floor", "links (floor 2) -> web (floor 7)"]
+
+
+def test_no_two_units_import_each_other():
+    edges = unit_imports()
+    assert sorted({tuple(sorted((a, b))) for a, targets in edges.items() for b in targets if a in edges.get(b, ())}) == []
 
 
 def test_core_modules_import_without_prefect():

@@ -78,7 +78,7 @@ def archive_after(folder: Path, weeks: int) -> Path:
     with Store.open(settings.paths.state) as store:
         for week in range(weeks):
             ingest(store, settings, week_papers(week), FIRST + dt.timedelta(weeks=week), source=f"w{week}.txt")
-        publish_archive(store, settings, make_environment())
+        publish_archive(store.classification, settings, make_environment())
     return settings.paths.archive
 
 

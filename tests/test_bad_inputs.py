@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, digest_text, write_config
+from papercast.jsonable import jsonable
 from papercast.cli import main
 from papercast.config import load_settings
 from papercast.errors import ConfigError
@@ -110,8 +111,8 @@ def corpus_run(prefect_harness, tmp_path_factory):
         shutil.copy(input_for(case, folder), folder / "inbox" / case["file"])
     good = [(f"Chain-of-thought reasoning in small models, part {i}", ABSTRACT) for i in range(3)]
     (folder / "inbox" / "good.txt").write_text(digest_text("Nov 21", good), encoding="utf-8")
-    first = weekly_newsletter(str(config), AS_OF)
-    return folder, first, weekly_newsletter(str(config), AS_OF + dt.timedelta(days=7))
+    first = jsonable(weekly_newsletter(str(config), AS_OF))
+    return folder, first, jsonable(weekly_newsletter(str(config), AS_OF + dt.timedelta(days=7)))
 
 
 def test_a_run_over_the_whole_corpus_completes_and_skips_only_unusable_files(corpus_run):

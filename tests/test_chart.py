@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import Assignment, StoredPaper
 from papercast.site.chart import (BAR_MAX_HEIGHT, BAR_MAX_WIDTH, LABEL_CHARS, build_chart, chart_weeks, label_lines,
                                   week_start, weekly_counts)

@@ -17,7 +17,8 @@ from papercast.relevance.keywords import KeywordScorer
 from papercast.relevance.base import Score
 from papercast.relevance.registry import backend_name, make_scorer
 from papercast.relevance.classify import classify_papers
-from papercast.config import Profile, load_settings
+from papercast.config import load_settings
+from papercast.settings import Profile
 from papercast.errors import ConfigError
 from papercast.models import StoredPaper
 from papercast.store import SCHEMA_VERSION, Store
@@ -79,9 +80,9 @@ def test_a_v1_state_gains_the_vector_cache(tmp_path):
     state = tmp_path / "state.sqlite"
     shutil.copy(PROJECT / "tests" / "data" / "state-v1.sqlite", state)
     with Store.open(state) as store:
-        store.save_vectors("m:text", [("p", "h1", b"\x00" * 8)])
-        assert store.cached_vectors("m:text", {"p": "h1"}) == {"p": b"\x00" * 8}
-        assert store.cached_vectors("m:text", {"p": "other-text"}) == {}
+        store.vectors.save_vectors("m:text", [("p", "h1", b"\x00" * 8)])
+        assert store.vectors.cached_vectors("m:text", {"p": "h1"}) == {"p": b"\x00" * 8}
+        assert store.vectors.cached_vectors("m:text", {"p": "other-text"}) == {}
     version = sqlite3.connect(state).execute("PRAGMA user_version").fetchone()[0]
     assert SCHEMA_VERSION >= 4 and version == SCHEMA_VERSION
 

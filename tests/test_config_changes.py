@@ -37,8 +37,8 @@ def settings_with(folder, profiles: str = PROFILES, readers: str = READERS):
 
 def stored_only(store: Store, papers, day: dt.date) -> int:
     """Papers stored by a run that died before classifying them."""
-    run = store.start_run(day)
-    store.ingest_digest(Digest("d.txt", day, tuple(Paper(t, a) for t, a in papers), content_hash=f"x{day}"), run)
+    run = store.runs.start_run(day)
+    store.papers.ingest_digest(Digest("d.txt", day, tuple(Paper(t, a) for t, a in papers), content_hash=f"x{day}"), run)
     return run
 
 
@@ -48,9 +48,9 @@ def test_a_profile_added_takes_the_unclassified_backlog_but_not_older_papers(tmp
         ingest(store, before, week_of(1), MONDAY - dt.timedelta(days=14))
         stored_only(store, week_of(2), MONDAY - dt.timedelta(days=7))  # ...and that run died
         after = settings_with(tmp_path, PROFILES + SPEECH)
-        classified = classify(store, after, store.start_run(MONDAY))
+        classified = classify(store, after, store.runs.start_run(MONDAY))
         speech = {a.paper_id for a in classified.assignments if a.profile_id == "speech"}
-        titles = {store.paper(pid).title for pid in speech}
+        titles = {store.papers.paper(pid).title for pid in speech}
     assert titles == {"Four-bit Quantization of Language Models (part 2)"}, "the backlog, not week 1"
     assert len(classified.papers) == 3 and classified.resumed == 3
 
@@ -82,7 +82,7 @@ def test_a_reader_added_starts_with_the_last_week_not_the_whole_history(tmp_path
         ingest(store, settings, week_of(0), MONDAY - dt.timedelta(days=2))
         joined = settings_with(tmp_path, readers=newcomer)
         written = {w.reader: w for w in plan_and_write(store, joined, MONDAY)}
-        titles = sorted(store.paper(pid).title for pid in written["new@example.org"].papers)
+        titles = sorted(store.papers.paper(pid).title for pid in written["new@example.org"].papers)
         again = plan(store, joined, MONDAY + dt.timedelta(days=7), 1)
     assert titles == ["A Multimodal Model for Charts (part 0)", "A Multimodal Model for Charts (part 1)",
                       "Four-bit Quantization of Language Models (part 0)",

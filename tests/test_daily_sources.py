@@ -15,6 +15,7 @@ import pytest
 
 from conftest import write_config
 from dailyserver import daily_api
+from papercast.jsonable import jsonable
 from papercast.config import load_settings
 from papercast.sources.daily import FIRST_DAYS, MAX_DAYS, day_url, days_to_ask
 from papercast.store import Store
@@ -40,7 +41,7 @@ def ids_of(folder: Path, days: list[dt.date]) -> set[str]:
 
 
 def stored_ids(store: Store) -> set[str]:
-    return {row[0] for row in store.db.execute("SELECT arxiv_id FROM papers")}
+    return {row[0] for row in store.database.db.execute("SELECT arxiv_id FROM papers")}
 
 
 def hf_settings(tmp_path, url: str, **options):
@@ -75,7 +76,7 @@ def test_a_saturday_run_holds_the_whole_week_and_the_next_only_the_days_after(tm
             week = ids_of(hf_daily_captures, WEEK)
             assert stored_ids(store) == week and first.new_papers == len(week) and first.errors == []
             assert sorted(d.date for d in first.digests) == WEEK, "each day's papers are dated that day"
-            [status] = [s.as_dict() for s in first.sources]
+            [status] = [jsonable(s) for s in first.sources]
             assert (status["status"], status["new"]) == ("fetched", len(week))
             assert [(d["date"], d["status"]) for d in status["days"]] == \
                 [(d, "fetched" if dt.date.fromisoformat(d) in WEEK else "empty") for d in span(day(-6), day(0))]
@@ -95,7 +96,7 @@ def test_a_failed_day_is_asked_again_and_a_day_without_a_list_is_fine(tmp_path, 
         settings = hf_settings(tmp_path, api.url)
         with Store.open(settings.paths.state) as store:
             _, first = ingest_sources(store, settings, SATURDAY)
-            [status] = [s.as_dict() for s in first.sources]
+            [status] = [jsonable(s) for s in first.sources]
             assert status["status"] == "partial" and status["reason"].startswith(f"{WEEK[2]}: HTTP 500")
             assert [(e.source, e.message[:8]) for e in first.errors] == [(f"hf:{WEEK[2]}", "HTTP 500")]
             assert {d["status"] for d in status["days"] if d["date"] in (str(day(-6)), str(day(0)))} == {"empty"}

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from mailserver import Recorder, free_port, mail_server
+from papercast.jsonable import jsonable
 from papercast.config import load_settings
 from papercast.report import NewsletterEntry, NoNewsletter, RunReport
 from papercast.store import Store
@@ -48,7 +49,7 @@ def message_ids(server: Recorder, reader: str) -> list[str]:
 
 
 def email_status(store: Store, issue_id: str) -> str:
-    return next(d.status for d in store.channel_deliveries(issue_id) if d.channel == "email")
+    return next(d.status for d in store.ledger.channel_deliveries(issue_id) if d.channel == "email")
 
 
 @pytest.fixture
@@ -65,11 +66,11 @@ def test_one_message_per_reader_and_a_second_run_sends_none(week):
     settings, store, server = week
     written = plan_and_write(store, settings, AS_OF, sending=True)
     assert {email_status(store, w.issue_id) for w in written} == {"pending"}
-    assert store.delivered("ada@example.org") == set()  # not counted before the server accepts it
+    assert store.ledger.delivered("ada@example.org") == set()  # not counted before the server accepts it
     results = send_pending(store, settings)
     assert [r.status for r in results] == ["sent"] * 4
     assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(w.reader for w in written)
-    assert len(store.delivered("ada@example.org")) == 3
+    assert len(store.ledger.delivered("ada@example.org")) == 3
     assert plan_and_write(store, settings, AS_OF, sending=True) == []
     assert plan_and_write(store, settings, AS_OF + dt.timedelta(days=7), sending=True) == []
     assert send_pending(store, settings) == [] and len(server.received) == 4
@@ -101,7 +102,7 @@ def test_550_for_one_reader_is_recorded_and_the_others_are_sent(tmp_path):
             assert results["alan@example.org"].reason == "550 5.1.1 mailbox unavailable"
             assert sorted(r for r, res in results.items() if res.status == "sent") == \
                 ["ada@example.org", "grace@example.org", "marie@example.org"]
-            assert store.delivered("alan@example.org") == set()
+            assert store.ledger.delivered("alan@example.org") == set()
             retry = plan_and_write(store, settings, AS_OF + dt.timedelta(days=7), sending=True)  # tried again
             assert [w.reader for w in retry] == ["alan@example.org"]
             send_pending(store, settings)
@@ -126,7 +127,7 @@ def test_unreachable_server_leaves_issues_pending_for_the_next_run_each_with_the
         written = plan_and_write(store, settings, AS_OF, sending=True)
         results = send_pending(store, settings)
         assert [(r.status, r.channel_down) for r in results] == [("pending", True)] * 4
-        deliveries = [store.channel_deliveries(w.issue_id)[0] for w in written]
+        deliveries = [store.ledger.channel_deliveries(w.issue_id)[0] for w in written]
         assert all(d.status == "pending" and "cannot deliver after 1 attempts" in d.last_error for d in deliveries)
         assert [d.attempts for d in deliveries] == [1, 0, 0, 0], "only the first was tried: the server is down"
         with mail_server() as (server, port):
@@ -140,7 +141,7 @@ def test_dry_run_counts_deliveries_when_written_and_sends_nothing(week):
     settings, store, server = week
     written = plan_and_write(store, settings, AS_OF, sending=False)
     assert {email_status(store, w.issue_id) for w in written} == {"written"}
-    assert len(store.delivered("ada@example.org")) == 3
+    assert len(store.ledger.delivered("ada@example.org")) == 3
     assert all(path.exists() for w in written for path in w.files)
     assert send_pending(store, settings) == [] and server.received == []
 
@@ -152,10 +153,10 @@ def entry(status: str, reason: str = "") -> NewsletterEntry:
 def test_delivery_totals_count_each_status():
     from papercast.report import STILL_PENDING
 
-    report = RunReport(1, AS_OF, sending=True, newsletters=[
-        entry("sent"), entry("sent"), entry("failed", "550"), entry("failed", "421" + STILL_PENDING)],
-        no_newsletter=[NoNewsletter("x@example.org", "nothing new")])
-    assert report.delivery() == {"mode": "send", "sent": 2, "failed": 2, "written": 0, "pending": 1, "skipped": 1}
+    report = RunReport(1, AS_OF, sending=True, newsletters=(
+        entry("sent"), entry("sent"), entry("failed", "550"), entry("failed", "421" + STILL_PENDING)),
+        no_newsletter=(NoNewsletter("x@example.org", reason="nothing new"),))
+    assert report.delivery == {"mode": "send", "sent": 2, "failed": 2, "written": 0, "pending": 1, "skipped": 1}
 
 
 def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, tmp_path, monkeypatch):
@@ -166,8 +167,8 @@ def test_flow_sends_one_per_reader_then_none_and_reports_each(prefect_harness, t
         config = write_config(tmp_path, readers=READERS, extra=smtp_section(port, password_env="TEST_PAPERCAST_PW"))
         (tmp_path / "inbox" / "week.txt").write_text(digest_text("Nov 16", WEEK1), encoding="utf-8")
         monkeypatch.setenv("TEST_PAPERCAST_PW", "secret")
-        first = weekly_newsletter(str(config), AS_OF, send=True)
-        second = weekly_newsletter(str(config), AS_OF, send=True)
+        first = jsonable(weekly_newsletter(str(config), AS_OF, send=True))
+        second = jsonable(weekly_newsletter(str(config), AS_OF, send=True))
     status = {n["reader"]: (n["status"], n["reason"]) for n in first["newsletters"]}
     assert status == {"ada@example.org": ("sent", ""), "grace@example.org": ("sent", ""),
                       "alan@example.org": ("sent", ""), "marie@example.org": ("failed", "550 5.7.1 rejected")}

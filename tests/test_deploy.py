@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from conftest import PROJECT, write_config
-from papercast.config import FETCH_DEFAULT, load_settings
+from papercast.config import load_settings
+from papercast.settings import FETCH_DEFAULT
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -114,7 +114,7 @@ def unknown_options(text: str) -> list[str]:
 
 def unknown_keys(text: str) -> list[str]:
     """Config keys the doc names, in TOML blocks or as `[section] key`, that the config does not have."""
-    from papercast.config import Settings
+    from papercast.settings import Settings
 
     sections = {name: field.annotation for name, field in Settings.model_fields.items()}
     wrong = []
@@ -154,11 +154,11 @@ def test_every_file_command_flag_and_config_key_a_doc_names_exists(doc):
 
 
 def test_the_stale_pointer_check_can_fail():
-    stale = ("See `papercast/delivery/registry.py` and [the log](nowhere.md).\n\n"
+    stale = ("See `papercast/delivery/pigeons.py` and [the log](nowhere.md).\n\n"
              "    papercast serve --config F --host 0.0.0.0\n    papercast frobnicate\n\n"
              "```toml\n[schedule]\ncron = \"0 7 * * MON\"\nsendd = true\n```\nSet `[smtp] passwrd_env`.\n")
     doc = PROJECT / "docs" / "stale.md"
-    assert sorted(missing_paths(doc, stale)) == ["nowhere.md", "papercast/delivery/registry.py"]
+    assert sorted(missing_paths(doc, stale)) == ["nowhere.md", "papercast/delivery/pigeons.py"]
     assert unknown_options(stale) == ["papercast serve --host", "papercast frobnicate"]
     assert sorted(unknown_keys(stale)) == ["Schedule.sendd", "[smtp] passwrd_env"]
 

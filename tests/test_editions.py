@@ -33,11 +33,11 @@ def test_editions_group_by_profile_and_run_date_newest_first(tmp_path):
     old, new = Paper("Old pruning paper"), Paper("New pruning paper")
     with Store.open(settings.paths.state) as store:
         for as_of, paper, score in [(dt.date(2026, 11, 16), old, 0.7), (dt.date(2026, 11, 23), new, 0.9)]:
-            run_id = store.start_run(as_of)
-            store.ingest_digest(Digest(paper.title, as_of, (paper,), paper.title), run_id)
-            store.save_assignments([Assignment(paper.id, "efficient-llm", score, "why"),
+            run_id = store.runs.start_run(as_of)
+            store.papers.ingest_digest(Digest(paper.title, as_of, (paper,), paper.title), run_id)
+            store.classification.save_assignments([Assignment(paper.id, "efficient-llm", score, "why"),
                                     Assignment(paper.id, "not-configured", score, "why")])
-        editions = collect_editions(store, settings.profiles)
+        editions = collect_editions(store.classification, settings.profiles)
     assert [(e.profile_id, e.date.isoformat(), len(e.items)) for e in editions] == [
         ("efficient-llm", "2026-11-23", 1), ("efficient-llm", "2026-11-16", 1)]
     archives = profile_archives(editions, settings.profiles)

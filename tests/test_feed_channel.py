@@ -17,15 +17,17 @@ import pytest
 from conftest import AS_OF, write_config
 from goldens import assert_golden
 from mailserver import mail_server
+from papercast.jsonable import jsonable
 from papercast.cli import main
 from papercast.config import load_settings
 from papercast.delivery.feed import reader_feed
-from papercast.delivery.write import channels_for, write_issues
+from papercast.delivery.registry import channels_for
+from papercast.delivery.write import write_issues
 from papercast.report import RunOutcome, assemble_report
 from papercast.store import Store
-from papercast.web.issue_links import feed_link
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import link_keys
+from papercast.links.issue import feed_link
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import link_keys
 from stages import ingest, plan, plan_and_write, send_pending
 from test_deliver import WEEK1, WEEK2, smtp_section
 
@@ -57,7 +59,7 @@ def week(tmp_path):
 
 
 def statuses(store: Store, issue_id: str) -> dict[str, str]:
-    return {d.channel: d.status for d in store.channel_deliveries(issue_id)}
+    return {d.channel: d.status for d in store.ledger.channel_deliveries(issue_id)}
 
 
 def test_each_reader_gets_their_channels_and_an_issue_settles_once_none_is_pending(week):
@@ -65,26 +67,26 @@ def test_each_reader_gets_their_channels_and_an_issue_settles_once_none_is_pendi
     written = {w.reader: w for w in plan_and_write(store, settings, AS_OF, sending=True)}
     assert {reader: statuses(store, w.issue_id) for reader, w in written.items()} == {
         ADA: {"email": "pending"}, GRACE: {"email": "pending", "feed": "written"}, ALAN: {"feed": "written"}}
-    assert written[ALAN].files == () and store.issue(written[ALAN].issue_id).status == "done"  # in her feed now
-    assert store.issue(written[GRACE].issue_id).status == "written"  # the email is still owed
-    assert len(store.delivered(ALAN)) == 3 and store.delivered(GRACE) == set()
+    assert written[ALAN].files == () and store.ledger.issue(written[ALAN].issue_id).status == "done"  # in her feed now
+    assert store.ledger.issue(written[GRACE].issue_id).status == "written"  # the email is still owed
+    assert len(store.ledger.delivered(ALAN)) == 3 and store.ledger.delivered(GRACE) == set()
     assert sorted(r.reader for r in send_pending(store, settings)) == [ADA, GRACE]  # the feed sends nothing
     assert sorted(r.rcpt_tos[0] for r in server.received) == [ADA, GRACE]
-    assert store.issue(written[GRACE].issue_id).status == "done" and len(store.delivered(GRACE)) == 3
+    assert store.ledger.issue(written[GRACE].issue_id).status == "done" and len(store.ledger.delivered(GRACE)) == 3
     assert [c.name for c in channels_for(settings)] == ["email", "feed"]
     assert [c.name for c in channels_for(settings, settings.readers[2])] == ["feed"]
 
 
 def test_the_report_lists_a_feed_readers_issue_with_every_channel(week):
     settings, store, server = week
-    run = store.start_run(AS_OF)
+    run = store.runs.start_run(AS_OF)
     planning = plan(store, settings, AS_OF, run)
     written = write_issues(planning.to_write, settings, False)
     from papercast.delivery.write import record_written
 
-    record_written(store, written, run)
-    report = assemble_report(store, settings, run, AS_OF, False, RunOutcome(planning=planning, written=written),
-                             "keywords").as_dict()
+    record_written(store.ledger, written, run)
+    report = jsonable(assemble_report(store, settings, run, AS_OF, False,
+                                      RunOutcome(planning=planning, written=written), "keywords"))
     entries = {n["reader"]: n for n in report["newsletters"]}
     assert {reader: entry["channels"] for reader, entry in entries.items()} == {
         ADA: {"email": "written"}, GRACE: {"email": "written", "feed": "written"}, ALAN: {"feed": "written"}}
@@ -108,7 +110,7 @@ def test_the_private_feed_has_an_entry_per_paper_with_lasting_ids_and_no_address
     plan_and_write(store, settings, AS_OF + dt.timedelta(days=7))
     parsed, before = feedparser.parse(feed_of(store, settings, alan)), feedparser.parse(first)
     assert parsed.bozo == 0 and before.bozo == 0, parsed.get("bozo_exception")
-    issues = store.delivered_on(ALAN, "feed", 10)
+    issues = store.ledger.delivered_on(ALAN, "feed", 10)
     assert len(issues) == 2 and [e.id for e in parsed.entries] == [
         f"urn:papercast:paper:{pid}" for issue in issues for pid in issue.paper_ids]
     assert [e.id for e in parsed.entries][-3:] == [e.id for e in before.entries]  # week 1's ids unchanged
@@ -132,7 +134,7 @@ def test_vote_and_feed_links_are_in_the_message_and_the_same_issue_is_the_same_b
     assert text.count("Not for me: https://papers.example.org/not-for-me?r=") == 3
     assert "https://papers.example.org/feed?r=" in text and html.count(">More like this</a>") == 3
     assert "feed?r=" not in written[ADA].files[0].read_text()  # email only: no feed to show
-    issue = store.issue(grace.issue_id)
+    issue = store.ledger.issue(grace.issue_id)
     again = write_issues(plan_records(store, settings, [issue]), settings, False)
     assert again[0].files[0].read_bytes() == raw
     assert_golden("newsletter-feedback.txt", text, [(r"\b(r|s)=[A-Za-z0-9_-]+", r"\1=SIGNED")])
@@ -146,10 +148,10 @@ def plan_records(store, settings, records):
 
 def test_readers_command_shows_channels_and_vote_counts(week, capsys):
     settings, store, server = week
-    store.record_vote(GRACE, "reasoning", "p1", True, "page")
-    store.record_vote(GRACE, "reasoning", "p2", False, "page")
-    store.record_vote(GRACE, "multimodal", "p3", True, "page")
-    store.record_vote("gone@example.org", "reasoning", "p1", True, "page")
+    store.votes.record_vote(GRACE, "reasoning", "p1", True, "page")
+    store.votes.record_vote(GRACE, "reasoning", "p2", False, "page")
+    store.votes.record_vote(GRACE, "multimodal", "p3", True, "page")
+    store.votes.record_vote("gone@example.org", "reasoning", "p1", True, "page")
     assert main(["readers", "--config", str(settings.source_file)]) == 0
     lines = capsys.readouterr().out.splitlines()
     grace = next(line for line in lines if line.startswith(GRACE))

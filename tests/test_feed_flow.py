@@ -15,6 +15,7 @@ import pytest
 
 from conftest import AS_OF, free_port, write_config
 from mailserver import mail_server
+from papercast.jsonable import jsonable
 from papercast.config import load_settings
 from papercast.store import Store
 from papercast.web.server import AppServer
@@ -44,13 +45,13 @@ def test_a_week_on_every_channel_then_a_vote_through_the_app(tmp_path, prefect_h
                               + FAST + smtp_section(smtp_port))
         settings = load_settings(config)
         shutil.copy(shared_digests / WEEKS[0], tmp_path / "inbox" / WEEKS[0])
-        first = weekly_newsletter(str(config), AS_OF, send=True)
+        first = jsonable(weekly_newsletter(str(config), AS_OF, send=True))
         entries = {n["reader"]: n for n in first["newsletters"]}
         assert {r: n["channels"] for r, n in entries.items()} == {
             ADA: {"email": "sent"}, GRACE: {"email": "sent", "feed": "written"}, ALAN: {"feed": "written"}}
         assert entries[ALAN]["eml"] is None and sorted(m.rcpt_tos[0] for m in mail.received) == [ADA, GRACE]
         with Store.of(settings) as store:
-            assert {store.issue(n["issue"]).status for n in first["newsletters"]} == {"done"}
+            assert {store.ledger.issue(n["issue"]).status for n in first["newsletters"]} == {"done"}
         feed = re.search(r"Your private feed .*: (\S+)", Path(entries[ALAN]["text"]).read_text()).group(1)
         message = next(m.message for m in mail.received if m.rcpt_tos == [ADA])
         vote = re.search(r"More like this: (\S+)", message.get_body(("plain",)).get_content()).group(1)
@@ -60,8 +61,8 @@ def test_a_week_on_every_channel_then_a_vote_through_the_app(tmp_path, prefect_h
                 p.rsplit(":", 1)[-1] for p in entries[ALAN]["papers"]]
             assert httpx.post(vote, data={"confirm": "yes"}, timeout=10).status_code == 200
         shutil.copy(shared_digests / WEEKS[1], tmp_path / "inbox" / WEEKS[1])
-        second = weekly_newsletter(str(config), AS_OF.replace(day=30), send=True)
+        second = jsonable(weekly_newsletter(str(config), AS_OF.replace(day=30), send=True))
     assert {n["reader"] for n in second["newsletters"]} == {ADA, GRACE, ALAN}
     assert sorted(m.rcpt_tos[0] for m in mail.received) == [ADA, ADA, GRACE, GRACE]
     with Store.of(settings) as store:
-        assert len(store.votes_of([ADA])[ADA]) == 1 and len(store.delivered_on(ALAN, "feed", 10)) == 2
+        assert len(store.votes.votes_of([ADA])[ADA]) == 1 and len(store.ledger.delivered_on(ALAN, "feed", 10)) == 2

@@ -51,11 +51,11 @@ ENV = {"PAPERCAST_WEB_SECRET": SECRET}
 
 def run_week(settings, store: Store, capture: Path, day: dt.date, write: bool) -> int:
     """A real capture stored, classified by the configured (hybrid) scorer, and, if asked, planned and written."""
-    run = store.start_run(day)
-    store.ingest_digest(parse_input(capture.read_bytes(), capture.name, day), run)
+    run = store.runs.start_run(day)
+    store.papers.ingest_digest(parse_input(capture.read_bytes(), capture.name, day), run)
     classify_backlog(store, settings, run)
     if write:
-        record_written(store, write_issues(list(plan_week(settings, store, day, run, keep=True).values()), settings,
+        record_written(store.ledger, write_issues(list(plan_week(settings, store, day, run, keep=True).values()), settings,
                                            False), run)
     return run
 
@@ -64,12 +64,12 @@ def a_raising_like(settings, store: Store, run: int) -> tuple[str, str, str, lis
     """On this (copied) state: the first paper of Ada's week-1 issue whose like raises a week-2 paper into her
     issue, as (profile, liked paper, raised paper), and Grace's week-2 picks without any vote."""
     without = plan_week(settings, store, WEEKS[1][1], run)
-    for section in store.delivered_on(ADA, "email", 1)[0].sections:
+    for section in store.ledger.delivered_on(ADA, "email", 1)[0].sections:
         for item in section.items:
-            store.record_vote(ADA, section.profile_id, item.paper_id, True, "page")
+            store.votes.record_vote(ADA, section.profile_id, item.paper_id, True, "page")
             raised = [p for p, *_ in picks(plan_week(settings, store, WEEKS[1][1], run)[ADA])
                       if p not in {q for q, *_ in picks(without[ADA])}]
-            with store.transaction() as db:
+            with store.database.transaction() as db:
                 db.execute("DELETE FROM reader_votes")
             if raised:
                 return section.profile_id, item.paper_id, raised[0], picks(without[GRACE])
@@ -122,8 +122,8 @@ def test_a_more_like_this_click_raises_a_similar_paper_for_her_alone(world, brow
     settings, server, run, (profile, liked, raised, grace_without) = world
     monkeypatch.setenv("PAPERCAST_WEB_SECRET", SECRET)
     with Store.of(settings) as store:
-        first = store.delivered_on(ADA, "email", 1)[0]
-        titles = {pid: paper.title for pid, paper in store.papers([liked, raised]).items()}
+        first = store.ledger.delivered_on(ADA, "email", 1)[0]
+        titles = {pid: paper.title for pid, paper in store.papers.papers([liked, raised]).items()}
     open_newsletter(browser, received(settings, first.id), tmp_path)
     check_layout_and_shoot(browser, "newsletter-votes")
     before = state_dump(settings)
@@ -137,12 +137,12 @@ def test_a_more_like_this_click_raises_a_similar_paper_for_her_alone(world, brow
     assert browser.evaluate("document.querySelector('h1').textContent") == "Thank you, noted"
     check_layout_and_shoot(browser, "vote-recorded")
     with Store.of(settings) as store:
-        assert [(v.profile_id, v.paper_id, v.liked, v.via) for v in store.votes_of([ADA, GRACE])[ADA]] == [
+        assert [(v.profile_id, v.paper_id, v.liked, v.via) for v in store.votes.votes_of([ADA, GRACE])[ADA]] == [
             (profile, liked, True, "page")]
         written = {w.reader: w for w in write_issues(list(plan_week(settings, store, WEEKS[1][1], run,
                                                                      keep=True).values()), settings, False)}
-        record_written(store, list(written.values()), run)
-        issues = {reader: store.issue(w.issue_id) for reader, w in written.items()}
+        record_written(store.ledger, list(written.values()), run)
+        issues = {reader: store.ledger.issue(w.issue_id) for reader, w in written.items()}
     ada = {item.paper_id: item for section in issues[ADA].sections for item in section.items}
     assert raised in ada and ada[raised].profile_id == profile and ada[raised].score >= 0.5
     assert f"a paper you liked: '{titles[liked][:40]}" in ada[raised].why

@@ -46,9 +46,9 @@ max_papers = 10
 
 def ingest_week(store: Store, capture: Path, day: dt.date) -> int:
     """The first papers of a real capture stored and classified with the configured (hybrid) scorer."""
-    run = store.start_run(day)
+    run = store.runs.start_run(day)
     digest = parse_input(capture.read_bytes(), capture.name, day)
-    store.ingest_digest(Digest(digest.source, day, digest.papers[:PAPERS_PER_WEEK], content_hash=capture.name), run)
+    store.papers.ingest_digest(Digest(digest.source, day, digest.papers[:PAPERS_PER_WEEK], content_hash=capture.name), run)
     return run
 
 
@@ -59,7 +59,7 @@ def plan_week(settings, store: Store, day: dt.date, run: int, scorer_for=None, k
     plans = {p.reader.email: p for p in plan_issues(store, settings, select_run(settings), day, run, NOW,
                                                     **options).to_write}
     if not keep:
-        with store.transaction() as db:
+        with store.database.transaction() as db:
             db.execute("DELETE FROM issues WHERE status = 'planned'")
     return plans
 
@@ -72,7 +72,7 @@ def weeks(tmp_path_factory, shared_digests):
     with Store.of(settings) as store:
         run = ingest_week(store, shared_digests / CAPTURES[0], WEEK1)
         classify_backlog(store, settings, run)
-        record_written(store, write_issues(list(plan_week(settings, store, WEEK1, run, keep=True).values()),
+        record_written(store.ledger, write_issues(list(plan_week(settings, store, WEEK1, run, keep=True).values()),
                                            settings, False), run)
         second = ingest_week(store, shared_digests / CAPTURES[1], WEEK2)
         classify_backlog(store, settings, second)
@@ -92,17 +92,17 @@ def world(weeks, tmp_path):
 
 
 def centred(store: Store, papers) -> dict[str, object]:
-    return dict(zip([p.id for p in papers], feedback_vectors(paper_vectors(LazyMiniLM(), papers, store))))
+    return dict(zip([p.id for p in papers], feedback_vectors(paper_vectors(LazyMiniLM(), papers, store.vectors))))
 
 
 def closest_pair(store: Store, issue, stored: bool) -> tuple[str, str, str, float]:
     """(profile, week-1 paper of Ada's, its closest week-2 paper in that profile, their centred cosine), over the
     week-2 papers that are (stored) or are not (below the threshold) assigned to that profile."""
-    week2 = store.papers_between(PAPERS_PER_WEEK, 10**9)
-    assigned = {(a.paper_id, a.profile_id) for _, a in store.assigned_since(
+    week2 = store.papers.papers_between(PAPERS_PER_WEEK, 10**9)
+    assigned = {(a.paper_id, a.profile_id) for _, a in store.classification.assigned_since(
         ["efficient-llm", "multimodal", "reasoning"], PAPERS_PER_WEEK, 10**9)}
     shown = [(section.profile_id, item.paper_id) for section in issue.sections for item in section.items]
-    vectors = centred(store, week2 + list(store.papers([pid for _, pid in shown]).values()))
+    vectors = centred(store, week2 + list(store.papers.papers([pid for _, pid in shown]).values()))
     best = max(((profile, liked, paper.id, float(vectors[liked] @ vectors[paper.id]))
                 for profile, liked in shown for paper in week2 if ((paper.id, profile) in assigned) == stored),
                key=lambda found: found[3])
@@ -110,7 +110,7 @@ def closest_pair(store: Store, issue, stored: bool) -> tuple[str, str, str, floa
 
 
 def ada_week1(store: Store):
-    return store.delivered_on(ADA, "email", 1)[0]
+    return store.ledger.delivered_on(ADA, "email", 1)[0]
 
 
 def picks(plan) -> list[tuple[str, str, float, str]]:
@@ -124,9 +124,9 @@ def raising_like(settings, store: Store, run: int) -> tuple[str, str, str]:
     without = {pid for pid, *_ in picks(plan_week(settings, store, WEEK2, run)[ADA])}
     for section in ada_week1(store).sections:
         for item in section.items:
-            store.record_vote(ADA, section.profile_id, item.paper_id, True, "page")
+            store.votes.record_vote(ADA, section.profile_id, item.paper_id, True, "page")
             raised = [pid for pid, *_ in picks(plan_week(settings, store, WEEK2, run)[ADA]) if pid not in without]
-            with store.transaction() as db:
+            with store.database.transaction() as db:
                 db.execute("DELETE FROM reader_votes")
             if raised:
                 return section.profile_id, item.paper_id, raised[0]
@@ -136,15 +136,15 @@ def raising_like(settings, store: Store, run: int) -> tuple[str, str, str]:
 def test_a_like_raises_a_similar_paper_from_below_the_threshold_into_that_readers_issue_only(world):
     settings, store, run, (profile, liked, raised) = world
     without = plan_week(settings, store, WEEK2, run)
-    assert (raised, profile) not in {(a.paper_id, a.profile_id) for _, a in store.assigned_since(
+    assert (raised, profile) not in {(a.paper_id, a.profile_id) for _, a in store.classification.assigned_since(
         [profile], PAPERS_PER_WEEK, 10**9)}, "it was below the threshold: not an assignment"
-    store.record_vote(ADA, profile, liked, True, "page")
+    store.votes.record_vote(ADA, profile, liked, True, "page")
     planned = plan_week(settings, store, WEEK2, run)
     ada = {pid: (pp, score, why) for pid, pp, score, why in picks(planned[ADA])}
     assert ada[raised][0] == profile and ada[raised][1] >= 0.5
-    title = store.papers([liked])[liked].title
+    title = store.papers.papers([liked])[liked].title
     assert f"a paper you liked: '{title[:40]}" in ada[raised][2]  # the reason says why, truly
-    vectors = centred(store, list(store.papers([liked, raised]).values()))
+    vectors = centred(store, list(store.papers.papers([liked, raised]).values()))
     assert float(vectors[liked] @ vectors[raised]) > 0.1  # raised for its likeness to the liked paper
     assert picks(planned[GRACE]) == picks(without[GRACE])  # no one else's issue moves
     assert picks(without[ADA]) == picks(without[GRACE])
@@ -156,7 +156,7 @@ def test_a_not_for_me_pushes_a_similar_paper_down_and_says_why(world):
     assert cosine > 0.3
     before = {pid: score for pid, pp, score, _ in picks(plan_week(settings, store, WEEK2, run)[ADA]) if pp == profile}
     assert similar in before
-    store.record_vote(ADA, profile, disliked, False, "page")
+    store.votes.record_vote(ADA, profile, disliked, False, "page")
     after = {pid: (pp, score, why) for pid, pp, score, why in picks(plan_week(settings, store, WEEK2, run)[ADA])}
     assert similar not in after or (after[similar][0], after[similar][1] < before[similar]) == (profile, True)
     if similar in after:
@@ -165,10 +165,10 @@ def test_a_not_for_me_pushes_a_similar_paper_down_and_says_why(world):
 
 def test_a_second_vote_replaces_the_first(world):
     settings, store, run, (profile, liked, similar) = world
-    store.record_vote(ADA, profile, liked, True, "page")
-    store.record_vote(ADA, profile, liked, False, "page")  # changed her mind
+    store.votes.record_vote(ADA, profile, liked, True, "page")
+    store.votes.record_vote(ADA, profile, liked, False, "page")  # changed her mind
     assert similar not in {pid for pid, *_ in picks(plan_week(settings, store, WEEK2, run)[ADA])}
-    assert [v.liked for v in store.votes_of([ADA])[ADA]] == [False]
+    assert [v.liked for v in store.votes.votes_of([ADA])[ADA]] == [False]
 
 
 def test_readers_without_votes_are_planned_from_the_stored_assignments_without_a_scorer(world):
@@ -183,7 +183,7 @@ def test_readers_without_votes_are_planned_from_the_stored_assignments_without_a
 
 def test_a_vote_in_a_profile_the_reader_no_longer_follows_changes_nothing(world):
     settings, store, run, (profile, liked, _) = world
-    store.record_vote(ADA, profile, liked, True, "page")
+    store.votes.record_vote(ADA, profile, liked, True, "page")
     others = [p for p in settings.profiles if p.id != profile]
     readers = [r.model_copy(update={"profiles": [p.id for p in others]}) if r.email == ADA else r
                for r in settings.readers]
@@ -220,7 +220,7 @@ def test_the_screen_before_adjust_picks_exactly_what_adjusting_every_pair_picks(
     random sets of votes (both kinds, several profiles, tight and loose limits) that gives the same issue."""
     settings, store, run, _ = world
     rng = random.Random(5)
-    shown = store.papers_between(0, PAPERS_PER_WEEK)
+    shown = store.papers.papers_between(0, PAPERS_PER_WEEK)
     profiles = [p.id for p in settings.profiles]
     every = [VoteRecord(ADA, profile, paper.id, True, NOW) for profile in profiles for paper in shown]
     week = voters_week(store, settings, {ADA: every}, {ADA: profiles}, PAPERS_PER_WEEK, 10**9)  # scored once

@@ -9,8 +9,9 @@ import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from feedserver import Route, start_feed_server
+from papercast.jsonable import jsonable
 from papercast import __version__
-from papercast.config import Source
+from papercast.settings import Source
 from papercast.errors import SourceError
 from papercast.sources.fetch import Validators, failed_fetch, fetch_feed, is_transient, user_agent
 
@@ -154,11 +155,11 @@ def feed_weeks(prefect_harness, tmp_path_factory):
     config = write_config(folder, extra=SOURCES.format(base=f"http://127.0.0.1:{state.port}"))
     (folder / "inbox" / "week.txt").write_text(digest_text("Nov 20", [("A Text-Only Paper on Reasoning",
                                                                        "Chain-of-thought math reasoning.")]))
-    reports = [weekly_newsletter(str(config), AS_OF)]
+    reports = [jsonable(weekly_newsletter(str(config), AS_OF))]
     state.routes["/lab/feed.atom"] = Route(status=500)
-    reports.append(weekly_newsletter(str(config), AS_OF))
+    reports.append(jsonable(weekly_newsletter(str(config), AS_OF)))
     state.routes["/lab/feed.atom"] = Route((FEEDS / "malformed.rss").read_bytes(), etag='"l2"')
-    reports.append(weekly_newsletter(str(config), AS_OF))
+    reports.append(jsonable(weekly_newsletter(str(config), AS_OF)))
     httpd.shutdown()
     httpd.server_close()
     return state, reports
@@ -227,7 +228,7 @@ def test_a_run_gives_up_a_trickling_source_at_its_deadline_and_reports_it_failed
     config = write_config(tmp_path, extra=trickling)
     try:
         started = time.monotonic()
-        report = weekly_newsletter(str(config), AS_OF)
+        report = jsonable(weekly_newsletter(str(config), AS_OF))
         took = time.monotonic() - started
     finally:
         httpd.shutdown()

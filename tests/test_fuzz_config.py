@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from conftest import write_config
 from fuzzing import fuzz_settings
-from papercast.config import Settings, key_name, load_settings
+from papercast.config import load_settings
+from papercast.settings import Settings, key_name
 from papercast.errors import ConfigError
 
 EXTRA = """

@@ -35,8 +35,9 @@ max_papers = 500
 @pytest.fixture(scope="module")
 def weekly(prefect_harness):
     from papercast.flows.newsletter import weekly_newsletter
+    from papercast.jsonable import jsonable
 
-    return weekly_newsletter
+    return lambda *args, **kwargs: jsonable(weekly_newsletter(*args, **kwargs))  # the report as --json prints it
 
 
 def deliveries(reports: list[dict]) -> dict[str, Counter]:

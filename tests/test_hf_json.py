@@ -72,7 +72,7 @@ def test_the_same_paper_from_json_and_an_arxiv_feed_is_one_paper(tmp_path):
     feed = parse_input((FEEDS / "arxiv-cs.CL.rss").read_bytes(), "arxiv-cs.CL", AS_OF)
     daily = parse_input(HF, "hf-daily", AS_OF)
     with Store.open(tmp_path / "state.sqlite") as store:
-        result = ingest_digests(store, [feed, daily], store.start_run(AS_OF))
-        stored = store.paper("arxiv:2611.10001")
+        result = ingest_digests(store.papers, [feed, daily], store.runs.start_run(AS_OF))
+        stored = store.papers.paper("arxiv:2611.10001")
     assert [(d.source, d.new) for d in result.digests] == [("arxiv-cs.CL", 3), ("hf-daily", 1)]
     assert stored.first_seen == dt.date(2026, 11, 20) and stored.first_source == "arxiv-cs.CL"

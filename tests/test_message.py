@@ -10,7 +10,8 @@ import email.policy
 import pytest
 
 from goldens import assert_golden
-from papercast.config import Reader, load_settings
+from papercast.config import load_settings
+from papercast.settings import Reader
 from papercast.delivery.message import compose_message, reader_token, unsubscribe_links
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.plan import Item, NewsletterPlan, Section

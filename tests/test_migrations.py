@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, digest_text
+from papercast.jsonable import jsonable
 from papercast.store import schema as schema_module
 from papercast.cli import main
 from papercast.errors import StateError
@@ -75,8 +76,8 @@ def test_a_v1_state_migrates_to_the_current_version_with_every_row_intact(v1_cop
     before = {t: (columns_of(v1_copy, t), rows(v1_copy, t, columns_of(v1_copy, t))) for t in V1_TABLES}
     fixture_hash = sha256(FIXTURE)
     with Store.open(v1_copy) as store:
-        assert len(store.editions()) == 17
-        assert store.paper("t:8830b2759f8d4738").title.startswith("KV-Lite: Two-Bit Key-Value Cache")
+        assert len(store.classification.editions()) == 17
+        assert store.papers.paper("t:8830b2759f8d4738").title.startswith("KV-Lite: Two-Bit Key-Value Cache")
     assert user_version(v1_copy) == SCHEMA_VERSION
     for table, (columns, old_rows) in before.items():
         kept = [c for c in columns if c in columns_of(v1_copy, table)]
@@ -156,15 +157,15 @@ def test_a_run_on_a_v1_state_works(v1_copy, tmp_path, prefect_harness):
     shutil.copytree(PROJECT / "examples" / "digests", inbox)
     new_title = "Two-Bit KV Cache Quantization with Learned Scales for Long Contexts"
     (inbox / "2026-11-27-daily-papers.txt").write_text(digest_text("Nov 27", [(new_title, NEW_ABSTRACT)]))
-    report = weekly_newsletter(str(run_config(tmp_path, inbox)), AS_OF)
+    report = jsonable(weekly_newsletter(str(run_config(tmp_path, inbox)), AS_OF))
     old = [d for d in report["digests"] if d["already_ingested"]]
     assert len(old) == 3, "the first release's digests are recognized as already ingested"
     assert report["new_papers"] == 1 and report["errors"] == []
     ada = next(n for n in report["newsletters"] if n["reader"] == "ada@example.org")
     with Store.open(v1_copy) as store:
-        assert store.delivered("ada@example.org") == set(ada["papers"])
+        assert store.ledger.delivered("ada@example.org") == set(ada["papers"])
         assert len(ada["papers"]) > 1, "papers stored by the first release reach the reader too"
-        assert store.max_paper_seq() == 15
+        assert store.papers.max_paper_seq() == 15
 
 
 V4_ISSUES = [  # (id, reader, status, message_id, papers, cursor, attempts, last_error, sent_at)
@@ -185,10 +186,10 @@ def test_a_v4_ledger_moves_each_issue_to_its_stage_and_its_email_delivery(v1_cop
                        " papers, cursor, attempts, last_error, sent_at) VALUES (?, ?, 1, '2026-11-23', ?, ?, 's',"
                        " '2026-11-23T07:00:00+00:00', ?, ?, ?, ?, ?)", V4_ISSUES)
     with Store.open(v1_copy) as store:
-        stages = {i: store.issue(i).status for i, *_ in V4_ISSUES}
+        stages = {i: store.ledger.issue(i).status for i, *_ in V4_ISSUES}
         emails = {i: (d.status, d.ref, d.attempts, d.last_error) for i, *_ in V4_ISSUES
-                  for d in store.channel_deliveries(i)}
-        pending = [issue.id for issue in store.pending_deliveries("email", ["grace@example.org"])]
+                  for d in store.ledger.channel_deliveries(i)}
+        pending = [issue.id for issue in store.ledger.pending_deliveries("email", ["grace@example.org"])]
     assert stages == {"i-written": "done", "i-rendered": "written", "i-sent": "done", "i-failed": "failed"}
     assert emails == {"i-written": ("written", "<w@x>", 0, None), "i-rendered": ("pending", "<r@x>", 1, "421 busy"),
                       "i-sent": ("sent", "<s@x>", 1, None), "i-failed": ("failed", "<f@x>", 1, "550 no")}

@@ -59,11 +59,11 @@ def newsletter(tmp_path_factory, shared_digests) -> tuple[Path, list[str]]:
     papers = (dataclasses.replace(first, title=f"{LONG_WORD}: {first.title}"), *digest.papers[1:])
     digest = dataclasses.replace(digest, papers=papers)
     with Store.open(settings.paths.state) as store:
-        run = store.start_run(AS_OF)
-        store.ingest_digest(digest, run)
+        run = store.runs.start_run(AS_OF)
+        store.papers.ingest_digest(digest, run)
         classify(store, settings, run)
         written = plan_and_write(store, settings, AS_OF, run_id=run)
-        titles = [" ".join(store.paper(pid).title.split()) for pid in written[0].papers]
+        titles = [" ".join(store.papers.paper(pid).title.split()) for pid in written[0].papers]
     message = email.message_from_bytes(written[0].files[0].read_bytes(), policy=email.policy.default)
     page = folder / "sent.html"
     page.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")

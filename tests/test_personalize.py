@@ -70,7 +70,7 @@ def test_a_paper_already_delivered_never_comes_back(setup):
     settings, store, run = setup
     first = plan_and_write(store, settings, WEEK, run_id=run)
     ada = next(w for w in first if w.reader == "ada@example.org")
-    with store.transaction() as db:  # the cursor left behind on purpose: only the ledger stops repeats
+    with store.database.transaction() as db:  # the cursor left behind on purpose: only the ledger stops repeats
         db.execute("UPDATE reader_cursors SET paper_seq = 0")
     again = plan(store, settings, WEEK + dt.timedelta(days=7), run).to_write
     ada_again = [p for p in again if p.reader.email == "ada@example.org"]
@@ -87,7 +87,7 @@ def test_nothing_new_means_no_newsletter(setup):
 def test_a_planned_issue_is_recorded_and_finished_unchanged_by_the_next_run(setup):
     settings, store, run = setup
     first = plan(store, settings, WEEK, run).to_write  # ...and the run died before writing
-    assert {store.issue(p.issue_id).status for p in first} == {"planned"}
+    assert {store.ledger.issue(p.issue_id).status for p in first} == {"planned"}
     again = plan(store, settings, WEEK + dt.timedelta(days=1), run)
     assert [p.issue_id for p in again.to_write] == [p.issue_id for p in first]
     assert again.to_write == first and again.resumed == len(first)

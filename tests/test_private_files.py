@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF
-from papercast.config import Settings
+from papercast.settings import Settings
 from papercast.preflight import preflight
 from papercast.store import Store
 from webapp import build_site
@@ -79,5 +79,5 @@ def test_a_state_folder_shared_with_other_files_keeps_its_mode(tmp_path):
     state.parent.mkdir()
     (state.parent / "notes.txt").write_text("the operator's own file")
     with Store.open(state) as store:
-        store.start_run(AS_OF)
+        store.runs.start_run(AS_OF)
     assert mode(state.parent) == 0o755 and mode(state) == 0o600

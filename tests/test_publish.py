@@ -12,6 +12,7 @@ import pytest
 
 from conftest import AS_OF, digest_text, write_config
 from goldens import assert_golden
+from papercast.jsonable import jsonable
 from papercast.cli import main
 from papercast.config import load_settings
 from papercast.models import Assignment, Digest, Paper
@@ -88,7 +89,7 @@ def test_index_lists_every_profile_with_counts_and_latest_edition_first(site):
     settings, _ = site
     html = (settings.paths.archive / "index.html").read_text(encoding="utf-8")
     with Store.open(settings.paths.state) as store:
-        efficient = [row for row in store.editions() if row[0] == "efficient-llm"]
+        efficient = [row for row in store.classification.editions() if row[0] == "efficient-llm"]
     dates = sorted({row[1] for row in efficient}, reverse=True)
     assert f"{len(dates)} editions · {len(efficient)} papers" in html
     positions = [html.index(f'editions/efficient-llm/{d.isoformat()}.html') for d in dates]
@@ -152,8 +153,8 @@ def test_hostile_paper_is_escaped_and_unsafe_links_dropped(tmp_path):
     hostile = Paper("Reasoning <script>alert(1)</script> {{ 7*7 }}", "math <img src=x onerror=alert(1)>",
                     link="javascript:alert(1)", authors=("<b>Mallory</b>",))
     with Store.open(settings.paths.state) as store:
-        store.ingest_digest(Digest("evil", AS_OF, (hostile,), "h1"), store.start_run(AS_OF))
-        store.save_assignments([Assignment(hostile.id, "reasoning", 0.9, "<i>why</i> {{ 7*7 }}")])
+        store.papers.ingest_digest(Digest("evil", AS_OF, (hostile,), "h1"), store.runs.start_run(AS_OF))
+        store.classification.save_assignments([Assignment(hostile.id, "reasoning", 0.9, "<i>why</i> {{ 7*7 }}")])
     published = publish(settings)
     for path in published.pages + published.feeds:
         text = path.read_text(encoding="utf-8")
@@ -178,9 +179,9 @@ def test_edition_page_golden(tmp_path):
                     categories=("cs.LG",)),
               Paper("Multimodal <chain-of-thought> reasoning", "Vision-language models reason about $x^2$."))
     with Store.open(settings.paths.state) as store:
-        run_id = store.start_run(AS_OF)
-        store.ingest_digest(Digest("golden", dt.date(2026, 11, 20), papers, "golden-hash"), run_id)
-        store.save_assignments([Assignment(papers[0].id, "reasoning", 0.93, "matches: quantization"),
+        run_id = store.runs.start_run(AS_OF)
+        store.papers.ingest_digest(Digest("golden", dt.date(2026, 11, 20), papers, "golden-hash"), run_id)
+        store.classification.save_assignments([Assignment(papers[0].id, "reasoning", 0.93, "matches: quantization"),
                                 Assignment(papers[1].id, "reasoning", 0.61, "title mentions chain-of-thought")])
     publish(settings)
     page = settings.paths.archive / "editions" / "reasoning" / f"{AS_OF}.html"
@@ -205,7 +206,7 @@ def test_weekly_flow_reports_absolute_feed_paths_and_keeps_readers_private(prefe
     (tmp_path / "inbox" / "d.txt").write_text(digest_text("Nov 20", [
         ("Pruning and distillation of LLMs", "Quantization, pruning and distillation for small models."),
         ("Chain-of-thought math reasoning", "Reasoning step by step on math benchmarks.")]))
-    report = weekly_newsletter(str(config), dt.date(2026, 11, 23))
+    report = jsonable(weekly_newsletter(str(config), dt.date(2026, 11, 23)))
     assert report["newsletters"], "the run must write private newsletters for this test to mean something"
     feeds = [Path(p) for p in report["feeds"]]
     assert len(feeds) == 8 and all(p.is_absolute() and p.is_file() for p in feeds)

@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.embed import MiniLMOnnx, paper_vectors
 from papercast.relevance import hybrid
@@ -207,10 +207,10 @@ def test_the_store_caches_each_papers_vectors(tmp_path):
     doc = paper("c1", "Cache me once", "An abstract about caching vectors in SQLite.")
     first_embedder, again = CountingEmbedder(), CountingEmbedder()
     with Store.open(tmp_path / "state.sqlite") as store:
-        first = paper_vectors(first_embedder, [doc], store)
+        first = paper_vectors(first_embedder, [doc], store.vectors)
     with Store.open(tmp_path / "state.sqlite") as store:
-        second = paper_vectors(again, [doc], store)
-        changed = paper_vectors(again, [dataclasses.replace(doc, title="Cache me once (revised)")], store)
+        second = paper_vectors(again, [doc], store.vectors)
+        changed = paper_vectors(again, [dataclasses.replace(doc, title="Cache me once (revised)")], store.vectors)
     assert first_embedder.papers_embedded == 1 and again.papers_embedded == 1  # only the changed text again
     assert np.array_equal(first, second)
     assert not np.array_equal(changed, second)

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from papercast.config import Profile, load_settings
+from papercast.config import load_settings
+
+from papercast.settings import Profile
 from papercast.errors import ConfigError
 from papercast.relevance.keywords import KeywordScorer
 from papercast.relevance.preview import TOO_MANY_SHARE, preview, preview_lines
@@ -28,10 +30,10 @@ def state(tmp_path_factory, shared_digests):
     config = load_settings(write_config(folder))
     files = sorted(shared_digests.glob("*.txt"))[:2]
     with Store.open(config.paths.state) as store:
-        run = store.start_run(AS_OF)
+        run = store.runs.start_run(AS_OF)
         for path, day in zip(files, (AS_OF - dt.timedelta(days=2), OLD)):
             digest = parse_input(path.read_bytes(), path.name, AS_OF)
-            store.ingest_digest(dataclasses.replace(digest, date=day), run)
+            store.papers.ingest_digest(dataclasses.replace(digest, date=day), run)
     return config
 
 
@@ -43,7 +45,7 @@ def settings_with(config, profile: Profile):
 def test_a_preview_lists_what_the_profile_would_take_best_first_then_the_nearest_misses(state):
     with Store.open(state.paths.state) as store:
         found = preview(store, state, "multimodal", weeks=1, as_of=AS_OF)
-        recent = store.papers_seen_between(AS_OF - dt.timedelta(days=6), AS_OF)
+        recent = store.papers.papers_seen_between(AS_OF - dt.timedelta(days=6), AS_OF)
     assert found.seen == len(recent) > 0  # only the papers of the last week, not the older digest
     assert found.taken, "a vision-language profile takes some papers of a real week"
     scores = [c.score for c in found.taken] + [c.score for c in found.misses]

@@ -8,7 +8,7 @@ import jinja2
 import pytest
 
 from goldens import assert_golden
-from papercast.config import Reader
+from papercast.settings import Reader
 from papercast.errors import RenderError
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.plan import Item, NewsletterPlan, Section

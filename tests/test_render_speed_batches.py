@@ -39,14 +39,14 @@ def test_a_batch_that_cannot_be_written_records_nothing_and_the_next_run_writes_
     blocked.write_text("a file where marie's folder belongs")
     with pytest.raises(OSError):
         write_issues(plans, settings, sending=False)
-    assert {store.issue(p.issue_id).status for p in plans} == {"planned"}
-    assert store.delivered("ada@example.org") == set()
+    assert {store.ledger.issue(p.issue_id).status for p in plans} == {"planned"}
+    assert store.ledger.delivered("ada@example.org") == set()
     assert not (settings.paths.archive / "outbox").exists() or not any((settings.paths.archive / "outbox").iterdir())
 
     blocked.unlink()
     written = plan_and_write(store, settings, AS_OF, run_id=run)
     assert [w.issue_id for w in written] == [p.issue_id for p in plans]
-    assert {store.issue(p.issue_id).status for p in plans} == {"done"}
+    assert {store.ledger.issue(p.issue_id).status for p in plans} == {"done"}
 
 
 def test_the_same_plan_writes_the_same_bytes(week):

@@ -14,7 +14,8 @@ from email.message import EmailMessage
 import pytest
 
 from conftest import write_config
-from papercast.config import Reader, load_settings
+from papercast.config import load_settings
+from papercast.settings import Reader
 from papercast.delivery.message import (MessageComposer, NewsletterPolicy, address, list_id, message_id,
                                unsubscribe_links)
 from papercast.models import Assignment, StoredPaper

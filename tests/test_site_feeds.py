@@ -48,7 +48,7 @@ def test_guid_is_the_paper_id_and_stable_across_rebuilds(site):
     settings, published = site
     before = {path: path.read_bytes() for path in published.feeds}
     with Store.open(settings.paths.state) as store:
-        known = {row[2].id for row in store.editions()}
+        known = {row[2].id for row in store.classification.editions()}
     rebuilt = publish(settings)
     assert {path: path.read_bytes() for path in rebuilt.feeds} == before
     assert set(guids(settings.paths.archive / "feeds" / "all.rss.xml")) <= known
@@ -85,9 +85,9 @@ def test_combined_feed_has_each_paper_once_with_all_its_profiles(tmp_path):
     settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER))
     both = Paper("Chain-of-thought reasoning about quantization", "reasoning and quantization", arxiv_id="2611.00009")
     with Store.open(settings.paths.state) as store:
-        run_id = store.start_run(AS_OF)
-        store.ingest_digest(Digest("x", AS_OF, (both,), "h-x"), run_id)
-        store.save_assignments([Assignment(both.id, "reasoning", 0.9, "matches: reasoning"),
+        run_id = store.runs.start_run(AS_OF)
+        store.papers.ingest_digest(Digest("x", AS_OF, (both,), "h-x"), run_id)
+        store.classification.save_assignments([Assignment(both.id, "reasoning", 0.9, "matches: reasoning"),
                                 Assignment(both.id, "efficient-llm", 0.8, "matches: quantization")])
     publish(settings)
     atom = parse(settings.paths.archive / "feeds/all.atom.xml").entries
@@ -135,10 +135,10 @@ def test_base_url_makes_feed_links_absolute_web_urls(tmp_path, shared_digests):
 def test_feed_golden(tmp_path):
     settings = load_settings(write_config(tmp_path, extra=FAST_CLASSIFIER + '[site]\nbase_url = "https://papers.example.net/"\n'))
     with Store.open(settings.paths.state) as store:
-        run_id = store.start_run(AS_OF)
+        run_id = store.runs.start_run(AS_OF)
         papers = linked_papers("https://arxiv.org/abs/")
-        store.ingest_digest(Digest("golden", dt.date(2026, 11, 20), papers, "golden-feed"), run_id)
-        store.save_assignments([Assignment(papers[0].id, "efficient-llm", 0.9, "matches: quantization, kv cache")])
+        store.papers.ingest_digest(Digest("golden", dt.date(2026, 11, 20), papers, "golden-feed"), run_id)
+        store.classification.save_assignments([Assignment(papers[0].id, "efficient-llm", 0.9, "matches: quantization, kv cache")])
     publish(settings)
     text = (settings.paths.archive / "feeds/profiles/efficient-llm.rss.xml").read_text(encoding="utf-8")
     assert_golden("archive-feed.rss.xml", text, [(r"<generator>[^<]*</generator>", "<generator>GENERATOR</generator>")])
@@ -183,9 +183,9 @@ def hostile(tmp_path_factory):
     paper = Paper(HOSTILE_TITLE, HOSTILE_ABSTRACT, arxiv_id="2611.00066", authors=(HOSTILE_AUTHOR,),
                   categories=(HOSTILE_CATEGORY,), link="https://arxiv.org/abs/2611.00066")
     with Store.open(settings.paths.state) as store:
-        run_id = store.start_run(AS_OF)
-        store.ingest_digest(Digest("x", AS_OF, (paper,), "h-hostile"), run_id)
-        store.save_assignments([Assignment(paper.id, "efficient-llm", 0.9, "matches: <u>quantization</u>")])
+        run_id = store.runs.start_run(AS_OF)
+        store.papers.ingest_digest(Digest("x", AS_OF, (paper,), "h-hostile"), run_id)
+        store.classification.save_assignments([Assignment(paper.id, "efficient-llm", 0.9, "matches: <u>quantization</u>")])
     publish(settings)
     return settings.paths.archive / "feeds"
 

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from mailserver import Recorder, free_port, mail_server, password_checker
-from papercast.config import Smtp
+from papercast.settings import Smtp
 from papercast.errors import DeliveryError
 from papercast.delivery.smtp import MessageRejected, Pacer, SmtpSender, smtp_password
 

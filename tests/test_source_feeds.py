@@ -46,10 +46,10 @@ def test_arxiv_rss_fields_are_plain_and_complete():
 
 def test_a_cross_list_in_two_category_feeds_is_stored_once(tmp_path):
     with Store.open(tmp_path / "state.sqlite") as store:
-        run = store.start_run(AS_OF)
-        result = ingest_digests(store, [parse("arxiv-cs.CL.rss", "arxiv-cs.CL"),
+        run = store.runs.start_run(AS_OF)
+        result = ingest_digests(store.papers, [parse("arxiv-cs.CL.rss", "arxiv-cs.CL"),
                                         parse("arxiv-cs.CV.rss", "arxiv-cs.CV")], run)
-        count = store.db.execute("SELECT COUNT(*) FROM papers WHERE arxiv_id = '2611.09876'").fetchone()[0]
+        count = store.database.db.execute("SELECT COUNT(*) FROM papers WHERE arxiv_id = '2611.09876'").fetchone()[0]
     assert count == 1
     assert [(d.source, d.papers, d.new) for d in result.digests] == [("arxiv-cs.CL", 3, 3), ("arxiv-cs.CV", 2, 1)]
 

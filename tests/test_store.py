@@ -28,42 +28,42 @@ def store(tmp_path):
 
 
 def test_new_store_carries_the_schema_version(store):
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.database.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_only_papers_never_seen_before_are_new(store):
-    run = store.start_run(dt.date(2026, 3, 20))
-    first, new1 = store.ingest_digest(digest(12, ["A", "B", "C"]), run)
-    second, new2 = store.ingest_digest(digest(14, ["b", "C.", "D"]), run)
+    run = store.runs.start_run(dt.date(2026, 3, 20))
+    first, new1 = store.papers.ingest_digest(digest(12, ["A", "B", "C"]), run)
+    second, new2 = store.papers.ingest_digest(digest(14, ["b", "C.", "D"]), run)
     assert (first.new, [p.title for p in new1]) == (3, ["A", "B", "C"])
     assert (second.papers, second.new, [p.title for p in new2]) == (3, 1, ["D"])
-    assert store.paper(new1[1].id).first_seen == dt.date(2026, 3, 12)
+    assert store.papers.paper(new1[1].id).first_seen == dt.date(2026, 3, 12)
 
 
 def test_the_same_content_again_is_a_no_op(store):
-    run = store.start_run(dt.date(2026, 3, 20))
-    store.ingest_digest(digest(12, ["A", "B"]), run)
-    again, new = store.ingest_digest(digest(12, ["A", "B"]), run)
+    run = store.runs.start_run(dt.date(2026, 3, 20))
+    store.papers.ingest_digest(digest(12, ["A", "B"]), run)
+    again, new = store.papers.ingest_digest(digest(12, ["A", "B"]), run)
     assert again.skipped and again.new == 0 and new == []
-    assert store.db.execute("SELECT COUNT(*) FROM digests").fetchone()[0] == 1
+    assert store.database.db.execute("SELECT COUNT(*) FROM digests").fetchone()[0] == 1
 
 
 def test_first_seen_never_moves_later_and_an_older_sighting_moves_it_earlier(store):
-    run = store.start_run(dt.date(2026, 3, 20))
-    _, [paper] = store.ingest_digest(digest(14, ["A"]), run)
-    store.ingest_digest(digest(20, ["A"]), run)
-    assert store.paper(paper.id).first_seen == dt.date(2026, 3, 14)
-    store.ingest_digest(digest(12, ["A"]), run)
-    assert store.paper(paper.id).first_seen == dt.date(2026, 3, 12)
+    run = store.runs.start_run(dt.date(2026, 3, 20))
+    _, [paper] = store.papers.ingest_digest(digest(14, ["A"]), run)
+    store.papers.ingest_digest(digest(20, ["A"]), run)
+    assert store.papers.paper(paper.id).first_seen == dt.date(2026, 3, 14)
+    store.papers.ingest_digest(digest(12, ["A"]), run)
+    assert store.papers.paper(paper.id).first_seen == dt.date(2026, 3, 12)
 
 
 def test_a_failing_digest_leaves_nothing_behind(store):
-    run = store.start_run(dt.date(2026, 3, 20))
+    run = store.runs.start_run(dt.date(2026, 3, 20))
     bad = dataclasses.replace(digest(12, ["A", "B"]), date=None)  # fails at the digest row, after the papers
     with pytest.raises((sqlite3.Error, AttributeError)):
-        store.ingest_digest(bad, run)
-    assert store.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == 0
-    result, new = store.ingest_digest(digest(12, ["A", "B"]), run)
+        store.papers.ingest_digest(bad, run)
+    assert store.database.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == 0
+    result, new = store.papers.ingest_digest(digest(12, ["A", "B"]), run)
     assert result.new == 2 and len(new) == 2
 
 
@@ -74,30 +74,30 @@ def issue(issue_id: str, paper_ids: list[str], cursor: int | None) -> IssueRecor
 
 
 def test_an_issue_counts_as_delivered_only_when_settled_and_moves_the_cursor_with_it(store):
-    run = store.start_run(dt.date(2026, 3, 20))
-    _, new = store.ingest_digest(digest(12, ["A", "B", "C"]), run)
-    store.record_planned([issue("i1", [new[0].id], 2)], run)
-    assert store.issue("i1").status == "planned" and store.delivered("r@example.org") == set()
-    store.record_written([("i1", "s", [ChannelDelivery("i1", "email", "written", "<i1@x>")])], run)
-    assert store.issue("i1").status == "done"  # a dry run: written is delivered
-    assert store.delivered("r@example.org") == {new[0].id} and store.reader_cursor("r@example.org") == 2
+    run = store.runs.start_run(dt.date(2026, 3, 20))
+    _, new = store.papers.ingest_digest(digest(12, ["A", "B", "C"]), run)
+    store.ledger.record_planned([issue("i1", [new[0].id], 2)], run)
+    assert store.ledger.issue("i1").status == "planned" and store.ledger.delivered("r@example.org") == set()
+    store.ledger.record_written([("i1", "s", [ChannelDelivery("i1", "email", "written", "<i1@x>")])], run)
+    assert store.ledger.issue("i1").status == "done"  # a dry run: written is delivered
+    assert store.ledger.delivered("r@example.org") == {new[0].id} and store.ledger.reader_cursor("r@example.org") == 2
 
-    store.record_planned([issue("i2", [new[1].id], 3)], run)
-    store.record_written([("i2", "s", [ChannelDelivery("i2", "email", "pending", "<i2@x>")])], run)
-    assert store.issue("i2").status == "written" and new[1].id not in store.delivered("r@example.org")
-    assert [i.id for i in store.pending_deliveries("email", ["r@example.org"])] == ["i2"]
-    store.mark_delivered("i2", "email", run)
-    assert store.issue("i2").status == "done" and store.reader_cursor("r@example.org") == 3
-    assert store.pending_deliveries("email", ["r@example.org"]) == []
+    store.ledger.record_planned([issue("i2", [new[1].id], 3)], run)
+    store.ledger.record_written([("i2", "s", [ChannelDelivery("i2", "email", "pending", "<i2@x>")])], run)
+    assert store.ledger.issue("i2").status == "written" and new[1].id not in store.ledger.delivered("r@example.org")
+    assert [i.id for i in store.ledger.pending_deliveries("email", ["r@example.org"])] == ["i2"]
+    store.ledger.mark_delivered("i2", "email", run)
+    assert store.ledger.issue("i2").status == "done" and store.ledger.reader_cursor("r@example.org") == 3
+    assert store.ledger.pending_deliveries("email", ["r@example.org"]) == []
 
 
 def test_a_permanent_failure_settles_the_issue_as_failed_and_delivers_nothing(store):
-    run = store.start_run(dt.date(2026, 3, 20))
-    _, new = store.ingest_digest(digest(12, ["A"]), run)
-    store.record_planned([issue("i1", [new[0].id], 1)], run)
-    store.record_written([("i1", "s", [ChannelDelivery("i1", "email", "pending", "<i1@x>")])], run)
-    store.record_delivery_failure("i1", "email", "421 busy", False, run)
-    assert store.issue("i1").status == "written"  # transient: still pending
-    store.record_delivery_failure("i1", "email", "550 no such user", True, run)
-    assert store.issue("i1").status == "failed" and store.delivered("r@example.org") == set()
-    assert store.reader_cursor("r@example.org") is None
+    run = store.runs.start_run(dt.date(2026, 3, 20))
+    _, new = store.papers.ingest_digest(digest(12, ["A"]), run)
+    store.ledger.record_planned([issue("i1", [new[0].id], 1)], run)
+    store.ledger.record_written([("i1", "s", [ChannelDelivery("i1", "email", "pending", "<i1@x>")])], run)
+    store.ledger.record_delivery_failure("i1", "email", "421 busy", False, run)
+    assert store.ledger.issue("i1").status == "written"  # transient: still pending
+    store.ledger.record_delivery_failure("i1", "email", "550 no such user", True, run)
+    assert store.ledger.issue("i1").status == "failed" and store.ledger.delivered("r@example.org") == set()
+    assert store.ledger.reader_cursor("r@example.org") is None

@@ -15,39 +15,39 @@ ADA, GRACE = "ada@example.org", "grace@example.org"
 
 def test_a_second_vote_on_the_same_paper_replaces_the_first(tmp_path):
     with Store.open(tmp_path / "state.sqlite") as store:
-        first, changed = store.record_vote("Ada@Example.org", "reasoning", "arxiv:2611.00001", True, "page")
-        again, changed_again = store.record_vote(ADA, "reasoning", "arxiv:2611.00001", True, "page")
+        first, changed = store.votes.record_vote("Ada@Example.org", "reasoning", "arxiv:2611.00001", True, "page")
+        again, changed_again = store.votes.record_vote(ADA, "reasoning", "arxiv:2611.00001", True, "page")
         assert changed and not changed_again and again == first  # the button pressed twice: nothing new
         assert (first.reader, first.profile_id, first.paper_id, first.liked) == (ADA, "reasoning", "arxiv:2611.00001",
                                                                                True)
-        changed_mind, changed = store.record_vote(ADA, "reasoning", "arxiv:2611.00001", False, "page")
+        changed_mind, changed = store.votes.record_vote(ADA, "reasoning", "arxiv:2611.00001", False, "page")
         assert changed and not changed_mind.liked and changed_mind.voted_at >= first.voted_at
-        assert store.votes_of([ADA, GRACE]) == {ADA: [changed_mind]}
-        with store.transaction() as db:
+        assert store.votes.votes_of([ADA, GRACE]) == {ADA: [changed_mind]}
+        with store.database.transaction() as db:
             assert db.execute("SELECT COUNT(*) FROM reader_votes").fetchone()[0] == 1
 
 
 def test_votes_are_kept_per_reader_profile_and_paper_and_counted(tmp_path):
     with Store.open(tmp_path / "state.sqlite") as store:
-        store.record_vote(ADA, "reasoning", "p1", True, "page")
-        store.record_vote(ADA, "multimodal", "p1", False, "page")  # the same paper in another profile: its own vote
-        store.record_vote(ADA, "reasoning", "p2", True, "page")
-        store.record_vote(GRACE, "reasoning", "p1", False, "page")
-        votes = store.votes_of(["ADA@example.org", GRACE, "alan@example.org"])
+        store.votes.record_vote(ADA, "reasoning", "p1", True, "page")
+        store.votes.record_vote(ADA, "multimodal", "p1", False, "page")  # the same paper in another profile: its own vote
+        store.votes.record_vote(ADA, "reasoning", "p2", True, "page")
+        store.votes.record_vote(GRACE, "reasoning", "p1", False, "page")
+        votes = store.votes.votes_of(["ADA@example.org", GRACE, "alan@example.org"])
         assert set(votes) == {"ADA@example.org", GRACE}  # keys as asked for; readers without votes left out
         assert [(v.profile_id, v.paper_id, v.liked) for v in votes["ADA@example.org"]] == [
             ("reasoning", "p1", True), ("multimodal", "p1", False), ("reasoning", "p2", True)]
-        counts = store.vote_counts()
+        counts = store.votes.vote_counts()
         assert (counts[ADA].more, counts[ADA].fewer, counts[GRACE].more, counts[GRACE].fewer) == (2, 1, 0, 1)
-        assert store.vote(ADA, "reasoning", "p3") is None
+        assert store.votes.vote(ADA, "reasoning", "p3") is None
 
 
 def test_many_readers_are_looked_up_in_chunks(tmp_path):
     with Store.open(tmp_path / "state.sqlite") as store:
         emails = [f"reader{i:04d}@example.org" for i in range(1200)]
         for email in emails[::100]:
-            store.record_vote(email, "reasoning", "p1", True, "page")
-        assert sorted(store.votes_of(emails)) == emails[::100]
+            store.votes.record_vote(email, "reasoning", "p1", True, "page")
+        assert sorted(store.votes.votes_of(emails)) == emails[::100]
 
 
 def test_channels_default_to_email_and_are_checked_at_load(tmp_path):

@@ -19,10 +19,10 @@ import pytest
 
 from conftest import AS_OF, free_port
 from papercast.store import Store
-from papercast.web.issue_links import NOT_FOR_ME, feed_link, vote_links
-from papercast.web.links import ReaderLinks
+from papercast.links.issue import NOT_FOR_ME, feed_link, vote_links
+from papercast.links.reader import ReaderLinks
 from papercast.web.server import AppServer
-from papercast.web.signing import LinkKeys, SignedLink, link_keys
+from papercast.links.signing import LinkKeys, SignedLink, link_keys
 from papercast.sources import parse_input
 from stages import classify, plan_and_write
 from test_web_app import with_query
@@ -48,7 +48,7 @@ def site(tmp_path_factory, shared_digests):
 @pytest.fixture(autouse=True)
 def no_votes(request):
     if "site" in request.fixturenames:
-        with Store.of(request.getfixturevalue("site")[0].settings) as store, store.transaction() as db:
+        with Store.of(request.getfixturevalue("site")[0].settings) as store, store.database.transaction() as db:
             db.execute("DELETE FROM reader_votes")
 
 
@@ -68,7 +68,7 @@ def feed_url(site, reader: str) -> str:
 
 def votes(site) -> list[tuple[str, str, str, bool, str]]:
     with Store.of(site[0].settings) as store:
-        return [(v.reader, v.profile_id, v.paper_id, v.liked, v.via) for mine in store.votes_of(
+        return [(v.reader, v.profile_id, v.paper_id, v.liked, v.via) for mine in store.votes.votes_of(
             [ADA, GRACE, ALAN]).values() for v in mine]
 
 
@@ -83,7 +83,7 @@ def test_every_paper_carries_both_links_for_its_reader_profile_and_paper(site):
     built, server = site
     more, fewer = vote_urls(site, ADA), vote_urls(site, ADA, "Not for me")
     with Store.of(built.settings) as store:
-        issue = store.delivered_on(ADA, "email", 1)[0]
+        issue = store.ledger.delivered_on(ADA, "email", 1)[0]
     pairs = [(section.profile_id, item.paper_id) for section in issue.sections for item in section.items]
     assert [(fields(u)["l"], fields(u)["p"]) for u in more] == pairs
     assert [(fields(u)["l"], fields(u)["p"]) for u in fewer] == pairs
@@ -203,7 +203,7 @@ def test_the_private_feed_is_valid_atom_with_an_entry_per_paper_and_no_address(s
     parsed = feedparser.parse(reply.content)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     with Store.of(built.settings) as store:
-        issues = store.delivered_on(ALAN, "feed", 100)
+        issues = store.ledger.delivered_on(ALAN, "feed", 100)
     assert [e.id for e in parsed.entries] == [f"urn:papercast:paper:{p}" for i in issues for p in i.paper_ids]
     assert len(parsed.entries) >= 3 and all(e.link.startswith("https://arxiv.org/") for e in parsed.entries)
     assert "@" not in reply.text and "Alan" not in reply.text
@@ -235,8 +235,8 @@ def test_the_feed_keeps_its_ids_when_rebuilt_and_grows_by_the_next_issue(site, s
     monkeypatch.setenv("PAPERCAST_WEB_SECRET", SECRET)
     later = AS_OF + dt.timedelta(days=7)
     with Store.of(built.settings) as store:
-        run = store.start_run(later)
-        store.ingest_digest(parse_input((shared_digests / LATER).read_bytes(), LATER, later), run)
+        run = store.runs.start_run(later)
+        store.papers.ingest_digest(parse_input((shared_digests / LATER).read_bytes(), LATER, later), run)
         classify(store, built.settings, run)
         plan_and_write(store, built.settings, later, run_id=run)
     old, new = feedparser.parse(first), feedparser.parse(httpx.get(url, timeout=10).content)

@@ -21,10 +21,10 @@ from conftest import free_port
 from papercast.config import load_settings
 from papercast.errors import ConfigError
 from papercast.store import Store
-from papercast.web.issue_links import feed_link, vote_links
-from papercast.web.links import ReaderLinks
+from papercast.links.issue import feed_link, vote_links
+from papercast.links.reader import ReaderLinks
 from papercast.web.server import AppServer
-from papercast.web.signing import LinkKeys, link_keys
+from papercast.links.signing import LinkKeys, link_keys
 from webapp import (OLD_SECRET, SECRET, WITH_A_FEED, build_site, raw_request, site_config, state_dump,
                     subscriptions, unsubscribe_url)
 
@@ -52,7 +52,7 @@ def site(tmp_path_factory, shared_digests):
 @pytest.fixture(autouse=True)
 def everyone_subscribed(request):
     if "site" in request.fixturenames:
-        with Store.of(request.getfixturevalue("site")[0].settings) as store, store.transaction() as db:
+        with Store.of(request.getfixturevalue("site")[0].settings) as store, store.database.transaction() as db:
             db.execute("DELETE FROM reader_subscriptions")
 
 
@@ -105,7 +105,7 @@ def test_one_click_post_as_a_mail_provider_sends_it(site, encoding):
     assert subscriptions(built.settings) == {GRACE: "unsubscribed"}
     assert one_click(url).status_code == 200  # a provider that repeats its POST: still 2xx, recorded once
     with Store.of(built.settings) as store:
-        assert store.subscription(GRACE).via == "one-click"
+        assert store.subscriptions.subscription(GRACE).via == "one-click"
 
 
 def test_the_confirm_button_unsubscribes_and_the_next_page_resubscribes(site):
@@ -297,7 +297,7 @@ def test_every_route_is_listed_here_and_answers_as_listed(site):
     links = ReaderLinks.of(built.settings, keys)
     edition = next((built.settings.paths.archive / "editions").rglob("20*.html"))
     with Store.of(built.settings) as store:
-        section = store.delivered_on(ADA, "email", 1)[0].sections[0]
+        section = store.ledger.delivered_on(ADA, "email", 1)[0].sections[0]
     more, fewer = vote_links(links, ADA, [(section.profile_id, section.items[0].paper_id)]).popitem()[1]
     feed = links.url(feed_link(links, ALAN))  # alan's channels include the feed (webapp.WITH_A_FEED)
     examples = {"EDITION": edition.relative_to(built.settings.paths.archive).as_posix(),

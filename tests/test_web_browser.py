@@ -139,7 +139,7 @@ def click_text(browser: Browser, text: str) -> str:
 
 def subscription(world, reader: str) -> tuple[str, str]:
     with Store.of(world[0].settings) as store:
-        found = store.subscription(reader)
+        found = store.subscriptions.subscription(reader)
     return found.status, found.via
 
 

@@ -36,7 +36,7 @@ def site(tmp_path_factory, shared_digests):
 
 @pytest.fixture(autouse=True)
 def everyone_subscribed(site):
-    with Store.of(site[0].settings) as store, store.transaction() as db:
+    with Store.of(site[0].settings) as store, store.database.transaction() as db:
         db.execute("DELETE FROM reader_subscriptions")
 
 

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from conftest import PROJECT, free_port
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import link_keys
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import link_keys
 from webapp import SECRET, build_site, subscriptions
 
 pytestmark = pytest.mark.slow

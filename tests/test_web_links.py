@@ -19,7 +19,7 @@ from papercast.config import load_settings
 from papercast.delivery.message import MessageComposer, compose_message, unsubscribe_links
 from papercast.models import Digest, Paper
 from papercast.newsletter.render import make_environment, render_newsletter
-from papercast.site.links import paper_url, title_search
+from papercast.links.papers import paper_url, title_search
 from papercast.sources import parse_input
 from papercast.store import Store
 from stages import classify, plan_and_write
@@ -136,11 +136,11 @@ def test_every_paper_title_is_a_web_link_in_every_real_newsletter(tmp_path, shar
     settings = load_settings(write_config(tmp_path, readers=ALL_PROFILES, extra=HTTPS + FAST))
     with Store.open(settings.paths.state) as store:
         for name in sorted(path.name for path in shared_digests.glob("*.txt")):
-            run = store.start_run(AS_OF)
-            store.ingest_digest(parse_input((shared_digests / name).read_bytes(), name, AS_OF), run)
+            run = store.runs.start_run(AS_OF)
+            store.papers.ingest_digest(parse_input((shared_digests / name).read_bytes(), name, AS_OF), run)
         classify(store, settings, run)
         written = plan_and_write(store, settings, AS_OF, run_id=run)
-        papers = store.papers(list(written[0].papers))
+        papers = store.papers.papers(list(written[0].papers))
     msg = email.message_from_bytes(written[0].files[0].read_bytes(), policy=email.policy.default)
     anchors = Anchors()
     anchors.feed(msg.get_body(("html",)).get_content())
@@ -157,12 +157,12 @@ def test_a_later_source_with_the_arxiv_id_turns_the_search_into_the_abstract(tmp
     settings = load_settings(write_config(tmp_path, extra=HTTPS + FAST))
     title = "Four-Bit Quantization of the KV Cache"
     with Store.open(settings.paths.state) as store:
-        run = store.start_run(dt.date(2026, 11, 16))
-        store.ingest_digest(Digest("page.txt", dt.date(2026, 11, 16), (Paper(title, "quantization"),), "h1"), run)
-        before = store.paper(Paper(title).id)
+        run = store.runs.start_run(dt.date(2026, 11, 16))
+        store.papers.ingest_digest(Digest("page.txt", dt.date(2026, 11, 16), (Paper(title, "quantization"),), "h1"), run)
+        before = store.papers.paper(Paper(title).id)
         feed = Paper(title, "quantization", arxiv_id="2611.01234", link="https://arxiv.org/abs/2611.01234v2")
-        store.ingest_digest(Digest("arxiv.rss", dt.date(2026, 11, 17), (feed,), "h2", "rss"), run)
-        after = store.paper(before.id)
+        store.papers.ingest_digest(Digest("arxiv.rss", dt.date(2026, 11, 17), (feed,), "h2", "rss"), run)
+        after = store.papers.paper(before.id)
     assert paper_url(before).startswith("https://arxiv.org/search/?query=Four-Bit+Quantization+of+the+KV+Cache")
     assert paper_url(after) == "https://arxiv.org/abs/2611.01234"
 

@@ -9,8 +9,8 @@ from conftest import write_config
 from papercast.config import load_settings
 from papercast.errors import ConfigError
 from papercast.preflight import prepare_run
-from papercast.web.links import ReaderLinks, link_state
-from papercast.web.signing import UNSIGNED, LinkKeys, SignedLink, link_keys, required_keys
+from papercast.links.reader import ReaderLinks, link_state
+from papercast.links.signing import UNSIGNED, LinkKeys, SignedLink, link_keys, required_keys
 
 OLD, NEW = "old-secret-0123456789abcdef", "new-secret-fedcba9876543210"
 BASE = '[site]\nbase_url = "https://papers.example.org/news/"\n'

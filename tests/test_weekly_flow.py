@@ -21,8 +21,9 @@ HOSTILE = ("Breaking <script>alert(1)</script> {{ 7*7 }} Reasoning",
 @pytest.fixture(scope="module")
 def weekly(prefect_harness):
     from papercast.flows.newsletter import weekly_newsletter
+    from papercast.jsonable import jsonable
 
-    return weekly_newsletter
+    return lambda *args, **kwargs: jsonable(weekly_newsletter(*args, **kwargs))  # the report as --json prints it
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import AS_OF, write_config
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+from papercast.settings import Settings
 from papercast.newsletter.render import make_environment
 from papercast.site.publish import publish_archive
 from papercast.sources import parse_input
@@ -51,13 +52,13 @@ def build_site(folder: Path, base_url: str, digest: Path, extra: str = "", sendi
     the run report saved: what a run leaves, without Prefect."""
     settings = load_settings(site_config(folder, base_url, extra, readers))
     with Store.open(settings.paths.state) as store:
-        run = store.start_run(AS_OF)
-        store.ingest_digest(parse_input(digest.read_bytes(), digest.name, AS_OF), run)
+        run = store.runs.start_run(AS_OF)
+        store.papers.ingest_digest(parse_input(digest.read_bytes(), digest.name, AS_OF), run)
         classify(store, settings, run)
         planning = plan(store, settings, AS_OF, run)
         written = write_issues(planning.to_write, settings, sending)
-        record_written(store, written, run)
-        publish_archive(store, settings, make_environment())
+        record_written(store.ledger, written, run)
+        publish_archive(store.classification, settings, make_environment())
         outcome = RunOutcome(planning=planning, written=written)
         save_report(assemble_report(store, settings, run, AS_OF, sending, outcome, "keywords"), settings.paths.archive)
     return Site(settings, {w.reader: w.files[0] for w in written if w.files})
@@ -92,4 +93,4 @@ def state_dump(settings: Settings) -> list[str]:
 
 def subscriptions(settings: Settings) -> dict[str, str]:
     with Store.of(settings) as store:
-        return {email: s.status for email, s in store.subscriptions().items()}
+        return {email: s.status for email, s in store.subscriptions.subscriptions().items()}

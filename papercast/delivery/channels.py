@@ -8,10 +8,12 @@ names a channel: it asks `channels_for` and loops over what it gets.
 from __future__ import annotations
 
 import contextlib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager, Protocol
+from typing import Protocol
 
+from papercast.errors import DeliveryError
 from papercast.newsletter.render import RenderedNewsletter
 from papercast.store.records import ChannelDelivery, IssueRecord
 
@@ -22,6 +24,15 @@ class Prepared:
 
     files: tuple[tuple[Path, bytes], ...]
     delivery: ChannelDelivery
+
+
+class MessageRejected(DeliveryError):
+    """The channel refused one issue; `permanent` when trying again cannot help (an SMTP 5xx reply), else it
+    stays pending for the next run (retries ran out on a 4xx)."""
+
+    def __init__(self, message: str, *, permanent: bool = True, source: str | None = None, hint: str | None = None):
+        super().__init__(message, source=source, hint=hint)
+        self.permanent = permanent
 
 
 class Sender(Protocol):
@@ -35,9 +46,9 @@ class Channel(Protocol):
 
     def prepare(self, rendered: RenderedNewsletter, sending: bool) -> Prepared: ...
 
-    def sender(self) -> ContextManager[Sender] | None:
-        """A sender for pending deliveries, or None when preparing already delivered the issue."""
+    def sender(self) -> AbstractContextManager[Sender | None]:
+        """A sender for pending deliveries; it gives None when preparing already delivered the issue."""
 
 
-def no_sender() -> contextlib.nullcontext:
+def no_sender() -> contextlib.nullcontext[None]:
     return contextlib.nullcontext(None)

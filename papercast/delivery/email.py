@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from papercast.config import Settings
-from papercast.delivery.channels import Prepared
+from papercast.delivery.channels import MessageRejected, Prepared
 from papercast.delivery.message import MessageComposer
-from papercast.delivery.smtp import MessageRejected, SmtpSender, smtp_password
+from papercast.delivery.smtp import SmtpSender, smtp_password
 from papercast.faults import checkpoint
 from papercast.newsletter.render import RenderedNewsletter
+from papercast.settings import Settings
 from papercast.store.records import PENDING, WRITTEN, ChannelDelivery, IssueRecord
 
 NAME = "email"
@@ -42,7 +42,7 @@ class EmailChannel:
         return Prepared(((outbox_path(self.settings.paths.archive, issue_id), message.data),), delivery)
 
     @contextlib.contextmanager
-    def sender(self) -> Iterator["OutboxSender"]:
+    def sender(self) -> Iterator[OutboxSender]:
         password = smtp_password(self.settings.smtp, os.environ)
         with SmtpSender(self.settings.smtp, password) as smtp:
             yield OutboxSender(self.settings.paths.archive, smtp)

@@ -9,7 +9,7 @@ state says, and the same state gives the same bytes.
   first, in the issue's order (the ledger never gives a reader a paper twice).
 - An entry's id is `urn:papercast:paper:<paper id>`: the same across rebuilds, restarts and secret
   rotations; its date is when its issue was planned (the Date of the issue's message).
-- Its link is the paper's page (papercast/site/links.py); its content the excerpt, why it was picked and
+- Its link is the paper's page (papercast/links/papers.py); its content the excerpt, why it was picked and
   the reader's "more like this" / "not for me" links.
 - Nothing in it names the reader: no address, no name; only the URL's opaque id says whose it is.
 """
@@ -23,19 +23,20 @@ from urllib.parse import quote
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from papercast.config import Reader, Settings
 from papercast.delivery.channels import Prepared, no_sender
+from papercast.links.identity import public_base
+from papercast.links.issue import vote_links
+from papercast.links.papers import paper_url
+from papercast.links.reader import ReaderLinks
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.render import RenderedNewsletter, excerpt
-from papercast.site.links import paper_url
+from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.records import WRITTEN, ChannelDelivery, IssueRecord
-from papercast.web.issue_links import vote_links
-from papercast.web.links import ReaderLinks, public_base
 
 NAME = "feed"
 FEED_ISSUES = 26  # half a year of weekly issues; feed readers keep what they fetched before
-EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class FeedChannel:
@@ -63,8 +64,8 @@ class FeedEntry:
 
 def feed_entries(store: Store, reader: Reader, limit: int = FEED_ISSUES) -> list[FeedEntry]:
     """The papers of the reader's latest issues on this channel, newest issue first, each paper once."""
-    issues = store.delivered_on(reader.email, NAME, limit)
-    papers = store.papers([pid for issue in issues for pid in issue.paper_ids])
+    issues = store.ledger.delivered_on(reader.email, NAME, limit)
+    papers = store.papers.papers([pid for issue in issues for pid in issue.paper_ids])
     entries: dict[str, FeedEntry] = {}
     for issue in issues:
         for section in issue.sections:
@@ -76,7 +77,7 @@ def feed_entries(store: Store, reader: Reader, limit: int = FEED_ISSUES) -> list
 
 def aware(issue: IssueRecord) -> dt.datetime:
     planned = issue.planned_at
-    return planned if planned.tzinfo else planned.replace(tzinfo=dt.timezone.utc)
+    return planned if planned.tzinfo else planned.replace(tzinfo=dt.UTC)
 
 
 def entry_id(paper_id: str) -> str:
@@ -90,8 +91,9 @@ def entry_content(entry: FeedEntry, votes: tuple[str, str] | None) -> str:
     return str(html)
 
 
-def reader_feed(store: Store, settings: Settings, reader: Reader, links: ReaderLinks, self_url: str,
-                feed_id: str) -> bytes:
+def reader_feed(
+    store: Store, settings: Settings, reader: Reader, links: ReaderLinks, self_url: str, feed_id: str
+) -> bytes:
     """The reader's private feed as Atom bytes; `self_url` is the URL it is fetched at, `feed_id` its
     lasting id (from the URL's opaque reader id, never the address)."""
     entries = feed_entries(store, reader)
@@ -99,8 +101,9 @@ def reader_feed(store: Store, settings: Settings, reader: Reader, links: ReaderL
     generator = FeedGenerator()
     generator.id(f"urn:papercast:feed:{feed_id}")
     generator.title(f"{settings.site.title}: your papers")
-    generator.subtitle("The papers picked for you, newest issue first. This feed is private: "
-                       "keep its link to yourself.")
+    generator.subtitle(
+        "The papers picked for you, newest issue first. This feed is private: keep its link to yourself."
+    )
     generator.author(name=settings.site.title)
     generator.link(href=self_url, rel="self", type="application/atom+xml")
     generator.link(href=public_base(settings) or self_url, rel="alternate")

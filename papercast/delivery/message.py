@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from email import quoprimime
 from email.headerregistry import Address
 
-from papercast.config import Reader, Settings
 from papercast.errors import ConfigError
+from papercast.links.identity import list_address, reader_token
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import link_keys
 from papercast.newsletter.render import RenderedNewsletter, inline_css, one_line
-from papercast.web.links import ReaderLinks, list_address
-from papercast.web.signing import link_keys
+from papercast.settings import Reader, Settings
 
 # Headers whose value is a list of <URI>s: folded only between items, never encoded,
 # so a long https URL stays one clickable token for mail clients.
@@ -79,11 +80,6 @@ def list_id(settings: Settings) -> str:
     return f"papercast newsletter <{list_address(settings.smtp)}>"
 
 
-def reader_token(list_addr: str, email_addr: str) -> str:
-    """A stable name for a reader on a list, for an operator's own unsubscribe_url (not a secret)."""
-    return hashlib.sha256(f"{list_addr}\n{email_addr.lower()}".encode()).hexdigest()[:24]
-
-
 def unsubscribe_links(settings: Settings, reader: Reader, links: ReaderLinks | None = None) -> Unsubscribe:
     """With [site] base_url: the app's signed unsubscribe URL (papercast records it itself); else the
     operator's [smtp] unsubscribe_url when set; the mailto always."""
@@ -95,9 +91,14 @@ def unsubscribe_links(settings: Settings, reader: Reader, links: ReaderLinks | N
     if not smtp.unsubscribe_url:
         return Unsubscribe(mailto, None)
     list_addr = list_address(smtp)
-    return Unsubscribe(mailto, smtp.unsubscribe_url.format(
-        list=urllib.parse.quote(list_addr, safe=""), token=reader_token(list_addr, reader.email),
-        email=urllib.parse.quote(reader.email, safe="@")))
+    return Unsubscribe(
+        mailto,
+        smtp.unsubscribe_url.format(
+            list=urllib.parse.quote(list_addr, safe=""),
+            token=reader_token(list_addr, reader.email),
+            email=urllib.parse.quote(reader.email, safe="@"),
+        ),
+    )
 
 
 def address(name: str, addr: str) -> Address:
@@ -127,25 +128,35 @@ class MessageComposer:
         smtp = self.settings.smtp
         reader = rendered.plan.reader
         if sending and self.links.base is not None and not self.links.keys.signed:
-            raise ConfigError(f"environment variable {self.settings.web.secret_env} is not set ([web] secret_env)",
-                              source="[web]", hint="every process that writes messages needs the link secret")
+            raise ConfigError(
+                f"environment variable {self.settings.web.secret_env} is not set ([web] secret_env)",
+                source="[web]",
+                hint="every process that writes messages needs the link secret",
+            )
         unsubscribe = unsubscribe_links(self.settings, reader, self.links)
         mid = message_id(rendered.plan.issue_id, smtp.from_addr)
-        head = [self.fold_shared("Subject", one_line(rendered.subject)),
-                self.fold_shared("From", address(smtp.from_name, smtp.from_addr)),
-                self.fold("To", address(reader.name, reader.email))]
+        head = [
+            self.fold_shared("Subject", one_line(rendered.subject)),
+            self.fold_shared("From", address(smtp.from_name, smtp.from_addr)),
+            self.fold("To", address(reader.name, reader.email)),
+        ]
         if smtp.reply_to:
             head.append(self.fold_shared("Reply-To", one_line(smtp.reply_to)))
         date = email.utils.format_datetime(rendered.plan.planned_at)
-        head += [self.fold_shared("Date", date), self.fold("Message-ID", mid),
-                 self.fold_shared("List-Id", list_id(self.settings)),
-                 self.fold("List-Unsubscribe", unsubscribe.header)]
+        head += [
+            self.fold_shared("Date", date),
+            self.fold("Message-ID", mid),
+            self.fold_shared("List-Id", list_id(self.settings)),
+            self.fold("List-Unsubscribe", unsubscribe.header),
+        ]
         if unsubscribe.one_click:
             head.append(self.fold_shared("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         head.append(self.fold_shared("MIME-Version", "1.0"))
-        max_line = self.policy.max_line_length
-        parts = [text_part(rendered.text, "plain", max_line),
-                 text_part(inline_css(rendered.html), "html", max_line, MIME_VERSION)]
+        max_line = self.policy.max_line_length or 78  # the SMTP policy's 78 columns (set, never None)
+        parts = [
+            text_part(rendered.text, "plain", max_line),
+            text_part(inline_css(rendered.html), "html", max_line, MIME_VERSION),
+        ]
         return ComposedMessage(mid, b"".join(head) + multipart_alternative(parts, rendered.plan.issue_id))
 
     def fold(self, name: str, value: str | Address) -> bytes:
@@ -178,8 +189,12 @@ def text_part(text: str, subtype: str, max_line: int, extra_headers: bytes = b""
     An html part added as an alternative carries its own MIME-Version line (`extra_headers`).
     """
     cte, body = encode_text(text, max_line)
-    return (f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'
-            f"Content-Transfer-Encoding: {cte}{CRLF}".encode("ascii") + extra_headers + CRLF_BYTES + body)
+    return (
+        f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}Content-Transfer-Encoding: {cte}{CRLF}'.encode("ascii")
+        + extra_headers
+        + CRLF_BYTES
+        + body
+    )
 
 
 def encode_text(text: str, max_line: int) -> tuple[str, bytes]:
@@ -212,7 +227,7 @@ def crlf_text(text: str) -> bytes:
 
 def base64_lines(data: bytes, max_line: int) -> bytes:
     step = max_line // 4 * 3
-    encoded = "".join(binascii.b2a_base64(data[i:i + step]).decode("ascii") for i in range(0, len(data), step))
+    encoded = "".join(binascii.b2a_base64(data[i : i + step]).decode("ascii") for i in range(0, len(data), step))
     return crlf_text(encoded)
 
 
@@ -221,8 +236,12 @@ def multipart_alternative(parts: list[bytes], seed: str) -> bytes:
     boundary = mime_boundary(CRLF_BYTES.join(parts), seed)
     head = f'Content-Type: multipart/alternative;{CRLF} boundary="{boundary}"{CRLF}{CRLF}'.encode("ascii")
     delimiter = f"{CRLF}--{boundary}{CRLF}".encode("ascii")
-    return (head + f"--{boundary}{CRLF}".encode("ascii") + delimiter.join(parts)
-            + f"{CRLF}--{boundary}--{CRLF}".encode("ascii"))
+    return (
+        head
+        + f"--{boundary}{CRLF}".encode("ascii")
+        + delimiter.join(parts)
+        + f"{CRLF}--{boundary}--{CRLF}".encode("ascii")
+    )
 
 
 def mime_boundary(text: bytes, seed: str) -> str:

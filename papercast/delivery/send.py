@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from papercast.delivery.channels import Channel, Sender
-from papercast.delivery.smtp import MessageRejected
+from papercast.delivery.channels import Channel, MessageRejected, Sender
 from papercast.errors import DeliveryError
 from papercast.faults import checkpoint
 from papercast.store import Store
+from papercast.store.ledger import Ledger
 from papercast.store.records import FAILED, PENDING, SENT, WITHDRAWN, ChannelDelivery, IssueRecord
 
 
@@ -30,38 +30,40 @@ class SendResult:
 
 def send_batch(store: Store, channel: Channel, issue_ids: list[str], run_id: int) -> list[SendResult]:
     """Send the batch's issues still pending on `channel`, over one connection."""
-    pending = store.pending_for(channel.name, issue_ids)
+    pending = store.ledger.pending_for(channel.name, issue_ids)
     results: list[SendResult] = []
     if not pending:
         return results
     try:
         with channel.sender() as sender:
+            if sender is None:  # preparing delivered them: nothing is ever pending on such a channel
+                return results
             for issue, delivery in pending:
                 results.append(send_one(store, sender, issue, delivery, run_id))
     except DeliveryError as exc:  # the channel is down: every issue not sent waits, with the reason
-        rest = [issue for issue, _ in pending[len(results):]]
-        store.note_undelivered([issue.id for issue in rest], channel.name, exc.message, run_id)
+        rest = [issue for issue, _ in pending[len(results) :]]
+        store.ledger.note_undelivered([issue.id for issue in rest], channel.name, exc.message, run_id)
         results += [SendResult(issue.id, issue.reader, PENDING, exc.message, channel_down=True) for issue in rest]
     return results
 
 
-def defer_deliveries(store: Store, channel: str, issue_ids: list[str], reason: str, run_id: int) -> None:
+def defer_deliveries(ledger: Ledger, channel: str, issue_ids: list[str], reason: str, run_id: int) -> None:
     """Deliveries this run did not try (the channel went down before them): pending, with the reason."""
-    store.note_undelivered(issue_ids, channel, f"not tried: {reason}", run_id)
+    ledger.note_undelivered(issue_ids, channel, f"not tried: {reason}", run_id)
 
 
 def send_one(store: Store, sender: Sender, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> SendResult:
-    if store.unsubscribed([issue.reader]):  # since the run planned it: withdrawn, never sent
-        store.withdraw_issues([issue.id], run_id)
+    if store.subscriptions.unsubscribed([issue.reader]):  # since the run planned it: withdrawn, never sent
+        store.ledger.withdraw_issues([issue.id], run_id)
         return SendResult(issue.id, issue.reader, WITHDRAWN, "unsubscribed")
     try:
         sender.send(issue, delivery)
     except MessageRejected as exc:
-        store.record_delivery_failure(issue.id, delivery.channel, exc.message, exc.permanent, run_id)
+        store.ledger.record_delivery_failure(issue.id, delivery.channel, exc.message, exc.permanent, run_id)
         return SendResult(issue.id, issue.reader, FAILED if exc.permanent else PENDING, exc.message)
     except DeliveryError as exc:  # the channel is down: note it on this issue and stop the batch
-        store.record_delivery_failure(issue.id, delivery.channel, exc.message, False, run_id)
+        store.ledger.record_delivery_failure(issue.id, delivery.channel, exc.message, False, run_id)
         raise
-    store.mark_delivered(issue.id, delivery.channel, run_id)
+    store.ledger.mark_delivered(issue.id, delivery.channel, run_id)
     checkpoint("send.recorded")
     return SendResult(issue.id, issue.reader, SENT)

@@ -11,32 +11,32 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
-from papercast.config import Smtp
+from papercast.delivery.channels import MessageRejected
 from papercast.errors import DeliveryError
+from papercast.settings import Smtp
 
-
-class MessageRejected(DeliveryError):
-    """The server refused one message; `permanent` for a 5xx reply, else retries ran out on 4xx."""
-
-    def __init__(self, message: str, *, permanent: bool = True, source: str | None = None):
-        super().__init__(message, source=source)
-        self.permanent = permanent
+HINT = "check the [smtp] section and the mail server"  # the email channel's errors
 
 
 def smtp_password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
     """The password from the environment variable named by smtp.password_env; a one-line error if unset."""
     if not smtp.password_env:
         if smtp.username:
-            raise DeliveryError("smtp.username is set but smtp.password_env is not", source="[smtp]",
-                                hint="name the environment variable that holds the password")
+            raise DeliveryError(
+                "smtp.username is set but smtp.password_env is not",
+                source="[smtp]",
+                hint="name the environment variable that holds the password",
+            )
         return None
     password = environ.get(smtp.password_env)
     if not password:
-        raise DeliveryError(f"environment variable {smtp.password_env} is not set (smtp.password_env)",
-                            source="[smtp]", hint=f"export {smtp.password_env} with the SMTP password, "
-                            "or run without --send for a dry run")
+        raise DeliveryError(
+            f"environment variable {smtp.password_env} is not set (smtp.password_env)",
+            source="[smtp]",
+            hint=f"export {smtp.password_env} with the SMTP password, or run without --send for a dry run",
+        )
     return password
 
 
@@ -48,8 +48,9 @@ def reply_text(code: int, message: bytes | str) -> str:
 class Pacer:
     """At most `rate` starts per second (0: no limit)."""
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+    ):
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.clock, self.sleep = clock, sleep
         self.next_slot = 0.0
@@ -66,15 +67,20 @@ class Pacer:
 class SmtpSender:
     """Use as a context manager; `send` connects on first use and reuses the connection."""
 
-    def __init__(self, smtp: Smtp, password: str | None, ssl_context: ssl.SSLContext | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        smtp: Smtp,
+        password: str | None,
+        ssl_context: ssl.SSLContext | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.smtp, self.password, self.sleep = smtp, password, sleep
         self.ssl_context = ssl_context or ssl.create_default_context()
         self.pacer = Pacer(smtp.rate_limit, sleep=sleep)
         self.connection: smtplib.SMTP | None = None
         self.where = f"smtp://{smtp.host}:{smtp.port}"
 
-    def __enter__(self) -> "SmtpSender":
+    def __enter__(self) -> SmtpSender:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -95,6 +101,7 @@ class SmtpSender:
 
     def open_connection(self) -> smtplib.SMTP:
         smtp = self.smtp
+        connection: smtplib.SMTP
         if smtp.security == "ssl":
             connection = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=self.ssl_context)
         else:
@@ -115,8 +122,11 @@ class SmtpSender:
             try:
                 connection.login(self.smtp.username, self.password or "")
             except smtplib.SMTPAuthenticationError as exc:
-                raise DeliveryError(f"login as {self.smtp.username} refused: {reply_text(exc.smtp_code, exc.smtp_error)}",
-                                    source=self.where, hint="check smtp.username and the password variable") from None
+                raise DeliveryError(
+                    f"login as {self.smtp.username} refused: {reply_text(exc.smtp_code, exc.smtp_error)}",
+                    source=self.where,
+                    hint="check smtp.username and the password variable",
+                ) from None
 
     def send(self, recipient: str, data: bytes) -> None:
         """Deliver one message (already a complete RFC 5322 message) to one recipient."""
@@ -129,8 +139,12 @@ class SmtpSender:
                 return
             kind, reason = trouble
         if kind == "connection":
-            raise DeliveryError(f"cannot deliver after {self.smtp.retries + 1} attempts: {reason}", source=self.where)
-        raise MessageRejected(f"{reason} (after {self.smtp.retries + 1} attempts)", permanent=False, source=self.where)
+            raise DeliveryError(
+                f"cannot deliver after {self.smtp.retries + 1} attempts: {reason}", source=self.where, hint=HINT
+            )
+        raise MessageRejected(
+            f"{reason} (after {self.smtp.retries + 1} attempts)", permanent=False, source=self.where, hint=HINT
+        )
 
     def try_send(self, recipient: str, data: bytes) -> tuple[str, str] | None:
         """None when accepted; ('reply', text) for a 4xx; ('connection', text) when the link failed."""
@@ -149,7 +163,7 @@ class SmtpSender:
     def judge(self, code: int, message: bytes | str) -> tuple[str, str]:
         """A 5xx reply raises MessageRejected at once; a 4xx one is worth another try."""
         if 500 <= code < 600:
-            raise MessageRejected(reply_text(code, message), permanent=True, source=self.where)
+            raise MessageRejected(reply_text(code, message), permanent=True, source=self.where, hint=HINT)
         if code == 421 or self.connection is None or self.connection.sock is None:
             self.drop()
         return "reply", reply_text(code, message)

@@ -12,30 +12,27 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
-from papercast.config import Reader, Settings
-from papercast.delivery.channels import Channel, Prepared
-from papercast.delivery.email import NAME as EMAIL, EmailChannel
+from papercast.delivery.channels import Prepared
 from papercast.delivery.feed import FeedChannel
 from papercast.delivery.message import unsubscribe_links
+from papercast.delivery.registry import channels_for, reader_channels
 from papercast.faults import checkpoint
 from papercast.files import private_folder, write_atomic_many
+from papercast.links.issue import issue_links
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import link_keys
 from papercast.newsletter.notes import render_note
 from papercast.newsletter.plan import NewsletterPlan, reader_slug
 from papercast.newsletter.render import RenderedNewsletter, make_environment, render_newsletter
-from papercast.store import Store
+from papercast.settings import Settings
+from papercast.store.ledger import Ledger
 from papercast.store.records import ChannelDelivery
-from papercast.web.issue_links import issue_links
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import link_keys
 
 RECORD_CHUNK = 200  # written issues recorded per ledger transaction
 WRITE_CHUNK = 250  # issues rendered, then written together (their files fsynced together)
-# Every channel an issue can go out on, by the name a reader's `channels` gives it ([[readers]] channels).
-CHANNELS: dict[str, Callable[[Settings], Channel]] = {EMAIL: EmailChannel, FeedChannel.name: FeedChannel}
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,8 @@ class WrittenIssue:
 
     @property
     def message_id(self) -> str:
-        return next((d.ref or "" for d in self.deliveries if d.channel == EMAIL), "")
+        """The reference of the first channel that gave one (the email's Message-ID)."""
+        return next((d.ref for d in self.deliveries if d.ref), "")
 
     @property
     def note(self) -> bool:
@@ -69,36 +67,27 @@ def for_workers(settings: Settings) -> Settings:
     return settings.model_copy(update={"readers": [], "paths": settings.paths.model_copy(update={"state": NO_STATE})})
 
 
-def channels_for(settings: Settings, reader: Reader | None = None) -> list[Channel]:
-    """The channels `reader`'s issues go out on (their `channels`, in that order); without a reader, every
-    channel there is (the send stage asks each one for what it still owes)."""
-    return [CHANNELS[name](settings) for name in (reader.channels if reader else CHANNELS)]
-
-
-def reader_channels(channels: list[Channel], reader: Reader) -> list[Channel]:
-    """`channels_for(settings, reader)`, picked from channels built once for a whole batch."""
-    by_name = {channel.name: channel for channel in channels}
-    return [by_name[name] for name in reader.channels]
-
-
 def newsletter_paths(archive: Path, plan: NewsletterPlan) -> tuple[Path, Path]:
     folder = archive / "newsletters" / reader_slug(plan.reader.email)
     return folder / f"{plan.issue_id}.html", folder / f"{plan.issue_id}.txt"
 
 
-def render_issue(env: jinja2.Environment, settings: Settings, plan: NewsletterPlan,
-                 links: ReaderLinks | None = None) -> RenderedNewsletter:
+def render_issue(
+    env: jinja2.Environment, settings: Settings, plan: NewsletterPlan, links: ReaderLinks | None = None
+) -> RenderedNewsletter:
     """The issue's pages, with the reader's links: unsubscribe, a vote pair per paper, their private feed."""
     links = links or ReaderLinks.of(settings, link_keys(settings, os.environ))
     link = unsubscribe_links(settings, plan.reader, links).body_link
     if plan.is_note:
         return render_note(env, settings, plan, link)
     pairs = [(section.profile_id, item.paper.id) for section in plan.sections for item in section.items]
-    return render_newsletter(env, plan, links=issue_links(links, plan.reader, link, pairs))
+    feed = FeedChannel.name in plan.reader.channels
+    return render_newsletter(env, plan, links=issue_links(links, plan.reader.email, link, pairs, feed))
 
 
-def write_issues(plans: list[NewsletterPlan], settings: Settings, sending: bool,
-                 env: jinja2.Environment | None = None) -> list[WrittenIssue]:
+def write_issues(
+    plans: list[NewsletterPlan], settings: Settings, sending: bool, env: jinja2.Environment | None = None
+) -> list[WrittenIssue]:
     """Render each plan, write its pages and every channel's files; return what was written."""
     env = env or make_environment()
     channels = channels_for(settings)
@@ -132,20 +121,32 @@ def write_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) 
     """`write_issues` for a write task of the flow, WRITE_CHUNK plans at a time: a chunk's files are
     held in memory until they are written, so memory does not grow with the batch."""
     env = make_environment()
-    return WrittenBatch(tuple(issue for start in range(0, len(plans), WRITE_CHUNK)
-                              for issue in write_issues(plans[start:start + WRITE_CHUNK], settings, sending, env)))
+    return WrittenBatch(
+        tuple(
+            issue
+            for start in range(0, len(plans), WRITE_CHUNK)
+            for issue in write_issues(plans[start : start + WRITE_CHUNK], settings, sending, env)
+        )
+    )
 
 
 def written_issue(rendered: RenderedNewsletter, html: Path, text: Path, prepared: list[Prepared]) -> WrittenIssue:
     plan = rendered.plan
-    return WrittenIssue(plan.issue_id, plan.reader.email, rendered.subject, tuple(plan.paper_ids), html, text,
-                        tuple(item.delivery for item in prepared),
-                        tuple(path for item in prepared for path, _ in item.files))
+    return WrittenIssue(
+        plan.issue_id,
+        plan.reader.email,
+        rendered.subject,
+        tuple(plan.paper_ids),
+        html,
+        text,
+        tuple(item.delivery for item in prepared),
+        tuple(path for item in prepared for path, _ in item.files),
+    )
 
 
-def record_written(store: Store, written: list[WrittenIssue], run_id: int, chunk: int = RECORD_CHUNK) -> None:
+def record_written(ledger: Ledger, written: list[WrittenIssue], run_id: int, chunk: int = RECORD_CHUNK) -> None:
     """The coordinator's half of the write stage: the ledger learns of written issues, a chunk at a time."""
     for start in range(0, len(written), chunk):
-        part = written[start:start + chunk]
-        store.record_written([(w.issue_id, w.subject, list(w.deliveries)) for w in part], run_id)
+        part = written[start : start + chunk]
+        ledger.record_written([(w.issue_id, w.subject, list(w.deliveries)) for w in part], run_id)
         checkpoint("write.chunk")

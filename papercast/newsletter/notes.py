@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import jinja2
 
-from papercast.config import Settings
 from papercast.newsletter.plan import NewsletterPlan
 from papercast.newsletter.render import RenderedNewsletter, one_line, render_template
+from papercast.settings import Settings
 
 
-def render_note(env: jinja2.Environment, settings: Settings, plan: NewsletterPlan,
-                unsubscribe_url: str = "") -> RenderedNewsletter:
+def render_note(
+    env: jinja2.Environment, settings: Settings, plan: NewsletterPlan, unsubscribe_url: str = ""
+) -> RenderedNewsletter:
     subject = one_line(f"papercast {plan.date.isoformat()}: nothing new for you this week")
-    context = {"plan": plan, "reader": plan.reader, "subject": subject, "unsubscribe_url": unsubscribe_url,
-               "profiles": [settings.profile(pid).title for pid in plan.reader.profiles]}
-    return RenderedNewsletter(plan, subject, render_template(env, "nothing_new.html.j2", **context),
-                              render_template(env, "nothing_new.txt.j2", **context))
+    context = {
+        "plan": plan,
+        "reader": plan.reader,
+        "subject": subject,
+        "unsubscribe_url": unsubscribe_url,
+        "profiles": [settings.profile(pid).title for pid in plan.reader.profiles],
+    }
+    return RenderedNewsletter(
+        plan,
+        subject,
+        render_template(env, "nothing_new.html.j2", **context),
+        render_template(env, "nothing_new.txt.j2", **context),
+    )

@@ -6,17 +6,18 @@ One render feeds the email, the archive and the feeds.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Mapping
 
 import css_inline
 import jinja2
 
 from papercast.errors import RenderError
+from papercast.links.issue import IssueLinks
+from papercast.links.papers import paper_url
 from papercast.newsletter.plan import NewsletterPlan
-from papercast.site.links import paper_url
 
 EXCERPT_CHARS = 320
 FILTER_CACHE_SIZE = 8192  # excerpts a batch's newsletters share
@@ -28,16 +29,6 @@ class RenderedNewsletter:
     subject: str
     html: str
     text: str
-
-
-@dataclass(frozen=True)
-class IssueLinks:
-    """The reader's own links in an issue (papercast/web/issue_links.py makes them): unsubscribe, a
-    "more like this" / "not for me" pair per paper id, and their private feed. Empty: not shown."""
-
-    unsubscribe: str = ""
-    votes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    feed: str = ""
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -76,7 +67,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
     env.filters["excerpt"] = memoized(excerpt)
     env.filters["wordwrap"] = memoized(env.filters["wordwrap"])
     env.filters["one_line"] = one_line
-    env.filters["paper_url"] = paper_url  # where a paper's title links to (papercast/site/links.py)
+    env.filters["paper_url"] = paper_url  # where a paper's title links to (papercast/links/papers.py)
     return env
 
 
@@ -99,14 +90,21 @@ def newsletter_subject(plan: NewsletterPlan) -> str:
     return one_line(f"papercast {plan.date.isoformat()}: {count} new {noun} for you")
 
 
-def render_newsletter(env: jinja2.Environment, plan: NewsletterPlan, unsubscribe_url: str = "",
-                      links: IssueLinks | None = None) -> RenderedNewsletter:
+def render_newsletter(
+    env: jinja2.Environment, plan: NewsletterPlan, unsubscribe_url: str = "", links: IssueLinks | None = None
+) -> RenderedNewsletter:
     """The reader's newsletter as HTML (for the archive) and plain text, with its unsubscribe link and,
     when given, the reader's vote links on each paper and their private feed."""
     subject = newsletter_subject(plan)
     links = links or IssueLinks(unsubscribe_url)
-    context = {"plan": plan, "reader": plan.reader, "subject": subject, "unsubscribe_url": links.unsubscribe,
-               "votes": links.votes, "feed_url": links.feed}
+    context = {
+        "plan": plan,
+        "reader": plan.reader,
+        "subject": subject,
+        "unsubscribe_url": links.unsubscribe,
+        "votes": links.votes,
+        "feed_url": links.feed,
+    }
     html = render_template(env, "newsletter.html.j2", **context)
     text = render_template(env, "newsletter.txt.j2", **context)
     return RenderedNewsletter(plan, subject, html, text)

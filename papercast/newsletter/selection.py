@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from papercast.config import Reader, Settings
 from papercast.errors import ConfigError
+from papercast.settings import Reader, Settings
 
 
 @dataclass(frozen=True)
@@ -27,19 +27,23 @@ class RunSelection:
         return [p for p in reader.profiles if p in self.profiles]
 
 
-def select_run(settings: Settings, profiles: list[str] | None = None,
-               readers: list[str] | None = None) -> RunSelection:
+def select_run(settings: Settings, profiles: list[str] | None = None, readers: list[str] | None = None) -> RunSelection:
     """The run's profiles and readers; unknown names are a ConfigError naming the option."""
     profile_ids = [p.id for p in settings.profiles]
     chosen = unique(profiles) if profiles else profile_ids
     unknown_ids = [p for p in chosen if p not in profile_ids]
     if unknown_ids:
-        raise ConfigError(f"unknown profile {', '.join(unknown_ids)}", source="profiles",
-                          hint=f"known profiles: {', '.join(profile_ids)}")
+        raise ConfigError(
+            f"unknown profile {', '.join(unknown_ids)}",
+            source="profiles",
+            hint=f"known profiles: {', '.join(profile_ids)}",
+        )
     subscribers = [r for r in settings.readers if set(r.profiles) & set(chosen)]
-    return RunSelection(tuple(p for p in profile_ids if p in chosen),
-                        tuple(pick_readers(subscribers, settings, readers)),
-                        partial_profiles=len(set(chosen)) < len(profile_ids))
+    return RunSelection(
+        tuple(p for p in profile_ids if p in chosen),
+        tuple(pick_readers(subscribers, settings, readers)),
+        partial_profiles=len(set(chosen)) < len(profile_ids),
+    )
 
 
 def pick_readers(subscribers: list[Reader], settings: Settings, emails: list[str] | None) -> list[Reader]:
@@ -50,8 +54,11 @@ def pick_readers(subscribers: list[Reader], settings: Settings, emails: list[str
     known = {r.email.lower() for r in settings.readers}
     unknown = sorted(wanted - known)
     if unknown:
-        raise ConfigError(f"unknown reader {', '.join(unknown)}", source="readers",
-                          hint="name readers by the email address in [[readers]]")
+        raise ConfigError(
+            f"unknown reader {', '.join(unknown)}",
+            source="readers",
+            hint="name readers by the email address in [[readers]]",
+        )
     return [r for r in subscribers if r.email.lower() in wanted]
 
 

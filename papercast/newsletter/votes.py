@@ -16,24 +16,33 @@ reader did not vote in, and readers without votes, are planned from the stored a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 import numpy as np
 
-from papercast.config import Reader, Settings
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.candidates import Item, best_per_paper
 from papercast.newsletter.selection import RunSelection
 from papercast.relevance.base import Score, Scorer
 from papercast.relevance.embed import MiniLMOnnx, paper_vectors
-from papercast.relevance.feedback import (DEFAULT_FEEDBACK, Adjusted, Vote, adjust, feedback_vectors, logit, sigmoid,
-                                          with_note)
+from papercast.relevance.feedback import (
+    DEFAULT_FEEDBACK,
+    Adjusted,
+    Vote,
+    adjust,
+    feedback_vectors,
+    logit,
+    sigmoid,
+    with_note,
+)
 from papercast.relevance.registry import make_scorer
+from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.records import VoteRecord
 
 Pair = tuple[str, str]  # (paper id, profile id)
+Bounds = tuple[np.ndarray, np.ndarray, np.ndarray]  # per paper: whether votes move it, its lowest and highest score
 REACH_MARGIN = 0.001  # a pair this close under a bound still goes through `adjust` (its scores have 4 decimals)
 
 
@@ -79,11 +88,18 @@ class VotersWeek:
         self.seqs = np.array([paper.seq for paper in self.papers])
         # float32: the screen below only has to agree with `adjust` away from the floor (a pair within 1e-6
         # of it moves by under 1e-5, which the method's 4-decimal scores do not show)
-        self.centred = feedback_vectors(np.stack([self.vectors[p.id] for p in self.papers])).astype(np.float32) \
-            if self.papers else None
+        self.centred = (
+            feedback_vectors(np.stack([self.vectors[p.id] for p in self.papers])).astype(np.float32)
+            if self.papers
+            else None
+        )
         self.assigned = {(a.paper_id, pid): a for pid, rows in self.stored.items() for _, a in rows}
-        self.stored_scores = {pid: np.array([self.assigned[(p.id, pid)].score if (p.id, pid) in self.assigned
-                                             else np.nan for p in self.papers]) for pid in self.stored}
+        self.stored_scores = {
+            pid: np.array(
+                [self.assigned[(p.id, pid)].score if (p.id, pid) in self.assigned else np.nan for p in self.papers]
+            )
+            for pid in self.stored
+        }
         voted = {pid for _, pid in self.scores}
         self.base_scores = {pid: np.array([self.base((p.id, pid))[0] for p in self.papers]) for pid in voted}
 
@@ -94,8 +110,9 @@ class VotersWeek:
         score = self.scores[pair]
         return score.value, lambda: score.why
 
-    def touched(self, votes: list[Vote], profiles: list[str], cursor: int, delivered: set[str],
-                limit: int) -> list[Pair]:
+    def touched(
+        self, votes: list[Vote], profiles: list[str], cursor: int, delivered: set[str], limit: int
+    ) -> list[Pair]:
         """The reader's pairs that `adjust` must move to know their picks: those closer than the method's floor to
         a voted paper of their profile (any other keeps its score exactly: relevance/feedback.py) that could still
         be among their best `limit` papers at the largest rise their closest liked paper allows (and, below the
@@ -125,7 +142,7 @@ class VotersWeek:
         low = sigmoid(logit(base) - weights.dislike * np.maximum(0.0, disliked - weights.floor))
         return near, np.where(near, low, base), np.where(near, high, base)
 
-    def sure_scores(self, profiles: list[str], bounds: dict[str, tuple[np.ndarray, ...]]) -> np.ndarray:
+    def sure_scores(self, profiles: list[str], bounds: dict[str, Bounds]) -> np.ndarray:
         """Per paper, the score it has among the reader's picks whatever the votes do: its best row that stays
         (a stored assignment the votes cannot move, or a moved pair whose lowest score still reaches the
         threshold), 0 for none."""
@@ -138,8 +155,9 @@ class VotersWeek:
             sure = np.maximum(sure, stored)
         return sure
 
-    def stored_rows(self, profiles: list[str], cursor: int, delivered: set[str], left_out: set[Pair],
-                    limit: int) -> list[tuple[StoredPaper, Assignment]]:
+    def stored_rows(
+        self, profiles: list[str], cursor: int, delivered: set[str], left_out: set[Pair], limit: int
+    ) -> list[tuple[StoredPaper, Assignment]]:
         """The reader's stored assignments that can be among their best `limit` papers: each profile's first
         `limit` they may still get, and any tied with the last of them (a row after those has `limit` papers
         scoring higher before it); `left_out` pairs are the ones the votes move, taken from `adjust`."""
@@ -163,24 +181,39 @@ class VotersWeek:
         voted = feedback_vectors(np.stack([self.vectors[pid] for pid in known])).astype(np.float32)
         # numpy's own loop, not BLAS: OpenBLAS's threads, woken for each of many small products on a busy
         # machine, made this 10 ms a reader instead of 0.5
-        return np.einsum("kj,ij->ki", voted, self.centred, optimize=False).max(axis=0)
+        centred: np.ndarray = self.centred if self.centred is not None else np.zeros((0, voted.shape[1]), np.float32)
+        return np.einsum("kj,ij->ki", voted, centred, optimize=False).max(axis=0)
 
 
-def voters_week(store: Store, settings: Settings, votes: dict[str, list[VoteRecord]], profiles: dict[str, list[str]],
-                lowest: int, horizon: int, scorer_for: Callable[..., Scorer] = make_scorer) -> VotersWeek:
+def voters_week(
+    store: Store,
+    settings: Settings,
+    votes: dict[str, list[VoteRecord]],
+    profiles: dict[str, list[str]],
+    lowest: int,
+    horizon: int,
+    scorer_for: Callable[..., Scorer] = make_scorer,
+) -> VotersWeek:
     """One scoring pass for all voters: the papers in (lowest cursor, horizon] against every voted profile."""
-    papers = store.papers_between(lowest, horizon)
+    papers = store.papers.papers_between(lowest, horizon)
     every = sorted({pid for ids in profiles.values() for pid in ids})
     voted = sorted({v.profile_id for email, mine in votes.items() for v in mine if v.profile_id in profiles[email]})
     stored: dict[str, list[tuple[StoredPaper, Assignment]]] = {}
-    for paper, assignment in store.assigned_since(every, lowest, horizon) if every else []:
+    for paper, assignment in store.classification.assigned_since(every, lowest, horizon) if every else []:
         stored.setdefault(assignment.profile_id, []).append((paper, assignment))
-    rows = scorer_for(settings, cache=store).score(papers, [settings.profile(pid) for pid in voted]) \
-        if papers and voted else []
-    scores = {(paper.id, pid): score for paper, row in zip(papers, rows) for pid, score in zip(voted, row)}
-    voted_papers = store.papers(sorted({v.paper_id for mine in votes.values() for v in mine}))
+    rows = (
+        scorer_for(settings, cache=store.vectors).score(papers, [settings.profile(pid) for pid in voted])
+        if papers and voted
+        else []
+    )
+    scores = {  # no rows when no profile was voted in: then no scores
+        (paper.id, pid): score
+        for paper, row in zip(papers, rows, strict=False)
+        for pid, score in zip(voted, row, strict=False)
+    }
+    voted_papers = store.papers.papers(sorted({v.paper_id for mine in votes.values() for v in mine}))
     everything = list({p.id: p for p in [*papers, *voted_papers.values()]}.values())
-    vectors = dict(zip([p.id for p in everything], paper_vectors(LazyMiniLM(), everything, store)))
+    vectors = dict(zip([p.id for p in everything], paper_vectors(LazyMiniLM(), everything, store.vectors), strict=True))
     thresholds = {pid: threshold(settings, pid) for pid in every}
     return VotersWeek(papers, stored, scores, vectors, thresholds, {pid: p.title for pid, p in voted_papers.items()})
 
@@ -190,8 +223,9 @@ def threshold(settings: Settings, profile_id: str) -> float:
     return profile.threshold if profile.threshold is not None else settings.classify.threshold
 
 
-def voter_items(week: VotersWeek, reader: Reader, profiles: list[str], votes: list[VoteRecord], cursor: int,
-                delivered: set[str]) -> list[Item]:
+def voter_items(
+    week: VotersWeek, reader: Reader, profiles: list[str], votes: list[VoteRecord], cursor: int, delivered: set[str]
+) -> list[Item]:
     """The reader's best `max_papers`: the stored assignments of their profiles, with the pairs their votes
     move taken at their moved score (and kept if it reaches the threshold); each paper once, best first."""
     mine = [Vote(v.paper_id, v.profile_id, v.liked) for v in votes if v.profile_id in profiles]
@@ -199,29 +233,40 @@ def voter_items(week: VotersWeek, reader: Reader, profiles: list[str], votes: li
     base = {pair: week.base(pair) for pair in touched}
     moved = adjust({pair: value for pair, (value, _) in base.items()}, week.vectors, mine, week.titles)
     rows = week.stored_rows(profiles, cursor, delivered, set(touched), reader.max_papers)
-    rows += [(week.by_id[paper_id], Assignment(paper_id, pid, moved[(paper_id, pid)].value, ""))
-             for paper_id, pid in touched if moved[(paper_id, pid)].value >= week.thresholds[pid]]
+    rows += [
+        (week.by_id[paper_id], Assignment(paper_id, pid, moved[(paper_id, pid)].value, ""))
+        for paper_id, pid in touched
+        if moved[(paper_id, pid)].value >= week.thresholds[pid]
+    ]
     rows.sort(key=lambda row: (-row[1].score, row[0].seq, row[1].profile_id))  # as the stored rows come (ties too)
-    picked = best_per_paper(rows, delivered)[:reader.max_papers]
+    picked = best_per_paper(rows, delivered)[: reader.max_papers]
     return [with_reason(item, base, moved) for item in picked]
 
 
-def with_reason(item: Item, base: dict[Pair, tuple[float, str | Callable[[], str]]],
-                moved: dict[Pair, Adjusted]) -> Item:
+def with_reason(
+    item: Item, base: dict[Pair, tuple[float, str | Callable[[], str]]], moved: dict[Pair, Adjusted]
+) -> Item:
     """A picked item whose score the votes could move, with its reason: the scorer's, and what the votes did."""
     pair = (item.paper.id, item.assignment.profile_id)
     if pair not in moved:
         return item
     why = base[pair][1]
-    return replace(item, assignment=replace(item.assignment, why=with_note(why if isinstance(why, str) else why(),
-                                                                            moved[pair])))
+    return replace(
+        item, assignment=replace(item.assignment, why=with_note(why if isinstance(why, str) else why(), moved[pair]))
+    )
 
 
-def voter_picks(store: Store, settings: Settings, selection: RunSelection, readers: list[Reader],
-                cursors: dict[str, int], horizon: int, scorer_for: Callable[..., Scorer] = make_scorer
-                ) -> dict[str, list[Item]]:
+def voter_picks(
+    store: Store,
+    settings: Settings,
+    selection: RunSelection,
+    readers: list[Reader],
+    cursors: dict[str, int],
+    horizon: int,
+    scorer_for: Callable[..., Scorer] = make_scorer,
+) -> dict[str, list[Item]]:
     """Each reader-with-votes' items for a new issue; {} when none of `readers` voted (nothing is scored)."""
-    votes = store.votes_of([reader.email for reader in readers])
+    votes = store.votes.votes_of([reader.email for reader in readers])
     voters = [reader for reader in readers if reader.email in votes]
     profiles = {reader.email: selection.reader_profiles(reader) for reader in voters}
     owed = [reader for reader in voters if cursors[reader.email] < horizon]
@@ -229,6 +274,14 @@ def voter_picks(store: Store, settings: Settings, selection: RunSelection, reade
         return {reader.email: [] for reader in voters}
     lowest = min(cursors[reader.email] for reader in owed)
     week = voters_week(store, settings, {r.email: votes[r.email] for r in owed}, profiles, lowest, horizon, scorer_for)
-    return {reader.email: voter_items(week, reader, profiles[reader.email], votes[reader.email],
-                                      cursors[reader.email], store.delivered(reader.email))
-            for reader in voters}
+    return {
+        reader.email: voter_items(
+            week,
+            reader,
+            profiles[reader.email],
+            votes[reader.email],
+            cursors[reader.email],
+            store.ledger.delivered(reader.email),
+        )
+        for reader in voters
+    }

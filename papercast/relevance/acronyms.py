@@ -13,8 +13,18 @@ from __future__ import annotations
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("LLM", "large language model"),
     ("SLM", "small language model"),
-    ("VLM", "vision-language model", "vision language model", "LVLM", "large vision-language model", "MLLM",
-     "multimodal large language model", "multimodal LLM", "LMM", "large multimodal model"),
+    (
+        "VLM",
+        "vision-language model",
+        "vision language model",
+        "LVLM",
+        "large vision-language model",
+        "MLLM",
+        "multimodal large language model",
+        "multimodal LLM",
+        "LMM",
+        "large multimodal model",
+    ),
     ("VLA", "vision-language-action model", "vision-language-action"),
     ("RAG", "retrieval-augmented generation", "retrieval augmented generation"),
     ("SFT", "supervised fine-tuning"),
@@ -95,8 +105,11 @@ SHORTEST = 3  # a short form under this many characters ("DP", "MT") is too ambi
 def other_forms(term: str) -> list[str]:
     """The other ways of writing `term` that are safe to look for in a paper (short forms of at least
     `SHORTEST` characters, and spelled-out forms), or [] when it is not in the table."""
-    return [form for form in FORMS.get(_key(term), ())
-            if _key(form) != _key(term) and (" " in form or "-" in form or len(form) >= SHORTEST)]
+    return [
+        form
+        for form in FORMS.get(_key(term), ())
+        if _key(form) != _key(term) and (" " in form or "-" in form or len(form) >= SHORTEST)
+    ]
 
 
 def spelled_out(term: str) -> str:

@@ -9,15 +9,15 @@ others stand: it takes the backlog still to classify, not the papers classified 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from papercast.config import Profile, Settings
 from papercast.faults import checkpoint
 from papercast.models import Assignment, StoredPaper
 from papercast.relevance.base import Scorer
 from papercast.relevance.classify import classify_papers
 from papercast.relevance.registry import make_scorer
+from papercast.settings import Profile, Settings
 from papercast.store import Store
 
 CHUNK = 100  # papers per transaction
@@ -33,16 +33,17 @@ class Classified:
     resumed: int = 0
 
 
-def classify_backlog(store: Store, settings: Settings, run_id: int, chunk: int = CHUNK,
-                     scorer_for: Callable[..., Scorer] = make_scorer) -> Classified:
+def classify_backlog(
+    store: Store, settings: Settings, run_id: int, chunk: int = CHUNK, scorer_for: Callable[..., Scorer] = make_scorer
+) -> Classified:
     """Classify every paper some profile still owes a score, oldest first."""
-    progress = store.classification_progress([p.id for p in settings.profiles])
+    progress = store.classification.classification_progress([p.id for p in settings.profiles])
     result, scorer = Classified(), None
-    while papers := store.papers_after(min(progress.values(), default=0), chunk):
-        scorer = scorer or scorer_for(settings, cache=store)  # no model load when nothing is owed
+    while papers := store.papers.papers_after(min(progress.values(), default=0), chunk):
+        scorer = scorer or scorer_for(settings, cache=store.vectors)  # no model load when nothing is owed
         found = classify_chunk(papers, settings.profiles, progress, scorer, settings.classify.threshold)
         advanced = {pid: papers[-1].seq for pid, seq in progress.items() if seq < papers[-1].seq}
-        store.save_classified(found, advanced)
+        store.classification.save_classified(found, advanced)
         progress.update(advanced)
         result.papers += papers
         result.assignments += found
@@ -52,8 +53,9 @@ def classify_backlog(store: Store, settings: Settings, run_id: int, chunk: int =
     return result
 
 
-def classify_chunk(papers: list[StoredPaper], profiles: list[Profile], progress: dict[str, int], scorer: Scorer,
-                   threshold: float) -> list[Assignment]:
+def classify_chunk(
+    papers: list[StoredPaper], profiles: list[Profile], progress: dict[str, int], scorer: Scorer, threshold: float
+) -> list[Assignment]:
     """Assignments for the (paper, profile) pairs not classified yet."""
     due = [profile for profile in profiles if progress[profile.id] < papers[-1].seq]
     seq = {paper.id: paper.seq for paper in papers}

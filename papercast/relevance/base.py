@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from papercast.config import Profile
 from papercast.models import StoredPaper
+from papercast.settings import Profile
 
 
 class Score:

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from papercast.config import Profile
 from papercast.models import Assignment, StoredPaper
 from papercast.relevance.base import Scorer
+from papercast.settings import Profile
 
 
-def classify_papers(papers: Sequence[StoredPaper], profiles: Sequence[Profile], scorer: Scorer,
-                    default_threshold: float) -> list[Assignment]:
+def classify_papers(
+    papers: Sequence[StoredPaper], profiles: Sequence[Profile], scorer: Scorer, default_threshold: float
+) -> list[Assignment]:
     """Assignments of papers to profiles whose score reaches the profile's threshold."""
     if not papers:
         return []
     rows = scorer.score(papers, profiles)
     assignments = []
-    for paper, row in zip(papers, rows):
-        for profile, score in zip(profiles, row):
+    for paper, row in zip(papers, rows, strict=False):  # a scorer gives a row per paper, a score per profile
+        for profile, score in zip(profiles, row, strict=False):
             threshold = profile.threshold if profile.threshold is not None else default_threshold
             if score.value >= threshold:
                 assignments.append(Assignment(paper.id, profile.id, score.value, score.why))
     return assignments
-
-
-def by_profile(assignments: Sequence[Assignment]) -> dict[str, list[Assignment]]:
-    """Assignments grouped by profile, best first."""
-    grouped: dict[str, list[Assignment]] = {}
-    for assignment in sorted(assignments, key=lambda a: (-a.score, a.paper_id)):
-        grouped.setdefault(assignment.profile_id, []).append(assignment)
-    return grouped

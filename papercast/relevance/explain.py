@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from papercast.relevance.terms import Evidence
 
-CLOSE_KEYWORD = 0.45    # centred cosine at which a paper reads as being about a keyword
-CLOSE_TOPIC = 0.35      # ... as close to the profile's description
-CLOSE_EXAMPLE = 0.6     # plain cosine at which a paper reads as close to an example paper
+CLOSE_KEYWORD = 0.45  # centred cosine at which a paper reads as being about a keyword
+CLOSE_TOPIC = 0.35  # ... as close to the profile's description
+CLOSE_EXAMPLE = 0.6  # plain cosine at which a paper reads as close to an example paper
 MAX_TERMS = 3
 
 
@@ -26,7 +26,7 @@ class PairFacts:
     example_similarity: float = 0.0
     counter_example: str | None = None
     counter_similarity: float = 0.0
-    shared_words: tuple[str, ...] = ()   # informative words of the description that the paper uses
+    shared_words: tuple[str, ...] = ()  # informative words of the description that the paper uses
 
 
 def quote(text: str, limit: int = 60) -> str:
@@ -52,8 +52,11 @@ def reason(facts: PairFacts) -> str:
     if facts.rival and facts.rival_margin < 0:
         parts.append(f"closer to {quote(facts.rival)}")
     if not parts:
-        return "close to the profile's description" if facts.topic_similarity >= CLOSE_TOPIC \
+        return (
+            "close to the profile's description"
+            if facts.topic_similarity >= CLOSE_TOPIC
             else "little in common with this profile"
+        )
     return "; ".join(parts)
 
 

@@ -31,15 +31,15 @@ The core API (pure: no store, no Prefect, no model; the caller supplies everythi
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from papercast.relevance import reference
 
 Pair = tuple[str, str]  # (paper id, profile id)
-CLOSE = 0.5        # centred cosine at which a paper reads as "close to" a voted one
+CLOSE = 0.5  # centred cosine at which a paper reads as "close to" a voted one
 NOTICEABLE = 0.05  # a score moved less than this gets no note
 
 
@@ -78,9 +78,13 @@ class Neighbours:
     disliked_ids: list[str]
 
 
-def adjust(base: Mapping[Pair, float], vectors: Mapping[str, np.ndarray], votes: Sequence[Vote],
-           titles: Mapping[str, str] | None = None,
-           weights: FeedbackWeights = DEFAULT_FEEDBACK) -> dict[Pair, Adjusted]:
+def adjust(
+    base: Mapping[Pair, float],
+    vectors: Mapping[str, np.ndarray],
+    votes: Sequence[Vote],
+    titles: Mapping[str, str] | None = None,
+    weights: FeedbackWeights = DEFAULT_FEEDBACK,
+) -> dict[Pair, Adjusted]:
     """Every pair of `base` with its score moved by the reader's votes in that pair's profile."""
     out = {pair: Adjusted(value) for pair, value in base.items()}
     by_profile = neighbours(latest(votes), vectors)
@@ -122,8 +126,14 @@ def centred(vectors: Mapping[str, np.ndarray], ids: Sequence[str]) -> np.ndarray
     return feedback_vectors(np.stack([np.asarray(vectors[pid]) for pid in ids]))
 
 
-def adjust_profile(pairs: list[Pair], base: Mapping[Pair, float], vectors: Mapping[str, np.ndarray],
-                   near: Neighbours, titles: Mapping[str, str], weights: FeedbackWeights) -> dict[Pair, Adjusted]:
+def adjust_profile(
+    pairs: list[Pair],
+    base: Mapping[Pair, float],
+    vectors: Mapping[str, np.ndarray],
+    near: Neighbours,
+    titles: Mapping[str, str],
+    weights: FeedbackWeights,
+) -> dict[Pair, Adjusted]:
     """The pairs of one profile, moved by that profile's votes."""
     papers = centred(vectors, [paper_id for paper_id, _ in pairs])
     up = Pull.of(papers, near.liked, near.liked_ids, weights.like, weights.floor)
@@ -131,8 +141,10 @@ def adjust_profile(pairs: list[Pair], base: Mapping[Pair, float], vectors: Mappi
     values = np.array([base[pair] for pair in pairs])
     change = up.change - down.change
     moved = np.where((values <= 0) | (change == 0), values, np.round(sigmoid(logit(values) + change), 4))
-    return {pair: Adjusted(float(moved[i]), note(float(moved[i] - values[i]), up, down, i, titles))
-            for i, pair in enumerate(pairs)}
+    return {
+        pair: Adjusted(float(moved[i]), note(float(moved[i] - values[i]), up, down, i, titles))
+        for i, pair in enumerate(pairs)
+    }
 
 
 @dataclass
@@ -144,7 +156,7 @@ class Pull:
     similarity: np.ndarray
 
     @classmethod
-    def of(cls, papers: np.ndarray, voted: np.ndarray, ids: list[str], weight: float, floor: float) -> "Pull":
+    def of(cls, papers: np.ndarray, voted: np.ndarray, ids: list[str], weight: float, floor: float) -> Pull:
         if not len(voted):
             return cls(np.zeros(len(papers)), [None] * len(papers), np.zeros(len(papers)))
         similarities = papers @ voted.T

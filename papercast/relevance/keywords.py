@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
-from papercast.config import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.base import Score
+from papercast.settings import Profile
 
 TITLE_WEIGHT = 1.0
 ABSTRACT_WEIGHT = 0.4

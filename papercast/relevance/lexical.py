@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
@@ -34,9 +34,24 @@ K1 = 1.2
 B = 0.75
 TOP = 4
 TOKEN = re.compile(r"[a-z0-9]+")
-SUFFIXES = (("izations", "iz"), ("ization", "iz"), ("isation", "is"), ("ations", ""), ("ation", ""), ("ings", ""),
-            ("ing", ""), ("ies", "y"), ("ied", "y"), ("ers", "er"), ("es", ""), ("ed", ""), ("s", ""), ("e", ""))
-STOP = frozenset("""
+SUFFIXES = (
+    ("izations", "iz"),
+    ("ization", "iz"),
+    ("isation", "is"),
+    ("ations", ""),
+    ("ation", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ers", "er"),
+    ("es", ""),
+    ("ed", ""),
+    ("s", ""),
+    ("e", ""),
+)
+STOP = frozenset(
+    """
 a an the and or but if then else of in on at to for from by with without about into onto over under between through
 during before after above below up down out off again further once here there when where why how all any both each few
 more most other some such no nor not only own same so than too very can will just should now is are was were be been
@@ -46,12 +61,14 @@ like likes hear keep send show tell anything everything something stuff things t
 particularly mainly actually care work working works build building builds ship ships maybe less lot lots kind kinds
 way ways get gets getting make makes making made let know see find try trying one two per well even still much many
 ever every either neither whether while within upon among across around
-""".split())
+""".split()  # noqa: SIM905 (the words read best as text)
+)
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The word without a common suffix ("curation" -> "cur", "filtering" -> "filter"); short words and numbers as they are."""
+    """The word without a common suffix ("curation" -> "cur", "filtering" -> "filter"); short words and numbers
+    as they are."""
     if len(word) <= 3 or word.isdigit():
         return word
     for suffix, kept in SUFFIXES:
@@ -72,35 +89,17 @@ class Corpus:
         self.documents, self.average_length, self.frequency = documents, average_length, frequency
 
     @classmethod
-    def shipped(cls) -> "Corpus":
+    def shipped(cls) -> Corpus:
         from papercast.relevance import corpus
 
         pairs = corpus.FREQUENCY.split()
-        return cls(corpus.DOCUMENTS, corpus.AVERAGE_LENGTH, {w: int(c) for w, c in zip(pairs[::2], pairs[1::2])})
-
-    @classmethod
-    def of(cls, abstracts: Sequence[str], titles: Sequence[str] = ()) -> "Corpus":
-        """The corpus of these papers (titles and abstracts); for building the shipped table."""
-        texts = [f"{t} {a}" for t, a in zip(titles, abstracts)] if titles else list(abstracts)
-        frequency = Counter(word for text in texts for word in set(words(text)))
-        average = sum(len(words(a)) for a in abstracts) / max(1, len(abstracts))
-        return cls(len(texts), average, dict(frequency))
+        return cls(
+            corpus.DOCUMENTS, corpus.AVERAGE_LENGTH, {w: int(c) for w, c in zip(pairs[::2], pairs[1::2], strict=True)}
+        )
 
     def idf(self, word: str) -> float:
         count = self.frequency.get(word, 0)
         return math.log(1 + (self.documents - count + 0.5) / (count + 0.5))
-
-    def module_text(self, docstring: str, width: int = 118) -> str:
-        """The table as `corpus.py` holds it: the docstring, then the counts as "word count" pairs."""
-        lines, line = [], ""
-        for pair in (f"{w} {c}" for w, c in sorted(self.frequency.items())):
-            if line and len(line) + len(pair) + 1 > width:
-                lines.append(line)
-                line = ""
-            line = f"{line} {pair}".strip()
-        body = "\n".join(lines + [line])
-        return (f'{docstring}\n\nDOCUMENTS = {self.documents}\nAVERAGE_LENGTH = {self.average_length:.2f}\n'
-                f'FREQUENCY = """\n{body}\n"""\n')
 
 
 def query(description: str, corpus: Corpus) -> dict[str, float]:
@@ -123,8 +122,7 @@ class Bags:
                 self.abstract[i, vocabulary[word]] = n * (K1 + 1) / (n + norm)
 
 
-def lexical_signals(papers: Sequence[StoredPaper], queries: Sequence[dict[str, float]],
-                    corpus: Corpus) -> np.ndarray:
+def lexical_signals(papers: Sequence[StoredPaper], queries: Sequence[dict[str, float]], corpus: Corpus) -> np.ndarray:
     """(papers, profiles, 2): the rarity-weighted description words in each paper's title, and in its abstract."""
     vocabulary = {w: k for k, w in enumerate(dict.fromkeys(w for q in queries for w in q))}
     bags = Bags(papers, vocabulary, corpus)
@@ -149,8 +147,11 @@ INFORMATIVE = 2.0  # a shared word rarer than this (idf) is worth naming in a re
 def shared_words(used: set[str], description: str, corpus: Corpus, limit: int = 3) -> list[str]:
     """The description's informative words (as the description writes them) among a paper's `used` words
     (`words` of its title and abstract), rarest first."""
-    found = {stem(t): t for t in TOKEN.findall(description.lower())
-             if t not in STOP and stem(t) in used and corpus.idf(stem(t)) >= INFORMATIVE}
+    found = {
+        stem(t): t
+        for t in TOKEN.findall(description.lower())
+        if t not in STOP and stem(t) in used and corpus.idf(stem(t)) >= INFORMATIVE
+    }
     return [found[w] for w in sorted(found, key=lambda w: -corpus.idf(w))][:limit]
 
 

@@ -22,19 +22,29 @@ paper, the profile and what papercast ships, never on the other papers of the we
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-from papercast.config import Profile
 from papercast.models import StoredPaper
 from papercast.relevance.embed import normalize
 from papercast.relevance.lexical import Corpus, lexical_signals
 from papercast.relevance.terms import Fields, Mentions, TermMatcher
+from papercast.settings import Profile
 
-FEATURES = ("topic", "title_topic", "keyword", "title_keyword", "rival_margin", "title_mentions",
-            "abstract_mentions", "title_words", "abstract_words", "crowding")
+FEATURES = (
+    "topic",
+    "title_topic",
+    "keyword",
+    "title_keyword",
+    "rival_margin",
+    "title_mentions",
+    "abstract_mentions",
+    "title_words",
+    "abstract_words",
+    "crowding",
+)
 
 
 def profile_text(profile: Profile) -> str:
@@ -49,15 +59,15 @@ class CompiledProfile:
     """A profile made ready to score: centred unit vectors, its rival topics, its term matchers."""
 
     profile: Profile
-    topic: np.ndarray              # (DIM,)
-    keywords: np.ndarray           # (k, DIM); k may be 0
-    rivals: np.ndarray             # (topics,) bool: background topics that compete with this profile
-    examples: np.ndarray           # (e, DIM) plain unit vectors of the example titles
-    counter_examples: np.ndarray   # (c, DIM)
+    topic: np.ndarray  # (DIM,)
+    keywords: np.ndarray  # (k, DIM); k may be 0
+    rivals: np.ndarray  # (topics,) bool: background topics that compete with this profile
+    examples: np.ndarray  # (e, DIM) plain unit vectors of the example titles
+    counter_examples: np.ndarray  # (c, DIM)
     terms: TermMatcher
     excludes: TermMatcher
-    words: dict[str, float]        # the description's informative words and their weights
-    crowding: float = 0.0          # how close the profile sits to its nearest general topics (background.py)
+    words: dict[str, float]  # the description's informative words and their weights
+    crowding: float = 0.0  # how close the profile sits to its nearest general topics (background.py)
 
     def __post_init__(self):
         self.keyword_names = self.terms.names
@@ -69,13 +79,13 @@ class Signals:
     """Signals of a batch: `values[paper, profile, feature]` in FEATURES order, and what a reason names."""
 
     values: np.ndarray
-    closest_keyword: np.ndarray    # (papers, profiles) keyword index, -1 when the profile has none
-    rival: np.ndarray              # (papers, profiles) background topic index
-    example: np.ndarray            # (papers, profiles) best similarity to an example (0: none)
-    closest_example: np.ndarray    # index, -1: none
+    closest_keyword: np.ndarray  # (papers, profiles) keyword index, -1 when the profile has none
+    rival: np.ndarray  # (papers, profiles) background topic index
+    example: np.ndarray  # (papers, profiles) best similarity to an example (0: none)
+    closest_example: np.ndarray  # index, -1: none
     counter_example: np.ndarray
     closest_counter_example: np.ndarray
-    mentions: Mentions             # where the profiles' keywords occur, for the reasons
+    mentions: Mentions  # where the profiles' keywords occur, for the reasons
 
     def feature(self, name: str) -> np.ndarray:
         return self.values[..., FEATURES.index(name)]
@@ -85,8 +95,14 @@ def centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return normalize(vectors - mean)
 
 
-def compute(papers: Sequence[StoredPaper], vectors: np.ndarray, targets: Sequence[CompiledProfile],
-            background: np.ndarray, mean: np.ndarray, corpus: Corpus) -> Signals:
+def compute(
+    papers: Sequence[StoredPaper],
+    vectors: np.ndarray,
+    targets: Sequence[CompiledProfile],
+    background: np.ndarray,
+    mean: np.ndarray,
+    corpus: Corpus,
+) -> Signals:
     """Signals for papers × profiles; `vectors` is (papers, 2, DIM) plain, `background` centred."""
     whole, title = centred(vectors[:, 0], mean), centred(vectors[:, 1], mean)
     shape = (len(papers), len(targets))
@@ -111,7 +127,7 @@ def rival_signals(to_topics: np.ndarray, targets: Sequence[CompiledProfile]) -> 
     similarity (-1 when every topic is the profile's own)."""
     if not targets:
         return np.zeros((len(to_topics), 0), dtype=int), np.zeros((len(to_topics), 0))
-    allowed = np.stack([t.rivals for t in targets])                         # (profiles, topics)
+    allowed = np.stack([t.rivals for t in targets])  # (profiles, topics)
     masked = np.where(allowed[None], to_topics[:, None, :].astype(np.float32), -np.inf)
     rival = masked.argmax(axis=2)
     similarity = np.take_along_axis(masked, rival[..., None], axis=2)[..., 0].astype(np.float64)
@@ -120,8 +136,9 @@ def rival_signals(to_topics: np.ndarray, targets: Sequence[CompiledProfile]) -> 
     return rival, similarity
 
 
-def keyword_signals(whole: np.ndarray, title: np.ndarray, targets: Sequence[CompiledProfile],
-                    topic: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def keyword_signals(
+    whole: np.ndarray, title: np.ndarray, targets: Sequence[CompiledProfile], topic: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(papers, profiles): similarity to the profile's closest keyword (paper, title) and that keyword's
     index; a profile without keywords gets its topic similarities and -1."""
     keyword, title_keyword, closest = topic[..., 0].copy(), topic[..., 1].copy(), np.full(topic.shape[:2], -1)

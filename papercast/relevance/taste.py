@@ -32,9 +32,9 @@ NEWTON_STEPS = 40
 class TasteParams:
     """The method's constants (bench/learning_lab.py compares others)."""
 
-    weight_ridge: float = 0.03     # on w: small, so a direction that many votes agree on can move far
-    bias_ridge: float = 3.0        # on b: large, so a few "not for me" votes do not silence a whole profile
-    vote_error: float = 0.05       # the chance a vote says the opposite of what the reader meant (0: trust all)
+    weight_ridge: float = 0.03  # on w: small, so a direction that many votes agree on can move far
+    bias_ridge: float = 3.0  # on b: large, so a few "not for me" votes do not silence a whole profile
+    vote_error: float = 0.05  # the chance a vote says the opposite of what the reader meant (0: trust all)
     half_life_weeks: float = 12.0  # a vote on a paper this much older than the newest voted paper weighs half
 
 
@@ -46,9 +46,9 @@ class Taste:
     """One reader's fitted model in one profile: b, the dual coefficients and w = Σ βᵢ xᵢ."""
 
     bias: float
-    weights: np.ndarray         # (DIM,) float32
+    weights: np.ndarray  # (DIM,) float32
     paper_ids: tuple[str, ...]  # the voted papers, in the order of `coefficients`
-    coefficients: np.ndarray    # (n,) βᵢ
+    coefficients: np.ndarray  # (n,) βᵢ
     liked: tuple[bool, ...]
 
     def logits(self, prior_logits: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -73,8 +73,14 @@ def vote_weights(ages_weeks: np.ndarray, half_life: float) -> np.ndarray:
     return 0.5 ** (np.maximum(0.0, ages_weeks) / half_life)
 
 
-def fit_taste(paper_ids: list[str], prior_logits: np.ndarray, vectors: np.ndarray, liked: np.ndarray,
-              ages_weeks: np.ndarray, params: TasteParams = DEFAULT_PARAMS) -> Taste:
+def fit_taste(
+    paper_ids: list[str],
+    prior_logits: np.ndarray,
+    vectors: np.ndarray,
+    liked: np.ndarray,
+    ages_weeks: np.ndarray,
+    params: TasteParams = DEFAULT_PARAMS,
+) -> Taste:
     """The reader's model from their votes in one profile: the voted papers' profile logits and centred
     vectors, whether each was liked, and each vote's age in weeks (0 for the newest)."""
     vectors = np.asarray(vectors, dtype=np.float64)
@@ -82,12 +88,14 @@ def fit_taste(paper_ids: list[str], prior_logits: np.ndarray, vectors: np.ndarra
     labels = np.asarray(liked, dtype=np.float64)
     weights = vote_weights(np.asarray(ages_weeks, dtype=np.float64), params.half_life_weeks)
     bias, beta = robust_fit(kernel, np.asarray(prior_logits, dtype=np.float64), labels, weights, params)
-    return Taste(float(bias), (vectors.T @ beta).astype(np.float32), tuple(paper_ids), beta,
-                 tuple(bool(v) for v in liked))
+    return Taste(
+        float(bias), (vectors.T @ beta).astype(np.float32), tuple(paper_ids), beta, tuple(bool(v) for v in liked)
+    )
 
 
-def robust_fit(kernel: np.ndarray, offset: np.ndarray, labels: np.ndarray, weights: np.ndarray,
-               params: TasteParams) -> tuple[float, np.ndarray]:
+def robust_fit(
+    kernel: np.ndarray, offset: np.ndarray, labels: np.ndarray, weights: np.ndarray, params: TasteParams
+) -> tuple[float, np.ndarray]:
     """A fit, then three EM rounds that soften the labels of votes the model finds unlikely (vote_error)."""
     bias, beta = newton_fit(kernel, offset, labels, weights, params)
     error = params.vote_error
@@ -100,8 +108,15 @@ def robust_fit(kernel: np.ndarray, offset: np.ndarray, labels: np.ndarray, weigh
     return bias, beta
 
 
-def newton_fit(kernel: np.ndarray, offset: np.ndarray, labels: np.ndarray, weights: np.ndarray, params: TasteParams,
-               bias: float = 0.0, beta: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+def newton_fit(
+    kernel: np.ndarray,
+    offset: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    params: TasteParams,
+    bias: float = 0.0,
+    beta: np.ndarray | None = None,
+) -> tuple[float, np.ndarray]:
     """Minimise Σ wᵢ·logloss(offsetᵢ + b + (Kβ)ᵢ, yᵢ) + bias_ridge·b² + weight_ridge·βᵀKβ by Newton's method."""
     n, ridge, bias_ridge = len(labels), params.weight_ridge, params.bias_ridge
     beta = np.zeros(n) if beta is None else beta.copy()

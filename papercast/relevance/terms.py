@@ -12,19 +12,30 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Sequence
 
 import numpy as np
 
 from papercast.relevance.acronyms import other_forms
 
 # suffix -> what stays of it; the stem then matches any ending ("quantiz" -> quantized, quantization)
-SUFFIXES = (("ization", "iz"), ("isation", "is"), ("ation", ""), ("ing", ""), ("ies", ""), ("ed", ""),
-            ("es", ""), ("s", ""), ("e", ""))
+SUFFIXES = (
+    ("ization", "iz"),
+    ("isation", "is"),
+    ("ation", ""),
+    ("ing", ""),
+    ("ies", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+    ("e", ""),
+)
 MIN_STEM = 4
-INFLECTIONS = "(?:s|es|ed|ing|ings)?"  # endings of a word that has no suffix to strip ("benchmark" finds "benchmarking")
+INFLECTIONS = (
+    "(?:s|es|ed|ing|ings)?"  # endings of a word that has no suffix to strip ("benchmark" finds "benchmarking")
+)
 NON_WORD = re.compile(r"\W+")
 PLAIN = re.compile(r"[^\W_]+")
 TITLE_CAP = 2
@@ -46,11 +57,12 @@ def term_parts(term: str) -> list[str]:
 
 
 def term_anchor(term: str) -> str:
-    """" word" that every match of the term starts with, in the text as `word_text` gives it: a cheap test."""
+    """ " word" that every match of the term starts with, in the text as `word_text` gives it: a cheap test."""
     parts = term_parts(term)
     root = stem(parts[0]) if len(parts) == 1 and parts[0].isalpha() else None
     first = re.sub(r"\\(.)", r"\1", root) if root else parts[0].lower()
-    return " " + re.match(r"\w*", first).group()
+    start = re.match(r"\w*", first)  # \w* always matches (at least the empty string)
+    return " " + (start.group() if start else "")
 
 
 def inflections(word: str) -> str:
@@ -90,10 +102,10 @@ def term_pattern(term: str) -> re.Pattern[str]:
 class Evidence:
     """Which terms a paper's title and abstract mention, and how often."""
 
-    in_title: list[str] = field(default_factory=list)     # as the paper writes them
+    in_title: list[str] = field(default_factory=list)  # as the paper writes them
     in_abstract: list[str] = field(default_factory=list)
     abstract_hits: int = 0
-    keywords: set[str] = field(default_factory=set)       # the profile's keywords found, by their names
+    keywords: set[str] = field(default_factory=set)  # the profile's keywords found, by their names
 
     @property
     def title_count(self) -> int:
@@ -114,19 +126,19 @@ class Fields:
     abstract_words: str
 
     @classmethod
-    def of(cls, title: str, abstract: str) -> "Fields":
+    def of(cls, title: str, abstract: str) -> Fields:
         return cls(title, abstract, word_text(title), word_text(abstract))
 
 
 @dataclass(frozen=True)
 class Term:
     name: str
-    pattern: re.Pattern[str]       # on the text as written
+    pattern: re.Pattern[str]  # on the text as written
     words: re.Pattern[str] | None  # on its `word_text`, when the term allows it
     anchor: str
 
     @classmethod
-    def of(cls, name: str) -> "Term":
+    def of(cls, name: str) -> Term:
         return cls(name, term_pattern(name), word_pattern(name), term_anchor(name))
 
     @property
@@ -159,13 +171,14 @@ class TermMatcher:
         self.terms = [Term.of(term) for term in dict.fromkeys(t.strip() for t in terms) if term]
         self.groups = [(t, [t] + ([Term.of(f) for f in other_forms(t.name)] if forms else [])) for t in self.terms]
 
-    def evidence(self, title: str, abstract: str, fields: Fields | None = None,
-                 memo: dict[str, tuple[bool, int]] | None = None) -> Evidence:
+    def evidence(
+        self, title: str, abstract: str, fields: Fields | None = None, memo: dict[str, tuple[bool, int]] | None = None
+    ) -> Evidence:
         fields = fields or Fields.of(title, abstract)
         memo = {} if memo is None else memo
         return self.collect([(term, self.find(forms, fields, memo)) for term, forms in self.groups])
 
-    def evidence_at(self, mentions: "Mentions", i: int) -> Evidence:
+    def evidence_at(self, mentions: Mentions, i: int) -> Evidence:
         """`evidence` for the i-th paper of a batch whose mentions were found already."""
         found = []
         for term, forms in self.groups:
@@ -215,7 +228,7 @@ class TermMatcher:
     def names(self) -> list[str]:
         return [t.name for t in self.terms]
 
-    def counts(self, mentions: "Mentions") -> tuple[np.ndarray, np.ndarray]:
+    def counts(self, mentions: Mentions) -> tuple[np.ndarray, np.ndarray]:
         """For every paper of `mentions`: `Evidence.title_count` and `Evidence.abstract_count`, at once."""
         in_title = np.zeros(mentions.papers, dtype=int)
         in_abstract = np.zeros(mentions.papers, dtype=int)
@@ -235,7 +248,7 @@ class Mentions:
     def __init__(self, fields: Sequence[Fields]):
         self.fields = list(fields)
         self.papers = len(self.fields)
-        self.in_title: dict[str, list[int]] = {}             # word -> the papers whose title has it
+        self.in_title: dict[str, list[int]] = {}  # word -> the papers whose title has it
         self.in_abstract: dict[str, list[tuple[int, int]]] = {}  # word -> (paper, times in its abstract)
         for i, f in enumerate(self.fields):
             for word in set(f.title_words.split()):
@@ -253,6 +266,8 @@ class Mentions:
     def find_word(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
         """A one-word term, from the index alone: the batch's words it matches, and where they are."""
         title, abstract = np.zeros(self.papers, dtype=bool), np.zeros(self.papers, dtype=int)
+        if term.words is None:  # not a one-word term (`Term.is_word`): nothing to find from the index
+            return title, abstract
         for word in self.starting(term.anchor.strip()):
             if term.words.fullmatch(" " + word):
                 title[self.in_title.get(word, [])] = True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from papercast.config import Profile
+from papercast.settings import Profile
 from papercast.site.editions import Edition
 
 WIDTH = 640
@@ -115,7 +115,7 @@ def label_lines(text: str, width: int = LABEL_CHARS) -> tuple[str, ...]:
     if len(lines) <= 2:
         return tuple(lines)
     second = " ".join(lines[1:])
-    return lines[0], second[:width - 1].rstrip() + "…"
+    return lines[0], second[: width - 1].rstrip() + "…"
 
 
 def chart_row(profile: Profile, counts: list[int], columns: list[str], index: int, peak: int) -> ChartRow:
@@ -123,13 +123,28 @@ def chart_row(profile: Profile, counts: list[int], columns: list[str], index: in
     top, width = index * ROW_HEIGHT, min(slot * 0.7, BAR_MAX_WIDTH)
     baseline = top + ROW_HEIGHT - 4
     bars = []
-    for position, (column, count) in enumerate(zip(columns, counts)):
+    for position, (column, count) in enumerate(zip(columns, counts, strict=True)):
         height = round(BAR_MAX_HEIGHT * count / peak, 1) if peak else 0.0
         noun = "paper" if count == 1 else "papers"
-        bars.append(Bar(round(LABEL_WIDTH + (position + 0.5) * slot - width / 2, 1), round(baseline - height, 1),
-                        round(max(width, 1.0), 1), height, count, f"{profile.title}, {column}: {count} {noun}"))
-    return ChartRow(profile.title, label_lines(profile.title), PALETTE[index % len(PALETTE)], top, baseline,
-                    sum(counts), tuple(bars))
+        bars.append(
+            Bar(
+                round(LABEL_WIDTH + (position + 0.5) * slot - width / 2, 1),
+                round(baseline - height, 1),
+                round(max(width, 1.0), 1),
+                height,
+                count,
+                f"{profile.title}, {column}: {count} {noun}",
+            )
+        )
+    return ChartRow(
+        profile.title,
+        label_lines(profile.title),
+        PALETTE[index % len(PALETTE)],
+        top,
+        baseline,
+        sum(counts),
+        tuple(bars),
+    )
 
 
 def chart_ticks(dates: list[dt.date]) -> tuple[Tick, ...]:
@@ -145,12 +160,15 @@ def build_chart(editions: list[Edition], profiles: list[Profile], limit: int) ->
     if not weeks:
         return None
     dated = edition_dates(editions, weeks)
-    columns = [column_name(week, date) for week, date in zip(weeks, dated)]
+    columns = [column_name(week, date) for week, date in zip(weeks, dated, strict=True)]
     counts = {p.id: weekly_counts(editions, p.id, weeks) for p in profiles}
     peak = max(max(c) for c in counts.values())
     rows = tuple(chart_row(p, counts[p.id], columns, i, peak) for i, p in enumerate(profiles))
-    dates = [date or week for week, date in zip(weeks, dated)]
-    span = f"the edition of {dates[0].isoformat()}" if len(weeks) == 1 else \
-        f"the {len(weeks)} weeks from {dates[0].isoformat()} to the edition of {dates[-1].isoformat()}"
+    dates = [date or week for week, date in zip(weeks, dated, strict=True)]
+    span = (
+        f"the edition of {dates[0].isoformat()}"
+        if len(weeks) == 1
+        else f"the {len(weeks)} weeks from {dates[0].isoformat()} to the edition of {dates[-1].isoformat()}"
+    )
     summary = f"Papers per profile in {span}; the tallest bar is {peak} {'paper' if peak == 1 else 'papers'}."
     return Chart(WIDTH, len(rows) * ROW_HEIGHT + AXIS_HEIGHT, rows, chart_ticks(dates), tuple(weeks), summary)

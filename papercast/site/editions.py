@@ -9,13 +9,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from papercast.config import Profile
+from papercast.links.papers import paper_url, public_link
 from papercast.models import Assignment, StoredPaper
-from papercast.site.links import paper_url, public_link
-from papercast.store import Store
+from papercast.settings import Profile
+from papercast.store.classification import Classification
 
-__all__ = ["Edition", "EditionItem", "ProfileArchive", "collect_editions", "paper_anchor", "profile_archives",
-           "public_link"]
+__all__ = [
+    "Edition",
+    "EditionItem",
+    "ProfileArchive",
+    "collect_editions",
+    "paper_anchor",
+    "profile_archives",
+    "public_link",
+]
 
 
 def paper_anchor(paper_id: str) -> str:
@@ -34,7 +41,7 @@ class EditionItem:
 
     @property
     def link(self) -> str:
-        """Where the title links to: the same page as in the newsletter (papercast/site/links.py)."""
+        """Where the title links to: the same page as in the newsletter (papercast/links/papers.py)."""
         return paper_url(self.paper)
 
     @property
@@ -72,11 +79,11 @@ class ProfileArchive:
         return sum(len(edition.items) for edition in self.editions)
 
 
-def collect_editions(store: Store, profiles: list[Profile]) -> list[Edition]:
+def collect_editions(classification: Classification, profiles: list[Profile]) -> list[Edition]:
     """Editions of the given profiles, newest first (the store's order)."""
     titles = {p.id: p.title for p in profiles}
     grouped: dict[tuple[str, dt.date], list[EditionItem]] = {}
-    for profile_id, date, paper, assignment in store.editions():
+    for profile_id, date, paper, assignment in classification.editions():
         if profile_id in titles:
             grouped.setdefault((profile_id, date), []).append(EditionItem(paper, assignment))
     return [Edition(pid, titles[pid], date, tuple(items)) for (pid, date), items in grouped.items()]

@@ -18,13 +18,12 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from papercast.config import Profile, Site
-from papercast.site.editions import Edition, EditionItem, ProfileArchive
 from papercast.files import write_atomic
 from papercast.newsletter.render import excerpt
+from papercast.settings import Profile, Site
+from papercast.site.editions import Edition, EditionItem, ProfileArchive
 
-FEED_KINDS = {"rss": ("rss.xml", "application/rss+xml", "RSS"),
-              "atom": ("atom.xml", "application/atom+xml", "Atom")}
+FEED_KINDS = {"rss": ("rss.xml", "application/rss+xml", "RSS"), "atom": ("atom.xml", "application/atom+xml", "Atom")}
 COMBINED_NAME = "all"
 EMPTY_FEED_DATE = dt.date(1970, 1, 1)
 SUMMARY_CHARS = 600
@@ -44,8 +43,9 @@ class FeedLink:
 
 
 def feed_links(path_stem: str, title: str) -> tuple[FeedLink, ...]:
-    return tuple(FeedLink(kind, f"{path_stem}.{suffix}", f"{title} ({label})")
-                 for kind, (suffix, _, label) in FEED_KINDS.items())
+    return tuple(
+        FeedLink(kind, f"{path_stem}.{suffix}", f"{title} ({label})") for kind, (suffix, _, label) in FEED_KINDS.items()
+    )
 
 
 def profile_feed_links(profile: Profile, site: Site) -> tuple[FeedLink, ...]:
@@ -93,8 +93,13 @@ def profile_feed(archive: ProfileArchive, site: Site, base_url: str) -> FeedSpec
     tag = [(archive.profile.id, archive.profile.title)]
     items = [feed_item(base_url, e, entry, tag) for e in archive.editions for entry in e.items]
     description = archive.profile.description or archive.profile.title
-    return FeedSpec(f"{site.title}: {archive.profile.title}", description, archive.path,
-                    profile_feed_links(archive.profile, site), tuple(items[:site.feed_items]))
+    return FeedSpec(
+        f"{site.title}: {archive.profile.title}",
+        description,
+        archive.path,
+        profile_feed_links(archive.profile, site),
+        tuple(items[: site.feed_items]),
+    )
 
 
 def combined_feed(editions: list[Edition], site: Site, base_url: str) -> FeedSpec:
@@ -107,12 +112,17 @@ def combined_feed(editions: list[Edition], site: Site, base_url: str) -> FeedSpe
             first.setdefault(entry.paper.id, (edition, entry))
     ordered = sorted(first.values(), key=lambda pair: (-pair[0].date.toordinal(), -pair[1].assignment.score))
     items = [feed_item(base_url, e, entry, profiles_of[entry.paper.id]) for e, entry in ordered]
-    return FeedSpec(f"{site.title}: all profiles", site.description, "index.html",
-                    combined_feed_links(site), tuple(items[:site.feed_items]))
+    return FeedSpec(
+        f"{site.title}: all profiles",
+        site.description,
+        "index.html",
+        combined_feed_links(site),
+        tuple(items[: site.feed_items]),
+    )
 
 
 def midnight_utc(date: dt.date) -> dt.datetime:
-    return dt.datetime.combine(date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(date, dt.time(0, 0), tzinfo=dt.UTC)
 
 
 def item_summary(item: FeedItem) -> str:
@@ -174,8 +184,11 @@ def render_feed(spec: FeedSpec, link: FeedLink, base_url: str) -> bytes:
 
 def write_feeds(archive: Path, specs: list[FeedSpec], base_url: str) -> list[Path]:
     """Write every feed of every spec under the archive folder; return the paths written."""
-    return [write_atomic(archive / link.path, render_feed(spec, link, base_url), durable=False)
-            for spec in specs for link in spec.links]
+    return [
+        write_atomic(archive / link.path, render_feed(spec, link, base_url), durable=False)
+        for spec in specs
+        for link in spec.links
+    ]
 
 
 def site_base_url(site: Site, archive: Path) -> str:

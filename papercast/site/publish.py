@@ -18,15 +18,22 @@ from pathlib import Path
 
 import jinja2
 
-from papercast.site.chart import build_chart
-from papercast.config import Settings, Site
-from papercast.site.editions import Edition, ProfileArchive, collect_editions, profile_archives
 from papercast.faults import checkpoint
 from papercast.files import write_atomic
 from papercast.newsletter.render import render_template
-from papercast.site.feeds import (FeedLink, combined_feed, combined_feed_links, profile_feed,
-                                  profile_feed_links, site_base_url, write_feeds)
-from papercast.store import Store
+from papercast.settings import Settings, Site
+from papercast.site.chart import build_chart
+from papercast.site.editions import Edition, ProfileArchive, collect_editions, profile_archives
+from papercast.site.feeds import (
+    FeedLink,
+    combined_feed,
+    combined_feed_links,
+    profile_feed,
+    profile_feed_links,
+    site_base_url,
+    write_feeds,
+)
+from papercast.store.classification import Classification
 
 __all__ = ["Edition", "Published", "collect_editions", "publish_archive"]
 
@@ -64,8 +71,9 @@ def write_profile_pages(context: SiteContext, archive: ProfileArchive) -> list[P
     own_feeds = profile_feed_links(archive.profile, context.site)
     written = [context.write_page(archive.path, "profile.html.j2", feeds, archive=archive, profile_feeds=own_feeds)]
     for edition in archive.editions:
-        written.append(context.write_page(edition.path, "edition.html.j2", feeds, edition=edition,
-                                          profile_page=archive.path))
+        written.append(
+            context.write_page(edition.path, "edition.html.j2", feeds, edition=edition, profile_page=archive.path)
+        )
     return written
 
 
@@ -75,20 +83,29 @@ def write_index(context: SiteContext, archives: list[ProfileArchive], editions: 
     per_profile = {a.profile.id: profile_feed_links(a.profile, site) for a in archives}
     feeds = combined + tuple(link for links in per_profile.values() for link in links)
     chart = build_chart(editions, [a.profile for a in archives], site.chart_weeks)
-    return context.write_page("index.html", "index.html.j2", feeds, archives=archives, chart=chart,
-                              combined_feeds=combined, profile_feeds=per_profile, latest=LATEST_ON_INDEX)
+    return context.write_page(
+        "index.html",
+        "index.html.j2",
+        feeds,
+        archives=archives,
+        chart=chart,
+        combined_feeds=combined,
+        profile_feeds=per_profile,
+        latest=LATEST_ON_INDEX,
+    )
 
 
-def publish_feeds(archive_folder: Path, site: Site, archives: list[ProfileArchive],
-                  editions: list[Edition]) -> list[Path]:
+def publish_feeds(
+    archive_folder: Path, site: Site, archives: list[ProfileArchive], editions: list[Edition]
+) -> list[Path]:
     base_url = site_base_url(site, archive_folder)
     specs = [combined_feed(editions, site, base_url)] + [profile_feed(a, site, base_url) for a in archives]
     return write_feeds(archive_folder, specs, base_url)
 
 
-def publish_archive(store: Store, settings: Settings, env: jinja2.Environment) -> Published:
+def publish_archive(classification: Classification, settings: Settings, env: jinja2.Environment) -> Published:
     """Write every page and feed of the public archive; return the paths written."""
-    editions = collect_editions(store, settings.profiles)
+    editions = collect_editions(classification, settings.profiles)
     archives = profile_archives(editions, settings.profiles)
     context = SiteContext(settings.paths.archive, env, settings.site)
     published = Published()

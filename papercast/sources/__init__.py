@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import replace
 
 from papercast.errors import SourceError
 from papercast.models import Digest
-from papercast.sources.daily_text import find_date_line, parse_daily_text
-from papercast.sources.feeds import parse_feed
-from papercast.sources.hf_json import parse_hf_json
-from papercast.sources.limits import InputLimits, apply_limits, cap_input_size
+from papercast.sources.limits import NO_LIMITS_SET, InputLimits, apply_limits, cap_input_size
+from papercast.sources.registry import FORMATS, known_formats
 
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-FEED_ROOT = re.compile(r"<(rss|feed|(\w+:)?RDF)[\s>]")
 
 
 def content_hash(data: bytes) -> str:
@@ -37,32 +33,12 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def detect_format(text: str) -> str | None:
-    """The input's format from its content (not its name), or None when it is none we know.
-
-    "feed": RSS 2.0, RSS 1.0/RDF or Atom; "hf-json": JSON, checked in depth by its parser;
-    "daily-text": the Daily Papers page as text.
-    """
-    head = text.lstrip("\ufeff \t\r\n")[:4096]
-    if head.startswith(("[", "{")):
-        return "hf-json"
-    if head.startswith("<"):
-        return "feed" if FEED_ROOT.search(head) else None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if find_date_line(lines) is not None:
-        return "daily-text"
-    return None
+    """The input's format (papercast/sources/registry.py) from its content, not its name; None when it is
+    none we know."""
+    return next((name for name, format in FORMATS.items() if format.detect(text)), None)
 
 
-def parse_by_format(kind: str, data: bytes, text: str, source: str, as_of: dt.date) -> Digest:
-    """The one parser for the format; feeds get the bytes so their XML encoding declaration counts."""
-    if kind == "feed":
-        return parse_feed(data, source, as_of)
-    if kind == "hf-json":
-        return parse_hf_json(text, source, as_of)
-    return parse_daily_text(text, source, as_of)
-
-
-def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = InputLimits()) -> Digest:
+def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = NO_LIMITS_SET) -> Digest:
     """Parse one input of any known format into a Digest carrying its content hash, within `limits`."""
     head, size_warnings = cap_input_size(data, source, limits)
     try:
@@ -70,8 +46,11 @@ def parse_input(data: bytes, source: str, as_of: dt.date, limits: InputLimits = 
     except SourceError:
         raise
     except Exception as exc:  # a parser bug on one odd file costs that file, never the run
-        raise SourceError(f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]})", source=source,
-                          hint="the file was skipped; please report it as a papercast bug") from exc
+        raise SourceError(
+            f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]})",
+            source=source,
+            hint="the file was skipped; please report it as a papercast bug",
+        ) from exc
     return apply_limits(replace(digest, content_hash=content_hash(data)), limits, size_warnings)
 
 
@@ -84,7 +63,6 @@ def parse_known_format(data: bytes, source: str, as_of: dt.date) -> Digest:
     text = decode_text(data, source)
     kind = detect_format(text)
     if kind is None:
-        raise SourceError("not a recognized digest or feed (expected Daily Papers text, "
-                          "RSS, Atom or Hugging Face daily-papers JSON)", source=source)
-    digest = parse_by_format(kind, data, text, source, as_of)
+        raise SourceError(f"not a recognized digest or feed (expected {known_formats()})", source=source)
+    digest = FORMATS[kind].parse(data, text, source, as_of)
     return replace(digest, content_hash=content_hash(data))

@@ -14,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from papercast.config import Settings, Source
 from papercast.models import DigestResult, Problem
+from papercast.settings import Source
 from papercast.sources.fetch import FetchOutcome, Validators
-from papercast.store import Store
+from papercast.store.fetches import Fetches
 from papercast.store.records import EMPTY_DAY, FAILED_DAY, FETCHED_DAY, FetchDay
 
 FIRST_DAYS = 7  # a source fetched for the first time: the last week
@@ -37,29 +37,28 @@ class FetchRequest:
     @property
     def target(self) -> Source:
         """The source as fetched: for one day, its URL asks for that day."""
-        return replace_url(self.source, day_url(self.source.url, self.day)) if self.day else self.source
+        return replace_url(self.source, day_url(self.source.url or "", self.day)) if self.day else self.source
 
 
 def replace_url(source: Source, url: str) -> Source:
     return source.model_copy(update={"url": url})
 
 
-def plan_fetches(store: Store, settings: Settings, as_of: dt.date) -> list[FetchRequest]:
-    """Every GET of this run: each feed once; each hf-daily source once per day to ask."""
-    requests = []
-    for source in settings.sources:
-        if source.kind == "feed":
-            requests.append(FetchRequest(source, validators=known_validators(store, source.name, source.url)))
-        elif source.kind == "hf-daily":
-            known = store.fetch_days(source.name)
-            before = any(day.status == FETCHED_DAY for day in known)
-            requests += [FetchRequest(source, day, answered_before=before) for day in days_to_ask(known, as_of)]
-    return requests
+def plan_once(fetches: Fetches, source: Source, as_of: dt.date) -> list[FetchRequest]:
+    """A feed's GET of this run: one, conditional on the last copy ingested."""
+    return [FetchRequest(source, validators=known_validators(fetches, source.name, source.url or ""))]
 
 
-def known_validators(store: Store, name: str, url: str) -> Validators:
+def plan_days(fetches: Fetches, source: Source, as_of: dt.date) -> list[FetchRequest]:
+    """An hf-daily source's GETs of this run: one per day to ask."""
+    known = fetches.fetch_days(source.name)
+    before = any(day.status == FETCHED_DAY for day in known)
+    return [FetchRequest(source, day, answered_before=before) for day in days_to_ask(known, as_of)]
+
+
+def known_validators(fetches: Fetches, name: str, url: str) -> Validators:
     """The validators of the source's last ingested copy, if it was fetched from this url."""
-    state = store.fetch_state(name)
+    state = fetches.fetch_state(name)
     if state is None or state.url != url:
         return Validators()
     return Validators(etag=state.etag, last_modified=state.last_modified)
@@ -86,26 +85,42 @@ def with_day(outcome: FetchOutcome, request: FetchRequest) -> FetchOutcome:
     return replace(outcome, url=request.source.url or "", day=request.day)
 
 
-def settle_days(requests: list[FetchRequest], outcomes: list[FetchOutcome], parse_errors: list[Problem],
-                empty: list[str], digests: list[DigestResult]) -> list[FetchDay]:
+def settle_days(
+    requests: list[FetchRequest],
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    empty: list[str],
+    digests: list[DigestResult],
+) -> list[FetchDay]:
     """How each day asked went: fetched, empty (no list that day) or failed (asked again next run). A 404
     is a day without a list, unless the source never brought one (then its url is likely wrong)."""
     failed = {problem.source: problem.message for problem in parse_errors}
     by_input = {digest.source: digest for digest in digests}
     answered = {o.source for o in outcomes if o.day and o.status == "fetched"}
     answered |= {r.source.name for r in requests if r.answered_before}
-    return [day_result(o, failed.get(o.input_name), o.input_name in empty, o.source in answered,
-                       by_input.get(o.input_name)) for o in outcomes if o.day]
+    return [
+        day_result(
+            o, o.day, failed.get(o.input_name), o.input_name in empty, o.source in answered, by_input.get(o.input_name)
+        )
+        for o in outcomes
+        if o.day
+    ]
 
 
-def day_result(outcome: FetchOutcome, parse_error: str | None, empty: bool, source_answered: bool,
-               digest: DigestResult | None) -> FetchDay:
+def day_result(
+    outcome: FetchOutcome,
+    day: dt.date,
+    parse_error: str | None,
+    empty: bool,
+    source_answered: bool,
+    digest: DigestResult | None,
+) -> FetchDay:
     if outcome.status == "failed":
         if outcome.http_status == NOT_FOUND and source_answered:  # no list that day; other days answered
-            return FetchDay(outcome.source, outcome.day, EMPTY_DAY)
-        return FetchDay(outcome.source, outcome.day, FAILED_DAY, message=outcome.reason)
+            return FetchDay(outcome.source, day, EMPTY_DAY)
+        return FetchDay(outcome.source, day, FAILED_DAY, message=outcome.reason)
     if parse_error is not None:
-        return FetchDay(outcome.source, outcome.day, FAILED_DAY, message=parse_error)
+        return FetchDay(outcome.source, day, FAILED_DAY, message=parse_error)
     if empty or digest is None:
-        return FetchDay(outcome.source, outcome.day, EMPTY_DAY)
-    return FetchDay(outcome.source, outcome.day, FETCHED_DAY, digest.papers)
+        return FetchDay(outcome.source, day, EMPTY_DAY)
+    return FetchDay(outcome.source, day, FETCHED_DAY, digest.papers)

@@ -13,10 +13,14 @@ import re
 
 from papercast.errors import SourceError
 from papercast.models import Digest, Paper, Problem
+from papercast.sources.detect import head
 
 KNOWN_HEADER = {
-    "new", "get trending papers in your email inbox!", "subscribe",
-    "byak and the research community", "daily papers",
+    "new",
+    "get trending papers in your email inbox!",
+    "subscribe",
+    "byak and the research community",
+    "daily papers",
 }
 DATE_LINE = re.compile(
     r"^(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})(st|nd|rd|th)?"
@@ -26,9 +30,20 @@ DATE_LINE = re.compile(
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # C0 controls other than tab / line breaks (NUL from a damaged copy, form feeds, escapes): never text.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-LONG_ABSTRACT_WORDS = 40   # titles on the real pages stay under 30 words
-MIN_ABSTRACT_WORDS = 15    # a shorter line is a title unless it is the file's last
+LONG_ABSTRACT_WORDS = 40  # titles on the real pages stay under 30 words
+MIN_ABSTRACT_WORDS = 15  # a shorter line is a title unless it is the file's last
 SENTENCE_END = (".", "!", "?", ")", "]", '"', "”")
+
+
+def detect(text: str) -> bool:
+    """Text (not markup or JSON) with a page date line near its top."""
+    if head(text).startswith(("[", "{", "<")):
+        return False
+    return find_date_line(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) is not None
+
+
+def parse(data: bytes, text: str, source: str, as_of: dt.date) -> Digest:
+    return parse_daily_text(text, source, as_of)
 
 
 def parse_daily_text(text: str, source: str, as_of: dt.date) -> Digest:
@@ -37,16 +52,16 @@ def parse_daily_text(text: str, source: str, as_of: dt.date) -> Digest:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     date_index = find_date_line(lines)
     if date_index is None:
-        raise SourceError("not a Daily Papers digest: no page date line such as 'May 7' found",
-                          source=source)
+        raise SourceError("not a Daily Papers digest: no page date line such as 'May 7' found", source=source)
     warnings += header_warnings(lines[:date_index], source)
     date = infer_date(lines[date_index].strip(), as_of, source)
-    body = [line.strip() for line in lines[date_index + 1:]]
+    body = [line.strip() for line in lines[date_index + 1 :]]
     papers, body_warnings = pair_titles_and_abstracts(body, source)
     if not papers:
         body_warnings.append(Problem(source, "digest holds no papers"))
-    return Digest(source=source, date=date, papers=tuple(papers),
-                  format="daily-text", warnings=tuple(warnings + body_warnings))
+    return Digest(
+        source=source, date=date, papers=tuple(papers), format="daily-text", warnings=tuple(warnings + body_warnings)
+    )
 
 
 def without_control_chars(text: str, source: str) -> tuple[str, list[Problem]]:
@@ -64,8 +79,7 @@ def find_date_line(lines: list[str]) -> int | None:
 
 
 def header_warnings(header: list[str], source: str) -> list[Problem]:
-    extra = [line.strip() for line in header
-             if line.strip() and line.strip().lower() not in KNOWN_HEADER]
+    extra = [line.strip() for line in header if line.strip() and line.strip().lower() not in KNOWN_HEADER]
     if not extra:
         return []
     return [Problem(source, f"ignored {len(extra)} unexpected header line(s), first: {extra[0][:60]!r}")]
@@ -137,9 +151,9 @@ def is_title_before_abstract(blocks: list[str], index: int) -> bool:
 
 def take_abstract(blocks: list[str], index: int) -> tuple[str, int]:
     """The abstract at `index` (a long line, or the last line of the file), and the next index."""
-    if index < len(blocks) and (is_abstract(blocks[index]) or index == len(blocks) - 1):
-        if not DATE_LINE.match(blocks[index]):
-            return blocks[index], index + 1
+    last = index == len(blocks) - 1
+    if index < len(blocks) and (is_abstract(blocks[index]) or last) and not DATE_LINE.match(blocks[index]):
+        return blocks[index], index + 1
     return "", index
 
 

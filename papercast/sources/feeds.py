@@ -19,12 +19,25 @@ from dateutil import parser as dateparser
 from papercast.errors import SourceError
 from papercast.identity import find_arxiv_id
 from papercast.models import Digest, Paper, Problem
+from papercast.sources.detect import head
 from papercast.sources.html_text import html_to_text
 
 REPLACEMENT_TYPES = {"replace", "replace-cross"}
 ARXIV_TITLE_SUFFIX = re.compile(r"\s*\(arXiv:[^)]*\)\s*$")
 ARXIV_ABSTRACT_PREFIX = re.compile(r"^arXiv:\S+\s+Announce Type:\s*\S+\s*(Abstract:\s*)?", re.IGNORECASE)
 BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+FEED_ROOT = re.compile(r"<(rss|feed|(\w+:)?RDF)[\s>]")
+
+
+def detect(text: str) -> bool:
+    """RSS 2.0, RSS 1.0/RDF or Atom: markup whose root is a feed's."""
+    start = head(text)
+    return start.startswith("<") and FEED_ROOT.search(start) is not None
+
+
+def parse(data: bytes, text: str, source: str, as_of: dt.date) -> Digest:
+    """Feeds get the bytes, so their XML encoding declaration counts."""
+    return parse_feed(data, source, as_of)
 
 
 def parse_feed(data: bytes, source: str, as_of: dt.date) -> Digest:
@@ -38,8 +51,13 @@ def parse_feed(data: bytes, source: str, as_of: dt.date) -> Digest:
         warnings.append(Problem(source, "feed holds no entries"))
     dates = [paper.published for paper in papers if paper.published]
     date = min(max(dates) if dates else channel or as_of, as_of)
-    return Digest(source=source, date=date, papers=tuple(papers), format=f"feed-{parsed.version or 'xml'}",
-                  warnings=tuple(warnings))
+    return Digest(
+        source=source,
+        date=date,
+        papers=tuple(papers),
+        format=f"feed-{parsed.version or 'xml'}",
+        warnings=tuple(warnings),
+    )
 
 
 def read_feed_document(data: bytes, source: str):
@@ -59,13 +77,14 @@ def bozo_warnings(parsed, source: str) -> list[Problem]:
         return [Problem(source, f"feed encoding or content type is off ({problem}); read anyway")]
     if not any(entry.get("title") for entry in parsed.entries):
         raise SourceError(f"malformed feed: {problem}", source=source)
-    return [Problem(source, f"malformed feed ({problem}); kept the {len(parsed.entries)} "
-                            f"entries that could be read")]
+    return [Problem(source, f"malformed feed ({problem}); kept the {len(parsed.entries)} entries that could be read")]
 
 
 def read_entries(entries) -> tuple[list[Paper], list[str]]:
     """Papers in feed order, each arXiv id once, replacements skipped; and the untitled entries."""
-    papers, untitled, seen = [], [], set()
+    papers: list[Paper] = []
+    untitled: list[str] = []
+    seen: set[str] = set()
     for entry in entries:
         if is_replacement(entry):
             continue
@@ -78,17 +97,18 @@ def read_entries(entries) -> tuple[list[Paper], list[str]]:
     return papers, untitled
 
 
-def entry_problems(source: str, papers: list[Paper], untitled: list[str],
-                   channel: dt.date | None) -> list[Problem]:
+def entry_problems(source: str, papers: list[Paper], untitled: list[str], channel: dt.date | None) -> list[Problem]:
     """Untitled entries, and undated ones when the feed itself has no date either."""
     problems = []
     if untitled:
-        problems.append(Problem(source, f"skipped {len(untitled)} feed entry(s) without a title: "
-                                        f"{', '.join(untitled[:3])}"))
+        problems.append(
+            Problem(source, f"skipped {len(untitled)} feed entry(s) without a title: {', '.join(untitled[:3])}")
+        )
     undated = [paper.title for paper in papers if paper.published is None]
     if undated and channel is None:
-        problems.append(Problem(source, f"{len(undated)} feed entry(s) without a readable date, "
-                                        f"dated with the run: {undated[0]!r}"))
+        problems.append(
+            Problem(source, f"{len(undated)} feed entry(s) without a readable date, dated with the run: {undated[0]!r}")
+        )
     return problems
 
 
@@ -102,9 +122,15 @@ def entry_paper(entry) -> Paper | None:
     title = clean_title(entry.get("title", ""))
     if not title:
         return None
-    return Paper(title=title, abstract=entry_abstract(entry), arxiv_id=entry_arxiv_id(entry),
-                 authors=entry_authors(entry), link=entry.get("link") or None,
-                 categories=entry_categories(entry), published=entry_date(entry))
+    return Paper(
+        title=title,
+        abstract=entry_abstract(entry),
+        arxiv_id=entry_arxiv_id(entry),
+        authors=entry_authors(entry),
+        link=entry.get("link") or None,
+        categories=entry_categories(entry),
+        published=entry_date(entry),
+    )
 
 
 def clean_title(title: str) -> str:

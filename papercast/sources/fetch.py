@@ -15,20 +15,21 @@ import contextlib
 import datetime as dt
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 
 import httpx
 
 from papercast import __version__
-from papercast.config import Source
 from papercast.errors import FetchError, PapercastError
+from papercast.settings import Source
 from papercast.sources.inbox import InputFile
 
 MAX_FEED_BYTES = 32 * 1024 * 1024
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}  # worth another attempt; other errors are not
-ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, "
-          "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class Deadline:
         self.timer = threading.Timer(seconds, self.expire)
         self.timer.daemon = True
 
-    def __enter__(self) -> "Deadline":
+    def __enter__(self) -> Deadline:
         self.timer.start()
         return self
 
@@ -118,45 +119,66 @@ def user_agent() -> str:
     return f"papercast/{__version__} (research-paper newsletters; feed reader)"
 
 
-def fetch_feed(source: Source, known: Validators = Validators(),
-               max_bytes: int = MAX_FEED_BYTES) -> FetchOutcome:
+def fetch_feed(source: Source, known: Validators = Validators(), max_bytes: int = MAX_FEED_BYTES) -> FetchOutcome:
     """GET the source's URL; a 304 is `not-modified`; anything but 2xx/304 raises FetchError."""
     headers = {"User-Agent": user_agent(), "Accept": ACCEPT, **known.headers()}
     deadline = Deadline(source.timeout)
     try:
-        with deadline, httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client:
-            with client.stream("GET", source.url, extensions={"trace": deadline.trace}) as response:
-                outcome = read_response(source, response, known, max_bytes)
+        with (
+            deadline,
+            httpx.Client(timeout=source.timeout, follow_redirects=True, headers=headers) as client,
+            client.stream("GET", source.url or "", extensions={"trace": deadline.trace}) as response,
+        ):
+            outcome = read_response(source, response, known, max_bytes)
     except httpx.TimeoutException:
         raise too_slow(source) from None
     except httpx.HTTPError as exc:
         if deadline.expired:
             raise too_slow(source) from None
-        raise FetchError(f"cannot fetch {source.url}: {exc}", source=source.name,
-                          hint="check the source's url and the network") from None
+        raise FetchError(
+            f"cannot fetch {source.url}: {exc}", source=source.name, hint="check the source's url and the network"
+        ) from None
     if deadline.expired:  # a body without a length looks complete when its socket is shut
         raise too_slow(source)
     return outcome
 
 
 def too_slow(source: Source) -> FetchError:
-    return FetchError(f"no complete answer from {source.url} within {source.timeout:g} s", source=source.name,
-                      hint="the timeout covers the whole request: raise it, or try later")
+    return FetchError(
+        f"no complete answer from {source.url} within {source.timeout:g} s",
+        source=source.name,
+        hint="the timeout covers the whole request: raise it, or try later",
+    )
 
 
-def read_response(source: Source, response: httpx.Response, known: Validators,
-                  max_bytes: int) -> FetchOutcome:
+def read_response(source: Source, response: httpx.Response, known: Validators, max_bytes: int) -> FetchOutcome:
     if response.status_code == 304:
-        return FetchOutcome(source.name, source.kind, source.url, "not-modified",
-                            validators=response_validators(response, known), http_status=304)
+        return FetchOutcome(
+            source.name,
+            source.kind,
+            source.url or "",
+            "not-modified",
+            validators=response_validators(response, known),
+            http_status=304,
+        )
     if not response.is_success:
-        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {source.url}",
-                         source=source.name, hint="check the source's url; other sources were processed",
-                         transient=response.status_code in RETRY_STATUSES, status=response.status_code)
+        raise FetchError(
+            f"HTTP {response.status_code} {response.reason_phrase} from {source.url}",
+            source=source.name,
+            hint="check the source's url; other sources were processed",
+            transient=response.status_code in RETRY_STATUSES,
+            status=response.status_code,
+        )
     data = read_capped(response, max_bytes, source)
-    return FetchOutcome(source.name, source.kind, source.url, "fetched", data=data,
-                        validators=response_validators(response, Validators()),
-                        http_status=response.status_code)
+    return FetchOutcome(
+        source.name,
+        source.kind,
+        source.url or "",
+        "fetched",
+        data=data,
+        validators=response_validators(response, Validators()),
+        http_status=response.status_code,
+    )
 
 
 def read_capped(response: httpx.Response, max_bytes: int, source: Source) -> bytes:
@@ -164,16 +186,22 @@ def read_capped(response: httpx.Response, max_bytes: int, source: Source) -> byt
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"body larger than {max_bytes // (1024 * 1024)} MB", source=source.name,
-                             hint="is the url a feed?", transient=False)
+            raise FetchError(
+                f"body larger than {max_bytes // (1024 * 1024)} MB",
+                source=source.name,
+                hint="is the url a feed?",
+                transient=False,
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def response_validators(response: httpx.Response, previous: Validators) -> Validators:
     """The validators to send next time; a 304 may omit them, then the previous ones stay."""
-    return Validators(etag=response.headers.get("ETag") or previous.etag,
-                      last_modified=response.headers.get("Last-Modified") or previous.last_modified)
+    return Validators(
+        etag=response.headers.get("ETag") or previous.etag,
+        last_modified=response.headers.get("Last-Modified") or previous.last_modified,
+    )
 
 
 def is_transient(error: BaseException | None) -> bool:
@@ -184,5 +212,11 @@ def is_transient(error: BaseException | None) -> bool:
 def failed_fetch(source: Source, error: BaseException) -> FetchOutcome:
     """The outcome of a source whose fetch still failed after its retries."""
     reason = error.message if isinstance(error, PapercastError) else f"{type(error).__name__}: {error}"
-    return FetchOutcome(source.name, source.kind, source.url or "", "failed", reason=reason or type(error).__name__,
-                        http_status=getattr(error, "status", None))
+    return FetchOutcome(
+        source.name,
+        source.kind,
+        source.url or "",
+        "failed",
+        reason=reason or type(error).__name__,
+        http_status=getattr(error, "status", None),
+    )

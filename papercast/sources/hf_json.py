@@ -15,6 +15,7 @@ from dateutil import parser as dateparser
 from papercast.errors import SourceError
 from papercast.identity import find_arxiv_id
 from papercast.models import Digest, Paper, Problem
+from papercast.sources.detect import head
 from papercast.sources.html_text import html_to_text
 
 PAPER_PAGE = "https://arxiv.org/abs/{id}"  # the paper itself, whichever list brought it
@@ -23,7 +24,17 @@ PAPER_PAGE = "https://arxiv.org/abs/{id}"  # the paper itself, whichever list br
 def looks_like_hf_json(value: object) -> bool:
     """A list whose objects carry a `paper` object (an empty list counts)."""
     return isinstance(value, list) and all(
-        isinstance(item, dict) and isinstance(item.get("paper"), dict) for item in value)
+        isinstance(item, dict) and isinstance(item.get("paper"), dict) for item in value
+    )
+
+
+def detect(text: str) -> bool:
+    """JSON: checked in depth by the parser (JSON of another shape is this format's error, not another's)."""
+    return head(text).startswith(("[", "{"))
+
+
+def parse(data: bytes, text: str, source: str, as_of: dt.date) -> Digest:
+    return parse_hf_json(text, source, as_of)
 
 
 def parse_hf_json(text: str, source: str, as_of: dt.date) -> Digest:
@@ -38,9 +49,13 @@ def parse_hf_json(text: str, source: str, as_of: dt.date) -> Digest:
             seen.add(paper.arxiv_id or paper.title_key)
             papers.append(paper)
     dates = [p.published for p in papers if p.published]
-    return Digest(source=source, date=min(max(dates), as_of) if dates else as_of,
-                  papers=tuple(papers), format="hf-json",
-                  warnings=tuple(item_problems(source, len(items), untitled)))
+    return Digest(
+        source=source,
+        date=min(max(dates), as_of) if dates else as_of,
+        papers=tuple(papers),
+        format="hf-json",
+        warnings=tuple(item_problems(source, len(items), untitled)),
+    )
 
 
 def load_items(text: str, source: str) -> list[dict]:
@@ -49,8 +64,10 @@ def load_items(text: str, source: str) -> list[dict]:
     except json.JSONDecodeError as exc:
         raise SourceError(f"not valid JSON: {exc}", source=source) from None
     if not looks_like_hf_json(value):
-        raise SourceError("JSON, but not the Hugging Face daily-papers list "
-                          "(expected a list of objects each holding a 'paper')", source=source)
+        raise SourceError(
+            "JSON, but not the Hugging Face daily-papers list (expected a list of objects each holding a 'paper')",
+            source=source,
+        )
     return value
 
 
@@ -69,10 +86,14 @@ def item_paper(item: dict) -> Paper | None:
     if not title:
         return None
     arxiv_id = find_arxiv_id(str(paper.get("id") or ""))
-    return Paper(title=title, abstract=html_to_text(str(paper.get("summary") or item.get("summary") or "")),
-                 arxiv_id=arxiv_id, authors=author_names(paper.get("authors")),
-                 link=PAPER_PAGE.format(id=arxiv_id) if arxiv_id else None,
-                 published=iso_date(item.get("publishedAt") or paper.get("publishedAt")))
+    return Paper(
+        title=title,
+        abstract=html_to_text(str(paper.get("summary") or item.get("summary") or "")),
+        arxiv_id=arxiv_id,
+        authors=author_names(paper.get("authors")),
+        link=PAPER_PAGE.format(id=arxiv_id) if arxiv_id else None,
+        published=iso_date(item.get("publishedAt") or paper.get("publishedAt")),
+    )
 
 
 def author_names(authors: object) -> tuple[str, ...]:

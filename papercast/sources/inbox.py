@@ -21,10 +21,12 @@ class InputFile:
 def list_inbox(folder: Path) -> list[Path]:
     """Files in the inbox, in name order; hidden files and READMEs are not inputs."""
     if not folder.is_dir():
-        raise SourceError("inbox folder does not exist", source=str(folder),
-                          hint="create it or fix [paths] inbox in the config")
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.stem.upper() != "README")
+        raise SourceError(
+            "inbox folder does not exist", source=str(folder), hint="create it or fix [paths] inbox in the config"
+        )
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.stem.upper() != "README"
+    )
 
 
 def read_input_file(path: Path) -> InputFile:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from papercast.config import Settings
 from papercast.errors import SourceError
 from papercast.faults import checkpoint
 from papercast.models import Digest, IngestResult, Problem
+from papercast.settings import FOLDER, Settings
 from papercast.sources import parse_input
-from papercast.sources.limits import InputLimits
+from papercast.sources.daily import FetchRequest
 from papercast.sources.inbox import InputFile, list_inbox, read_input_file
-from papercast.store import Store
+from papercast.sources.limits import NO_LIMITS_SET, InputLimits
+from papercast.sources.registry import KINDS
+from papercast.store.fetches import Fetches
+from papercast.store.papers import Papers
 
 
 @dataclass
@@ -37,10 +41,22 @@ def read_inbox(settings: Settings) -> tuple[list[InputFile], list[Problem]]:
     return files, errors
 
 
-def inbox_folders(settings: Settings) -> list:
-    """[paths] inbox, then the folder of each `inbox` source, each once."""
-    extra = [source.path for source in settings.sources if source.kind == "inbox" and source.path]
+def inbox_folders(settings: Settings) -> list[Path]:
+    """[paths] inbox, then the folder of each source that reads a folder, each once."""
+    extra = [source.path for source in settings.sources if KINDS[source.kind].reads == FOLDER and source.path]
     return list(dict.fromkeys([settings.paths.inbox, *extra]))
+
+
+def plan_fetches(fetches: Fetches, settings: Settings, as_of: dt.date) -> list[FetchRequest]:
+    """Every GET of this run, source by source as its kind plans them (a feed once, an hf-daily source once
+    per day to ask); a source that reads a folder has none."""
+    return [
+        request
+        for source in settings.sources
+        for plan in [KINDS[source.kind].plan]
+        if plan is not None
+        for request in plan(fetches, source, as_of)
+    ]
 
 
 def read_folder(folder) -> tuple[list[InputFile], list[Problem]]:
@@ -57,7 +73,7 @@ def read_folder(folder) -> tuple[list[InputFile], list[Problem]]:
     return files, errors
 
 
-def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = InputLimits()) -> ParsedInputs:
+def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = NO_LIMITS_SET) -> ParsedInputs:
     """Parse every input within `limits`; a file that cannot be used becomes an error, the rest go on."""
     parsed = ParsedInputs()
     for item in files:
@@ -74,11 +90,11 @@ def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = I
     return parsed
 
 
-def ingest_digests(store: Store, digests: list[Digest], run_id: int) -> IngestResult:
+def ingest_digests(papers: Papers, digests: list[Digest], run_id: int) -> IngestResult:
     """Store each digest (oldest first) and collect the papers seen for the first time."""
     result = IngestResult()
     for digest in sorted(digests, key=lambda d: (d.date, d.source)):
-        outcome, new = store.ingest_digest(digest, run_id)
+        outcome, new = papers.ingest_digest(digest, run_id)
         result.digests.append(outcome)
         result.new_papers.extend(new)
         checkpoint("ingest.digest")

@@ -25,11 +25,14 @@ class InputLimits:
     max_abstract_chars: int = 10_000
 
     @classmethod
-    def from_config(cls, limits) -> "InputLimits":
+    def from_config(cls, limits) -> InputLimits:
         return cls(limits.max_input_bytes, limits.max_papers_per_digest, limits.max_abstract_chars)
 
     def fingerprint(self) -> str:
         return f"{self.max_input_bytes}-{self.max_papers_per_digest}-{self.max_abstract_chars}"
+
+
+NO_LIMITS_SET = InputLimits()  # the defaults, when a caller gives none
 
 
 def size_text(size: int) -> str:
@@ -40,35 +43,51 @@ def cap_input_size(data: bytes, source: str, limits: InputLimits) -> tuple[bytes
     """The input, or its head up to the last line break within the limit, with a warning."""
     if len(data) <= limits.max_input_bytes:
         return data, []
-    head = data[:limits.max_input_bytes]
+    head = data[: limits.max_input_bytes]
     line_end = head.rfind(b"\n")
     if line_end > 0:
-        head = head[:line_end + 1]
-    return head, [Problem(source, f"input is {size_text(len(data))}, over the limit of "
-                                  f"{size_text(limits.max_input_bytes)} ([limits] max_input_bytes): "
-                                  f"only the first {size_text(len(head))} were read")]
+        head = head[: line_end + 1]
+    return head, [
+        Problem(
+            source,
+            f"input is {size_text(len(data))}, over the limit of "
+            f"{size_text(limits.max_input_bytes)} ([limits] max_input_bytes): "
+            f"only the first {size_text(len(head))} were read",
+        )
+    ]
 
 
-def cap_papers(papers: tuple[Paper, ...], source: str, limits: InputLimits
-               ) -> tuple[tuple[Paper, ...], list[Problem]]:
+def cap_papers(papers: tuple[Paper, ...], source: str, limits: InputLimits) -> tuple[tuple[Paper, ...], list[Problem]]:
     limit = limits.max_papers_per_digest
     if len(papers) <= limit:
         return papers, []
-    return papers[:limit], [Problem(source, f"{len(papers)} papers, over the limit of {limit} per digest "
-                                            f"([limits] max_papers_per_digest): the first {limit} were kept; "
-                                            f"raise the limit and drop the file again to ingest the rest")]
+    return papers[:limit], [
+        Problem(
+            source,
+            f"{len(papers)} papers, over the limit of {limit} per digest "
+            f"([limits] max_papers_per_digest): the first {limit} were kept; "
+            f"raise the limit and drop the file again to ingest the rest",
+        )
+    ]
 
 
-def cap_abstracts(papers: tuple[Paper, ...], source: str, limits: InputLimits
-                  ) -> tuple[tuple[Paper, ...], list[Problem]]:
+def cap_abstracts(
+    papers: tuple[Paper, ...], source: str, limits: InputLimits
+) -> tuple[tuple[Paper, ...], list[Problem]]:
     limit = limits.max_abstract_chars
     long = [paper for paper in papers if len(paper.abstract) > limit]
     if not long:
         return papers, []
-    capped = tuple(replace(p, abstract=p.abstract[:limit].rstrip() + " …") if len(p.abstract) > limit else p
-                   for p in papers)
-    return capped, [Problem(source, f"{len(long)} abstract(s) longer than {limit:,} characters were cut "
-                                    f"([limits] max_abstract_chars), first: {long[0].title[:60]!r}")]
+    capped = tuple(
+        replace(p, abstract=p.abstract[:limit].rstrip() + " …") if len(p.abstract) > limit else p for p in papers
+    )
+    return capped, [
+        Problem(
+            source,
+            f"{len(long)} abstract(s) longer than {limit:,} characters were cut "
+            f"([limits] max_abstract_chars), first: {long[0].title[:60]!r}",
+        )
+    ]
 
 
 def apply_limits(digest: Digest, limits: InputLimits, size_warnings: list[Problem]) -> Digest:

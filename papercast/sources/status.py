@@ -8,16 +8,17 @@ and each day's outcome is remembered, so a failed day is asked again by the next
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+from papercast.jsonable import EMPTY, NONE, omit
 from papercast.models import DigestResult, Problem
 from papercast.sources.daily import FetchRequest, known_validators, settle_days
 from papercast.sources.fetch import FetchOutcome
-from papercast.store import Store
+from papercast.store.fetches import Fetches
 from papercast.store.records import FAILED_DAY, FetchDay
 
-__all__ = ["SourceStatus", "fetch_problems", "fetched_inputs", "known_validators", "record_fetches",
-           "source_statuses"]
+__all__ = ["SourceStatus", "fetch_problems", "fetched_inputs", "known_validators", "record_fetches", "source_statuses"]
 PARTIAL = "partial"  # some days of an hf-daily source failed (they are asked again next run)
 
 
@@ -32,17 +33,8 @@ class SourceStatus:
     status: str
     entries: int = 0
     new: int = 0
-    reason: str = ""
-    days: tuple[FetchDay, ...] | None = None
-
-    def as_dict(self) -> dict:
-        entry = {"name": self.name, "kind": self.kind, "url": self.url, "status": self.status,
-                 "entries": self.entries, "new": self.new}
-        if self.status in ("failed", PARTIAL):
-            entry["reason"] = self.reason
-        if self.days is not None:
-            entry["days"] = [day.as_dict() for day in self.days]
-        return entry
+    reason: str = field(default="", metadata=omit(EMPTY))  # failed or partial: why
+    days: tuple[FetchDay, ...] | None = field(default=None, metadata=omit(NONE))
 
 
 def fetched_inputs(outcomes: list[FetchOutcome]) -> list:
@@ -50,15 +42,22 @@ def fetched_inputs(outcomes: list[FetchOutcome]) -> list:
     return [item for item in (outcome.input_file() for outcome in outcomes) if item is not None]
 
 
-def fetch_problems(outcomes: list[FetchOutcome], days: list[FetchDay] = ()) -> list[Problem]:
+def fetch_problems(outcomes: list[FetchOutcome], days: Sequence[FetchDay] = ()) -> list[Problem]:
     """A line per feed that could not be fetched and per day that failed (a day with no list is no problem)."""
     failed_days = {(day.source, day.day) for day in days if day.status == FAILED_DAY}
-    return [Problem(o.input_name, o.reason) for o in outcomes
-            if o.status == "failed" and (o.day is None or (o.source, o.day) in failed_days)]
+    return [
+        Problem(o.input_name, o.reason)
+        for o in outcomes
+        if o.status == "failed" and (o.day is None or (o.source, o.day) in failed_days)
+    ]
 
 
-def source_statuses(outcomes: list[FetchOutcome], parse_errors: list[Problem], digests: list[DigestResult],
-                    days: list[FetchDay] = ()) -> list[SourceStatus]:
+def source_statuses(
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    digests: list[DigestResult],
+    days: Sequence[FetchDay] = (),
+) -> list[SourceStatus]:
     """One entry per fetched source: name, kind, url, status, entries, new (reason when failed, days)."""
     failed_parse = {problem.source: problem.message for problem in parse_errors}
     by_source = {digest.source: digest for digest in digests}
@@ -75,8 +74,15 @@ def source_status(outcome: FetchOutcome, parse_error: str | None, digest: Digest
     status, reason = outcome.status, outcome.reason
     if status == "fetched" and parse_error is not None:
         status, reason = "failed", parse_error
-    return SourceStatus(outcome.source, outcome.kind, outcome.url, status, digest.papers if digest else 0,
-                        digest.new if digest else 0, reason if status == "failed" else "")
+    return SourceStatus(
+        outcome.source,
+        outcome.kind,
+        outcome.url,
+        status,
+        digest.papers if digest else 0,
+        digest.new if digest else 0,
+        reason if status == "failed" else "",
+    )
 
 
 def daily_status(first: FetchOutcome, days: list[FetchDay], digests: list[DigestResult]) -> SourceStatus:
@@ -86,13 +92,25 @@ def daily_status(first: FetchOutcome, days: list[FetchDay], digests: list[Digest
     failed = [day for day in days if day.status == FAILED_DAY]
     status = "fetched" if not failed else "failed" if len(failed) == len(days) else PARTIAL
     reason = "; ".join(f"{day.day.isoformat()}: {day.message}" for day in failed)
-    return SourceStatus(first.source, first.kind, first.url, status, sum(d.papers for d in mine),
-                        sum(d.new for d in mine), f"{reason} (asked again by the next run)" if failed else "",
-                        tuple(days))
+    return SourceStatus(
+        first.source,
+        first.kind,
+        first.url,
+        status,
+        sum(d.papers for d in mine),
+        sum(d.new for d in mine),
+        f"{reason} (asked again by the next run)" if failed else "",
+        tuple(days),
+    )
 
 
-def record_fetches(store: Store, outcomes: list[FetchOutcome], parse_errors: list[Problem],
-                   days: list[FetchDay] = (), run_id: int | None = None) -> None:
+def record_fetches(
+    fetches: Fetches,
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    days: Sequence[FetchDay] = (),
+    run_id: int | None = None,
+) -> None:
     """Remember each source's last fetch (new validators only for a body that was ingested) and each day asked."""
     failed_parse = {problem.source: problem.message for problem in parse_errors}
     for outcome in outcomes:
@@ -102,14 +120,18 @@ def record_fetches(store: Store, outcomes: list[FetchOutcome], parse_errors: lis
         usable = outcome.status in ("fetched", "not-modified") and parse_error is None
         validators = (outcome.validators.etag, outcome.validators.last_modified) if usable else None
         status = "failed" if parse_error is not None else outcome.status
-        store.record_fetch(outcome.source, outcome.url, status, parse_error or outcome.reason, validators)
+        fetches.record_fetch(outcome.source, outcome.url, status, parse_error or outcome.reason, validators)
     if days:
-        store.record_fetch_days(list(days), run_id)
+        fetches.record_fetch_days(list(days), run_id)
 
 
-def settle_fetches(requests: list[FetchRequest], outcomes: list[FetchOutcome], parse_errors: list[Problem],
-                   empty: list[str], digests: list[DigestResult]
-                   ) -> tuple[list[SourceStatus], list[Problem], list[FetchDay]]:
+def settle_fetches(
+    requests: list[FetchRequest],
+    outcomes: list[FetchOutcome],
+    parse_errors: list[Problem],
+    empty: list[str],
+    digests: list[DigestResult],
+) -> tuple[list[SourceStatus], list[Problem], list[FetchDay]]:
     """The report entries, the errors and the days of this run's fetches, once they were parsed and ingested."""
     days = settle_days(requests, outcomes, parse_errors, empty, digests)
     return source_statuses(outcomes, parse_errors, digests, days), fetch_problems(outcomes, days), days

@@ -15,8 +15,8 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from papercast.errors import StateBusyError, StateError, StorageError
 from papercast.files import PRIVATE_FOLDER_MODE, PRIVATE_MODE, tighten
@@ -26,7 +26,7 @@ DEFAULT_BUSY_SECONDS = 30.0
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Connection:
@@ -49,12 +49,18 @@ class Connection:
             yield
         except sqlite3.OperationalError as exc:
             if "disk is full" in str(exc):
-                raise StorageError("no space left on the device for the state database", source=str(self.path),
-                                   hint="free some space and run again: the last step was rolled back") from None
+                raise StorageError(
+                    "no space left on the device for the state database",
+                    source=str(self.path),
+                    hint="free some space and run again: the last step was rolled back",
+                ) from None
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StateBusyError(f"the state database is locked by another process (waited {self.busy_seconds:g} s)",
-                                 source=str(self.path), hint="finish or close the program holding it "
-                                 "(e.g. an sqlite3 shell inside a transaction), then run again") from None
+                raise StateBusyError(
+                    f"the state database is locked by another process (waited {self.busy_seconds:g} s)",
+                    source=str(self.path),
+                    hint="finish or close the program holding it "
+                    "(e.g. an sqlite3 shell inside a transaction), then run again",
+                ) from None
             raise damaged(self.path, exc) from None
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
@@ -64,19 +70,22 @@ class Connection:
 
 
 def damaged(path: Path, exc: Exception) -> StateError:
-    return StateError(f"cannot use state database: {exc}", source=str(path),
-                      hint="restore it from a backup, or move it away to start afresh")
+    return StateError(
+        f"cannot use state database: {exc}",
+        source=str(path),
+        hint="restore it from a backup, or move it away to start afresh",
+    )
 
 
 class Database:
-    """The connection and its transactions; the tables' methods live in the Store's mixins."""
+    """The connection and its transactions; the tables' queries live in the repositories (Repository)."""
 
     def __init__(self, connection: Connection, path: Path):
         self.db = connection
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, busy_seconds: float = DEFAULT_BUSY_SECONDS):
+    def open(cls, path: Path, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Database:
         refuse_empty_file(path)
         try:
             state_folder(path)
@@ -101,10 +110,13 @@ class Database:
         self.db.busy_seconds = seconds
         self.db.execute(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}")
 
-    def __enter__(self):
+    def __enter__(self) -> Database:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         self.db.close()
 
     @contextlib.contextmanager
@@ -129,8 +141,11 @@ class Database:
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > schema.SCHEMA_VERSION:
-            raise StateError(f"state schema {version} is newer than this papercast ({schema.SCHEMA_VERSION})",
-                             source=str(self.path), hint="upgrade papercast")
+            raise StateError(
+                f"state schema {version} is newer than this papercast ({schema.SCHEMA_VERSION})",
+                source=str(self.path),
+                hint="upgrade papercast",
+            )
         if version == schema.SCHEMA_VERSION:
             return
         with self.transaction() as db:
@@ -144,8 +159,11 @@ class Database:
 
 def migration_statements(version: int) -> list[str]:
     """A new state gets the current schema; an older one the steps after its version."""
-    script = schema.SCHEMA if version == 0 else "".join(
-        schema.MIGRATIONS[step] for step in sorted(schema.MIGRATIONS) if step > version)
+    script = (
+        schema.SCHEMA
+        if version == 0
+        else "".join(schema.MIGRATIONS[step] for step in sorted(schema.MIGRATIONS) if step > version)
+    )
     return [statement for statement in script.split(";") if statement.strip()]
 
 
@@ -157,8 +175,9 @@ def state_folder(path: Path) -> None:
     folder = path.parent
     if not folder.exists():
         folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER_MODE)
-    elif folder.stat().st_mode & 0o077 and all(entry.name in {path.name + s for s in STATE_SUFFIXES}
-                                                for entry in os.scandir(folder)):
+    elif folder.stat().st_mode & 0o077 and all(
+        entry.name in {path.name + s for s in STATE_SUFFIXES} for entry in os.scandir(folder)
+    ):
         tighten(folder, PRIVATE_FOLDER_MODE)
 
 
@@ -171,5 +190,27 @@ def private_state_files(path: Path) -> None:
 def refuse_empty_file(path: Path) -> None:
     """SQLite takes an empty file for a new database: a truncated state would start afresh unnoticed."""
     if path.is_file() and path.stat().st_size == 0 and not path.with_name(path.name + "-wal").exists():
-        raise StateError("state file is empty: it was truncated or is not a papercast state", source=str(path),
-                         hint="restore it from a backup, or delete it to start afresh")
+        raise StateError(
+            "state file is empty: it was truncated or is not a papercast state",
+            source=str(path),
+            hint="restore it from a backup, or delete it to start afresh",
+        )
+
+
+class Repository:
+    """A few tables of the state and the queries on them; all repositories of a Store share its Database
+    (one connection: a transaction of one repository is every repository's)."""
+
+    def __init__(self, database: Database):
+        self.database = database
+
+    @property
+    def db(self) -> Connection:
+        return self.database.db
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
+        return self.database.transaction()

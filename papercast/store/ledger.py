@@ -1,4 +1,4 @@
-"""The readers' side of the state: runs, issues and their channel deliveries, what each reader got.
+"""The delivery ledger: issues and their channel deliveries, what each reader got.
 
 An issue is planned (papers chosen), then written (files in place, a delivery row per channel),
 then settled: done once no channel is pending and one delivered it, failed when none did.
@@ -13,22 +13,26 @@ import sqlite3
 
 from papercast.errors import StateError
 from papercast.models import Assignment
-from papercast.store.connection import now_iso
-from papercast.store.records import (DONE, FAILED, PENDING, PLANNED, SENT, WEEKLY_RUN, WRITTEN, ChannelDelivery,
-                                     IssueRecord, IssueSection)
+from papercast.store.connection import Repository, now_iso
+from papercast.store.records import (
+    DONE,
+    FAILED,
+    PENDING,
+    PLANNED,
+    SENT,
+    WITHDRAWN,
+    WRITTEN,
+    ChannelDelivery,
+    IssueRecord,
+    IssueSection,
+)
 
 UNFINISHED = (PLANNED, WRITTEN)
 
 
-class LedgerTables:
-    """Mixed into Store: runs, issues, channel deliveries, deliveries and reader cursors."""
-
-    def start_run(self, as_of: dt.date, kind: str = WEEKLY_RUN) -> int:
-        """A new run of this kind: weekly (the newsletter run) or fetch (ingest and classify only)."""
-        with self.transaction() as db:
-            cursor = db.execute("INSERT INTO runs (as_of, started_at, kind) VALUES (?, ?, ?)",
-                                (as_of.isoformat(), now_iso(), kind))
-            return int(cursor.lastrowid)
+class Ledger(Repository):
+    """issues, channel_deliveries, deliveries and reader_cursors: each reader's issues from planned to settled,
+    and what each reader got; withdrawing the unfinished issues of readers who unsubscribed."""
 
     def reader_cursor(self, reader: str) -> int | None:
         """The last paper seq the reader's newsletters covered; None for a reader never served."""
@@ -54,10 +58,12 @@ class LedgerTables:
         """Each reader's oldest issue that is planned or written but not yet settled."""
         found: dict[str, IssueRecord] = {}
         for start in range(0, len(readers), 500):
-            chunk = readers[start:start + 500]
+            chunk = readers[start : start + 500]
             rows = self.db.execute(
                 f"SELECT * FROM issues WHERE status IN ('planned', 'written') AND reader IN"
-                f" ({','.join('?' * len(chunk))}) ORDER BY created_at DESC, id DESC", chunk)
+                f" ({','.join('?' * len(chunk))}) ORDER BY created_at DESC, id DESC",
+                chunk,
+            )
             found.update((row["reader"], issue_record(row)) for row in rows)
         return found
 
@@ -73,8 +79,21 @@ class LedgerTables:
                 "INSERT INTO issues (id, reader, run_id, date, status, created_at, papers, cursor,"
                 " sections, planned_at) VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
                 " SET status = 'planned', run_id = excluded.run_id WHERE issues.status IN ('failed', 'withdrawn')",
-                [(i.id, i.reader, run_id, i.date.isoformat(), created, json.dumps(i.paper_ids), i.cursor,
-                  sections_json(i.sections), i.planned_at.isoformat()) for i in issues])
+                [
+                    (
+                        i.id,
+                        i.reader,
+                        run_id,
+                        i.date.isoformat(),
+                        created,
+                        json.dumps(i.paper_ids),
+                        i.cursor,
+                        sections_json(i.sections),
+                        i.planned_at.isoformat(),
+                    )
+                    for i in issues
+                ],
+            )
 
     def record_written(self, written: list[tuple[str, str, list[ChannelDelivery]]], run_id: int) -> None:
         """(issue id, subject, a delivery per channel) for written issues, in one transaction;
@@ -82,13 +101,17 @@ class LedgerTables:
         now = now_iso()
         with self.transaction() as db:
             for issue_id, subject, channels in written:
-                db.execute("UPDATE issues SET status = 'written', subject = ? WHERE id = ? AND status = 'planned'",
-                           (subject, issue_id))
-                db.executemany("INSERT INTO channel_deliveries (issue_id, channel, status, ref, updated_at, run_id)"
-                               " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(issue_id, channel) DO UPDATE SET"
-                               " status = excluded.status, run_id = excluded.run_id, last_error = NULL"
-                               " WHERE channel_deliveries.status IN ('failed', 'withdrawn')",
-                               [(issue_id, c.channel, c.status, c.ref, now, run_id) for c in channels])
+                db.execute(
+                    "UPDATE issues SET status = 'written', subject = ? WHERE id = ? AND status = 'planned'",
+                    (subject, issue_id),
+                )
+                db.executemany(
+                    "INSERT INTO channel_deliveries (issue_id, channel, status, ref, updated_at, run_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(issue_id, channel) DO UPDATE SET"
+                    " status = excluded.status, run_id = excluded.run_id, last_error = NULL"
+                    " WHERE channel_deliveries.status IN ('failed', 'withdrawn')",
+                    [(issue_id, c.channel, c.status, c.ref, now, run_id) for c in channels],
+                )
                 self._settle(issue_id)
 
     # -- channel deliveries -------------------------------------------------
@@ -102,51 +125,62 @@ class LedgerTables:
         wanted = set(readers)
         rows = self.db.execute(
             "SELECT i.* FROM channel_deliveries d JOIN issues i ON i.id = d.issue_id"
-            " WHERE d.channel = ? AND d.status = 'pending' ORDER BY i.created_at, i.id", (channel,)).fetchall()
+            " WHERE d.channel = ? AND d.status = 'pending' ORDER BY i.created_at, i.id",
+            (channel,),
+        ).fetchall()
         return [issue_record(row) for row in rows if row["reader"] in wanted]
 
     def pending_for(self, channel: str, issue_ids: list[str]) -> list[tuple[IssueRecord, ChannelDelivery]]:
         """These issues' deliveries on `channel` that are pending right now, in the order given."""
-        found = {}
+        found: dict[str, tuple[IssueRecord, ChannelDelivery]] = {}
         for start in range(0, len(issue_ids), 500):
-            chunk = issue_ids[start:start + 500]
+            chunk = issue_ids[start : start + 500]
             rows = self.db.execute(
                 f"SELECT i.*, d.status AS delivery_status, d.ref, d.attempts, d.last_error"
                 f" FROM channel_deliveries d JOIN issues i ON i.id = d.issue_id WHERE d.channel = ?"
-                f" AND d.status = 'pending' AND d.issue_id IN ({','.join('?' * len(chunk))})", (channel, *chunk))
+                f" AND d.status = 'pending' AND d.issue_id IN ({','.join('?' * len(chunk))})",
+                (channel, *chunk),
+            )
             found.update((row["id"], (issue_record(row), joined_delivery(row, channel))) for row in rows)
         return [found[issue_id] for issue_id in issue_ids if issue_id in found]
 
     def mark_delivered(self, issue_id: str, channel: str, run_id: int) -> None:
         """The channel delivered the issue (the server accepted it): settle it in the same transaction."""
         with self.transaction() as db:
-            db.execute("UPDATE channel_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL,"
-                       " updated_at = ?, run_id = ? WHERE issue_id = ? AND channel = ? AND status = 'pending'",
-                       (now_iso(), run_id, issue_id, channel))
+            db.execute(
+                "UPDATE channel_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL,"
+                " updated_at = ?, run_id = ? WHERE issue_id = ? AND channel = ? AND status = 'pending'",
+                (now_iso(), run_id, issue_id, channel),
+            )
             self._settle(issue_id)
 
     def record_delivery_failure(self, issue_id: str, channel: str, error: str, permanent: bool, run_id: int) -> None:
         """A failed attempt: a permanent rejection ends this channel's delivery, a transient one keeps it pending."""
         with self.transaction() as db:
-            db.execute("UPDATE channel_deliveries SET attempts = attempts + 1, last_error = ?, updated_at = ?,"
-                       " run_id = ?, status = CASE WHEN ? THEN 'failed' ELSE status END"
-                       " WHERE issue_id = ? AND channel = ? AND status = 'pending'",
-                       (error, now_iso(), run_id, permanent, issue_id, channel))
+            db.execute(
+                "UPDATE channel_deliveries SET attempts = attempts + 1, last_error = ?, updated_at = ?,"
+                " run_id = ?, status = CASE WHEN ? THEN 'failed' ELSE status END"
+                " WHERE issue_id = ? AND channel = ? AND status = 'pending'",
+                (error, now_iso(), run_id, permanent, issue_id, channel),
+            )
             self._settle(issue_id)
 
     def note_undelivered(self, issue_ids: list[str], channel: str, reason: str, run_id: int) -> None:
         """Pending deliveries this run could not make (the channel is down): the reason, still pending."""
         with self.transaction() as db:
-            db.executemany("UPDATE channel_deliveries SET last_error = ?, updated_at = ?, run_id = ?"
-                           " WHERE issue_id = ? AND channel = ? AND status = 'pending'",
-                           [(reason, now_iso(), run_id, issue_id, channel) for issue_id in issue_ids])
+            db.executemany(
+                "UPDATE channel_deliveries SET last_error = ?, updated_at = ?, run_id = ?"
+                " WHERE issue_id = ? AND channel = ? AND status = 'pending'",
+                [(reason, now_iso(), run_id, issue_id, channel) for issue_id in issue_ids],
+            )
 
     def run_deliveries(self, run_id: int, channel: str) -> list[tuple[IssueRecord, ChannelDelivery]]:
         """Deliveries on `channel` this run wrote or tried, in the order the issues were created."""
         rows = self.db.execute(
             "SELECT i.*, d.status AS delivery_status, d.ref, d.attempts, d.last_error FROM channel_deliveries d"
             " JOIN issues i ON i.id = d.issue_id WHERE d.run_id = ? AND d.channel = ? ORDER BY i.created_at, i.id",
-            (run_id, channel)).fetchall()
+            (run_id, channel),
+        ).fetchall()
         return [(issue_record(row), joined_delivery(row, channel)) for row in rows]
 
     def delivered_on(self, reader: str, channel: str, limit: int) -> list[IssueRecord]:
@@ -154,46 +188,113 @@ class LedgerTables:
         rows = self.db.execute(
             "SELECT i.* FROM channel_deliveries d JOIN issues i ON i.id = d.issue_id WHERE i.reader = ?"
             " AND d.channel = ? AND d.status IN (?, ?) ORDER BY i.planned_at DESC, i.id DESC LIMIT ?",
-            (reader, channel, SENT, WRITTEN, limit)).fetchall()
+            (reader, channel, SENT, WRITTEN, limit),
+        ).fetchall()
         return [issue_record(row) for row in rows]
+
+    def withdraw_unfinished(self, emails: list[str], run_id: int) -> list[str]:
+        """Withdraw every planned or written issue of these readers (see withdraw_issues)."""
+        ids: list[str] = []
+        for start in range(0, len(emails), 500):
+            chunk = emails[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT id FROM issues WHERE status IN (?, ?) AND reader IN ({marks}) ORDER BY created_at, id",
+                (PLANNED, WRITTEN, *chunk),
+            )
+            ids += [row[0] for row in rows]
+        return self.withdraw_issues(ids, run_id) if ids else []
+
+    def withdraw_issues(self, issue_ids: list[str], run_id: int) -> list[str]:
+        """Withdraw these unfinished issues, in one transaction: pending deliveries become withdrawn
+        (recorded under `run_id`, for its report), and an issue no channel delivered is withdrawn.
+        Returns the ids withdrawn."""
+        withdrawn = []
+        with self.transaction() as db:
+            for issue_id in issue_ids:
+                db.execute(
+                    "UPDATE channel_deliveries SET status = ?, updated_at = ?, run_id = ?"
+                    " WHERE issue_id = ? AND status = ?",
+                    (WITHDRAWN, now_iso(), run_id, issue_id, PENDING),
+                )
+                if self._delivered_anywhere(issue_id):  # another channel delivered it: settled as done
+                    self._settle(issue_id)
+                cursor = db.execute(
+                    "UPDATE issues SET status = ?, settled_at = ?, run_id = ? WHERE id = ? AND status IN (?, ?)",
+                    (WITHDRAWN, now_iso(), run_id, issue_id, PLANNED, WRITTEN),
+                )
+                if cursor.rowcount:
+                    withdrawn.append(issue_id)
+        return withdrawn
+
+    def _delivered_anywhere(self, issue_id: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM channel_deliveries WHERE issue_id = ? AND status IN (?, ?)", (issue_id, SENT, WRITTEN)
+            ).fetchone()
+            is not None
+        )
 
     def _settle(self, issue_id: str) -> None:
         """Inside a transaction: done (deliveries and cursor recorded) or failed, once nothing is pending."""
-        statuses = [row[0] for row in self.db.execute(
-            "SELECT status FROM channel_deliveries WHERE issue_id = ?", (issue_id,))]
+        statuses = [
+            row[0] for row in self.db.execute("SELECT status FROM channel_deliveries WHERE issue_id = ?", (issue_id,))
+        ]
         issue = self.issue(issue_id)
         if not statuses or PENDING in statuses or issue.status != WRITTEN:
             return
         delivered = SENT in statuses or WRITTEN in statuses
-        self.db.execute("UPDATE issues SET status = ?, settled_at = ? WHERE id = ?",
-                        (DONE if delivered else FAILED, now_iso(), issue_id))
+        self.db.execute(
+            "UPDATE issues SET status = ?, settled_at = ? WHERE id = ?",
+            (DONE if delivered else FAILED, now_iso(), issue_id),
+        )
         if delivered:
-            self.db.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
-                                [(issue.reader, paper_id, issue_id) for paper_id in issue.paper_ids])
+            self.db.executemany(
+                "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
+                [(issue.reader, paper_id, issue_id) for paper_id in issue.paper_ids],
+            )
             if issue.cursor is not None:
                 self.advance_cursor(issue.reader, issue.cursor)
 
     def advance_cursor(self, reader: str, cursor: int) -> None:
-        self.db.execute("INSERT INTO reader_cursors VALUES (?, ?) ON CONFLICT(reader)"
-                        " DO UPDATE SET paper_seq = MAX(paper_seq, excluded.paper_seq)", (reader, cursor))
+        self.db.execute(
+            "INSERT INTO reader_cursors VALUES (?, ?) ON CONFLICT(reader)"
+            " DO UPDATE SET paper_seq = MAX(paper_seq, excluded.paper_seq)",
+            (reader, cursor),
+        )
 
 
 def sections_json(sections: tuple[IssueSection, ...]) -> str:
-    return json.dumps([{"profile": s.profile_id, "title": s.title,
-                        "items": [[a.paper_id, a.score, a.why] for a in s.items]} for s in sections])
+    return json.dumps(
+        [
+            {"profile": s.profile_id, "title": s.title, "items": [[a.paper_id, a.score, a.why] for a in s.items]}
+            for s in sections
+        ]
+    )
 
 
 def sections_from_json(text: str | None) -> tuple[IssueSection, ...]:
-    return tuple(IssueSection(s["profile"], s["title"],
-                              tuple(Assignment(pid, s["profile"], score, why) for pid, score, why in s["items"]))
-                 for s in json.loads(text or "[]"))
+    return tuple(
+        IssueSection(
+            s["profile"], s["title"], tuple(Assignment(pid, s["profile"], score, why) for pid, score, why in s["items"])
+        )
+        for s in json.loads(text or "[]")
+    )
 
 
 def issue_record(row: sqlite3.Row) -> IssueRecord:
     planned = row["planned_at"] or row["created_at"]
-    return IssueRecord(row["id"], row["reader"], dt.date.fromisoformat(row["date"]), row["status"],
-                       sections_from_json(row["sections"]), row["cursor"], dt.datetime.fromisoformat(planned),
-                       row["run_id"], row["subject"])
+    return IssueRecord(
+        row["id"],
+        row["reader"],
+        dt.date.fromisoformat(row["date"]),
+        row["status"],
+        sections_from_json(row["sections"]),
+        row["cursor"],
+        dt.datetime.fromisoformat(planned),
+        row["run_id"],
+        row["subject"],
+    )
 
 
 def joined_delivery(row: sqlite3.Row, channel: str) -> ChannelDelivery:
@@ -202,5 +303,6 @@ def joined_delivery(row: sqlite3.Row, channel: str) -> ChannelDelivery:
 
 
 def channel_delivery(row: sqlite3.Row) -> ChannelDelivery:
-    return ChannelDelivery(row["issue_id"], row["channel"], row["status"], row["ref"], row["attempts"],
-                           row["last_error"])
+    return ChannelDelivery(
+        row["issue_id"], row["channel"], row["status"], row["ref"], row["attempts"], row["last_error"]
+    )

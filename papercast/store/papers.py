@@ -1,4 +1,4 @@
-"""The papers side of the state: ingested digests, papers, vectors, classification."""
+"""The papers of the state: the digests ingested (by content hash) and each paper once, with its first sighting."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ import json
 import sqlite3
 
 from papercast.errors import StateError
-from papercast.models import Assignment, Digest, DigestResult, Paper, StoredPaper
-from papercast.store.connection import now_iso
+from papercast.models import Digest, DigestResult, Paper, StoredPaper
+from papercast.store.connection import Repository, now_iso
 
-PAPER_COLUMNS = "p.seq, p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors," \
-                " p.link, p.categories, p.first_run"
+PAPER_COLUMNS = (
+    "p.seq, p.id, p.title, p.abstract, p.first_seen, p.first_source, p.arxiv_id, p.authors,"
+    " p.link, p.categories, p.first_run"
+)
 
 
-class PaperTables:
-    """Mixed into Store: everything about papers and their classification."""
+class Papers(Repository):
+    """digests and papers: the diff against everything seen before, and the papers by id, seq and date."""
 
     # -- ingest: the diff against everything seen before -------------------
 
@@ -28,11 +30,21 @@ class PaperTables:
         with self.transaction() as db:
             if self.has_digest(digest.content_hash):
                 return DigestResult(digest.source, digest.date, len(digest.papers), 0, skipped=True), []
-            new = [self._add_paper(paper, digest, run_id) for paper in digest.papers]
-            new = [paper for paper in new if paper is not None]
-            db.execute("INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (digest.content_hash, digest.source, digest.date.isoformat(), digest.format,
-                        len(digest.papers), len(new), run_id, now_iso()))
+            added = [self._add_paper(paper, digest, run_id) for paper in digest.papers]
+            new = [paper for paper in added if paper is not None]
+            db.execute(
+                "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    digest.content_hash,
+                    digest.source,
+                    digest.date.isoformat(),
+                    digest.format,
+                    len(digest.papers),
+                    len(new),
+                    run_id,
+                    now_iso(),
+                ),
+            )
         return DigestResult(digest.source, digest.date, len(digest.papers), len(new)), new
 
     def _add_paper(self, paper: Paper, digest: Digest, run_id: int) -> StoredPaper | None:
@@ -43,9 +55,20 @@ class PaperTables:
         self.db.execute(
             "INSERT INTO papers (id, title_key, arxiv_id, title, abstract, authors, link, categories,"
             " first_seen, first_source, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (paper.id, self._free_title_key(paper), paper.arxiv_id, paper.title, paper.abstract,
-             json.dumps(list(paper.authors)), paper.link, json.dumps(list(paper.categories)),
-             digest.date.isoformat(), digest.source, run_id))
+            (
+                paper.id,
+                self._free_title_key(paper),
+                paper.arxiv_id,
+                paper.title,
+                paper.abstract,
+                json.dumps(list(paper.authors)),
+                paper.link,
+                json.dumps(list(paper.categories)),
+                digest.date.isoformat(),
+                digest.source,
+                run_id,
+            ),
+        )
         return self.paper(paper.id)
 
     def _find_paper(self, paper: Paper) -> sqlite3.Row | None:
@@ -79,9 +102,18 @@ class PaperTables:
             " categories = CASE WHEN categories = '[]' THEN ? ELSE categories END,"
             " first_source = CASE WHEN ? < first_seen THEN ? ELSE first_source END,"
             " link = COALESCE(link, ?), first_seen = MIN(first_seen, ?) WHERE seq = ?",
-            (paper.arxiv_id if not self._arxiv_taken(paper.arxiv_id) else None, paper.abstract,
-             json.dumps(list(paper.authors)), json.dumps(list(paper.categories)), digest.date.isoformat(),
-             digest.source, paper.link, digest.date.isoformat(), row["seq"]))
+            (
+                paper.arxiv_id if not self._arxiv_taken(paper.arxiv_id) else None,
+                paper.abstract,
+                json.dumps(list(paper.authors)),
+                json.dumps(list(paper.categories)),
+                digest.date.isoformat(),
+                digest.source,
+                paper.link,
+                digest.date.isoformat(),
+                row["seq"],
+            ),
+        )
 
     def _arxiv_taken(self, arxiv_id: str | None) -> bool:
         if not arxiv_id:
@@ -97,11 +129,12 @@ class PaperTables:
         return stored_paper(row)
 
     def papers(self, paper_ids: list[str]) -> dict[str, StoredPaper]:
-        found = {}
+        found: dict[str, StoredPaper] = {}
         for start in range(0, len(paper_ids), 500):
-            chunk = paper_ids[start:start + 500]
-            rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE id IN"
-                                   f" ({','.join('?' * len(chunk))})", chunk)
+            chunk = paper_ids[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT {PAPER_COLUMNS} FROM papers p WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
             found.update((row["id"], stored_paper(row)) for row in rows)
         return found
 
@@ -110,97 +143,33 @@ class PaperTables:
 
     def first_seq_since(self, day: dt.date) -> int:
         """The last seq of papers stored by runs dated before `day` (a new reader's starting point)."""
-        row = self.db.execute("SELECT COALESCE(MAX(p.seq), 0) FROM papers p JOIN runs r ON r.id = p.first_run"
-                              " WHERE r.as_of < ?", (day.isoformat(),)).fetchone()
+        row = self.db.execute(
+            "SELECT COALESCE(MAX(p.seq), 0) FROM papers p JOIN runs r ON r.id = p.first_run WHERE r.as_of < ?",
+            (day.isoformat(),),
+        ).fetchone()
         return int(row[0])
-
-    # -- classification: progress per profile, assignments -----------------
-
-    def classification_progress(self, profile_ids: list[str]) -> dict[str, int]:
-        """Per profile, the paper seq it is classified up to; a profile seen for the first time
-        starts where the others stand, so it takes the unclassified backlog but no older papers."""
-        with self.transaction() as db:
-            known = dict(db.execute("SELECT profile_id, classified_to FROM profile_progress").fetchall())
-            start = self._starting_point(known, profile_ids)
-            missing = [(pid, start) for pid in profile_ids if pid not in known]
-            db.executemany("INSERT INTO profile_progress VALUES (?, ?)", missing)
-        return {pid: known.get(pid, start) for pid in profile_ids}
-
-    def _starting_point(self, known: dict[str, int], profile_ids: list[str]) -> int:
-        current = [known[pid] for pid in profile_ids if pid in known]
-        if current or known:
-            return min(current) if current else max(known.values())
-        row = self.db.execute("SELECT COALESCE(MAX(p.seq), 0) FROM papers p"  # a state from before v5:
-                              " WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.paper_id = p.id)").fetchone()
-        return int(row[0])  # its papers up to the last one assigned were classified by that version
 
     def papers_after(self, seq: int, limit: int) -> list[StoredPaper]:
         """The next `limit` papers stored after `seq`, in the order they were stored."""
-        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? ORDER BY seq LIMIT ?",
-                               (seq, limit)).fetchall()
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        ).fetchall()
         return [stored_paper(row) for row in rows]
 
     def papers_between(self, after_seq: int, up_to_seq: int) -> list[StoredPaper]:
         """Every paper stored in (after_seq, up_to_seq], in the order they were stored (readers' candidates)."""
-        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? AND seq <= ? ORDER BY seq",
-                               (after_seq, up_to_seq)).fetchall()
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS} FROM papers p WHERE seq > ? AND seq <= ? ORDER BY seq", (after_seq, up_to_seq)
+        ).fetchall()
         return [stored_paper(row) for row in rows]
-
-    def save_classified(self, assignments: list[Assignment], progress: dict[str, int]) -> None:
-        """A chunk's assignments and how far each profile is now classified, at once."""
-        with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
-                           [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments])
-            db.executemany("UPDATE profile_progress SET classified_to = MAX(classified_to, ?) WHERE profile_id = ?",
-                           [(seq, pid) for pid, seq in progress.items()])
-
-    def save_assignments(self, assignments: list[Assignment]) -> None:
-        with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
-                           [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments])
-
-    def assigned_since(self, profile_ids: list[str], after_seq: int, up_to_seq: int
-                       ) -> list[tuple[StoredPaper, Assignment]]:
-        """Assignments to these profiles of papers first stored in (after_seq, up_to_seq]."""
-        marks = ",".join("?" * len(profile_ids))
-        rows = self.db.execute(
-            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why FROM assignments a"
-            f" JOIN papers p ON p.id = a.paper_id WHERE a.profile_id IN ({marks})"
-            f" AND p.seq > ? AND p.seq <= ? ORDER BY a.score DESC, p.seq, a.profile_id",
-            (*profile_ids, after_seq, up_to_seq)).fetchall()
-        return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
-
-    def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
-        """Every (profile, edition date, paper, assignment), newest first: the public archive. A paper is in
-        the edition of the weekly run that stored it or, stored by a fetch run, of the next weekly run
-        (none yet: not published yet)."""
-        rows = self.db.execute(
-            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of FROM assignments a"
-            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = (SELECT MIN(w.id) FROM runs w"
-            f" WHERE w.kind = 'weekly' AND w.id >= p.first_run)"
-            f" ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq").fetchall()
-        return [(r["profile_id"], dt.date.fromisoformat(r["as_of"]), stored_paper(r),
-                 Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
-
-    # -- the relevance vector cache (raw bytes; the scorer owns their meaning) ----
-
-    def cached_vectors(self, model: str, text_hashes: dict[str, str]) -> dict[str, bytes]:
-        """Stored vectors of `model` for paper ids whose text hash still matches."""
-        found = {}
-        ids = list(text_hashes)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rows = self.db.execute(
-                f"SELECT paper_id, text_hash, vector FROM paper_vectors WHERE model = ?"
-                f" AND paper_id IN ({','.join('?' * len(chunk))})", (model, *chunk))
-            found.update({r["paper_id"]: r["vector"] for r in rows if r["text_hash"] == text_hashes[r["paper_id"]]})
-        return found
 
     def papers_seen_between(self, first: dt.date, last: dt.date) -> list[StoredPaper]:
         """Papers first seen from `first` to `last` (both included), in the order they were stored;
         for `papercast preview`, which scores them against one profile."""
-        rows = self.db.execute(f"SELECT {PAPER_COLUMNS} FROM papers p WHERE first_seen BETWEEN ? AND ? ORDER BY seq",
-                               (first.isoformat(), last.isoformat())).fetchall()
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS} FROM papers p WHERE first_seen BETWEEN ? AND ? ORDER BY seq",
+            (first.isoformat(), last.isoformat()),
+        ).fetchall()
         return [stored_paper(row) for row in rows]
 
     def latest_first_seen(self) -> dt.date | None:
@@ -208,16 +177,18 @@ class PaperTables:
         row = self.db.execute("SELECT MAX(first_seen) FROM papers").fetchone()
         return dt.date.fromisoformat(row[0]) if row[0] else None
 
-    def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None:
-        """(paper_id, text_hash, vector bytes) rows, replacing older vectors of the same model."""
-        with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO paper_vectors VALUES (?, ?, ?, ?)",
-                           [(paper_id, model, text_hash, blob) for paper_id, text_hash, blob in vectors])
-
 
 def stored_paper(row: sqlite3.Row) -> StoredPaper:
     return StoredPaper(
-        id=row["id"], title=row["title"], abstract=row["abstract"],
-        first_seen=dt.date.fromisoformat(row["first_seen"]), first_source=row["first_source"],
-        arxiv_id=row["arxiv_id"], authors=tuple(json.loads(row["authors"])), link=row["link"],
-        categories=tuple(json.loads(row["categories"])), seq=row["seq"], first_run=row["first_run"])
+        id=row["id"],
+        title=row["title"],
+        abstract=row["abstract"],
+        first_seen=dt.date.fromisoformat(row["first_seen"]),
+        first_source=row["first_source"],
+        arxiv_id=row["arxiv_id"],
+        authors=tuple(json.loads(row["authors"])),
+        link=row["link"],
+        categories=tuple(json.loads(row["categories"])),
+        seq=row["seq"],
+        first_run=row["first_run"],
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from papercast.jsonable import EMPTY, omit, rename
 from papercast.models import Assignment
 
 PENDING, SENT, WRITTEN, FAILED = "pending", "sent", "written", "failed"  # a channel delivery
@@ -34,15 +35,11 @@ WEEKLY_RUN, FETCH_RUN = "weekly", "fetch"  # a run's kind
 class FetchDay:
     """One day's list asked of an hf-daily source: fetched (ingested), empty, or failed (asked again next run)."""
 
-    source: str
-    day: dt.date
+    source: str = field(metadata=omit())
+    day: dt.date = field(metadata=rename("date"))
     status: str
     entries: int = 0
-    message: str = ""
-
-    def as_dict(self) -> dict:
-        entry = {"date": self.day.isoformat(), "status": self.status, "entries": self.entries}
-        return {**entry, "reason": self.message} if self.status == FAILED_DAY else entry
+    message: str = field(default="", metadata={**rename("reason"), **omit(EMPTY)})  # a failed day's reason
 
 
 @dataclass(frozen=True)
@@ -54,10 +51,6 @@ class FetchRun:
     started_at: str
     digests: int
     new_papers: int
-
-    def as_dict(self) -> dict:
-        return {"run_id": self.run_id, "as_of": self.as_of.isoformat(), "started_at": self.started_at,
-                "digests": self.digests, "new_papers": self.new_papers}
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,14 @@ CREATE TABLE fetch_days (
     message TEXT NOT NULL DEFAULT '', run_id INTEGER REFERENCES runs(id), checked_at TEXT NOT NULL,
     PRIMARY KEY (source, day));
 """
-MIGRATIONS: dict[int, str] = {1: V1, 2: V2_FETCH_STATE, 3: V3_LEDGER, 4: V4_VECTORS, 5: V5_STAGES, 6: V6_READERS,
-                              7: V7_VOTES, 8: V8_FETCHES}
+MIGRATIONS: dict[int, str] = {
+    1: V1,
+    2: V2_FETCH_STATE,
+    3: V3_LEDGER,
+    4: V4_VECTORS,
+    5: V5_STAGES,
+    6: V6_READERS,
+    7: V7_VOTES,
+    8: V8_FETCHES,
+}
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from papercast.store.connection import now_iso
+from papercast.errors import StateError
+from papercast.store.connection import Repository, now_iso
 from papercast.store.records import VoteCounts, VoteRecord
 
 CHUNK = 500  # addresses per IN (...) query
 
 
-class VoteTables:
-    """Mixed into Store: reader_votes."""
+class Votes(Repository):
+    """reader_votes."""
 
     def record_vote(self, email: str, profile_id: str, paper_id: str, liked: bool, via: str) -> tuple[VoteRecord, bool]:
         """Record a vote, replacing an earlier one on the same (profile, paper); return it and whether anything
@@ -26,13 +27,23 @@ class VoteTables:
                 "INSERT INTO reader_votes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(reader, profile_id, paper_id)"
                 " DO UPDATE SET liked = excluded.liked, voted_at = excluded.voted_at, via = excluded.via"
                 " WHERE reader_votes.liked <> excluded.liked",
-                (email.lower(), profile_id, paper_id, int(liked), now_iso(), via))
+                (email.lower(), profile_id, paper_id, int(liked), now_iso(), via),
+            )
             changed = cursor.rowcount > 0
-        return self.vote(email, profile_id, paper_id), changed
+        return self.recorded_vote(email, profile_id, paper_id), changed
+
+    def recorded_vote(self, email: str, profile_id: str, paper_id: str) -> VoteRecord:
+        """The vote just recorded (there is one: the row was written or already said the same)."""
+        found = self.vote(email, profile_id, paper_id)
+        if found is None:
+            raise StateError(f"the vote on {paper_id} was not recorded", source=str(self.path))
+        return found
 
     def vote(self, email: str, profile_id: str, paper_id: str) -> VoteRecord | None:
-        row = self.db.execute("SELECT * FROM reader_votes WHERE reader = ? AND profile_id = ? AND paper_id = ?",
-                              (email.lower(), profile_id, paper_id)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM reader_votes WHERE reader = ? AND profile_id = ? AND paper_id = ?",
+            (email.lower(), profile_id, paper_id),
+        ).fetchone()
         return vote_record(row) if row else None
 
     def votes_of(self, emails: list[str]) -> dict[str, list[VoteRecord]]:
@@ -41,9 +52,11 @@ class VoteTables:
         found: dict[str, list[VoteRecord]] = {}
         lowered = list(by_lower)
         for start in range(0, len(lowered), CHUNK):
-            chunk = lowered[start:start + CHUNK]
-            rows = self.db.execute(f"SELECT * FROM reader_votes WHERE reader IN ({','.join('?' * len(chunk))})"
-                                   f" ORDER BY voted_at, rowid", chunk)
+            chunk = lowered[start : start + CHUNK]
+            rows = self.db.execute(
+                f"SELECT * FROM reader_votes WHERE reader IN ({','.join('?' * len(chunk))}) ORDER BY voted_at, rowid",
+                chunk,
+            )
             for row in rows:
                 found.setdefault(by_lower[row["reader"]], []).append(vote_record(row))
         return found
@@ -55,5 +68,11 @@ class VoteTables:
 
 
 def vote_record(row: sqlite3.Row) -> VoteRecord:
-    return VoteRecord(row["reader"], row["profile_id"], row["paper_id"], bool(row["liked"]),
-                      dt.datetime.fromisoformat(row["voted_at"]), row["via"])
+    return VoteRecord(
+        row["reader"],
+        row["profile_id"],
+        row["paper_id"],
+        bool(row["liked"]),
+        dt.datetime.fromisoformat(row["voted_at"]),
+        row["via"],
+    )

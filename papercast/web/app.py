@@ -10,8 +10,8 @@ path and status, never the query (papercast/web/middleware.py); reader pages are
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -20,13 +20,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from papercast.config import Settings, load_settings
+from papercast.config import load_settings
+from papercast.links.signing import LinkKeys, link_keys
+from papercast.settings import Settings
 from papercast.web import archive
 from papercast.web.context import WebContext
 from papercast.web.endpoints import endpoint_routes
 from papercast.web.middleware import SecurityHeaders
 from papercast.web.pages import NOT_FOUND, Page, page_response
-from papercast.web.signing import LinkKeys, link_keys
 
 
 def health(request: Request) -> Response:
@@ -35,8 +36,11 @@ def health(request: Request) -> Response:
 
 def app_routes(context: WebContext) -> list[BaseRoute]:
     """Every route the app serves, at the root."""
-    return [Route("/healthz", health, methods=["GET"], name="healthz"), *archive.routes(context),
-            *endpoint_routes(context)]
+    return [
+        Route("/healthz", health, methods=["GET"], name="healthz"),
+        *archive.routes(context),
+        *endpoint_routes(context),
+    ]
 
 
 def base_path(settings: Settings) -> str:
@@ -49,15 +53,17 @@ def error_handlers(context: WebContext) -> dict:
         return page_response(context.env, context.settings().site.title, NOT_FOUND)
 
     def other(request: Request, exc: HTTPException) -> Response:
-        page = Page("Not allowed" if exc.status_code == 405 else "Bad request", (str(exc.detail),),
-                    status=exc.status_code)
+        page = Page(
+            "Not allowed" if exc.status_code == 405 else "Bad request", (str(exc.detail),), status=exc.status_code
+        )
         return page_response(context.env, context.settings().site.title, page)
 
     return {404: not_found, HTTPException: other}
 
 
-def create_app(config_path: str | Path, environ: Mapping[str, str] | None = None,
-               keys: LinkKeys | None = None) -> Starlette:
+def create_app(
+    config_path: str | Path, environ: Mapping[str, str] | None = None, keys: LinkKeys | None = None
+) -> Starlette:
     """The app for this config; the signing keys come from the environment unless given."""
     settings = load_settings(config_path)
     keys = keys if keys is not None else link_keys(settings, os.environ if environ is None else environ)

@@ -53,8 +53,11 @@ def single_link(real: Path, top: Path) -> bool:
     """A public file has one name: a hard link could be a private file's second name."""
     if real.stat().st_nlink == 1:
         return True
-    log.warning("not served: %s has %d hard links (public files must have one)", printable(str(real.relative_to(top))),
-                real.stat().st_nlink)
+    log.warning(
+        "not served: %s has %d hard links (public files must have one)",
+        printable(str(real.relative_to(top))),
+        real.stat().st_nlink,
+    )
     return False
 
 
@@ -76,6 +79,7 @@ def file_response(context: WebContext, folder: str, relative: str) -> Response:
 def folder_route(context: WebContext, folder: str) -> Route:
     def serve(request: Request) -> Response:
         return file_response(context, folder, request.path_params["path"])
+
     return Route(f"/{folder}/{{path:path}}", serve, methods=["GET"], name=folder)
 
 
@@ -83,6 +87,8 @@ def routes(context: WebContext) -> list[BaseRoute]:
     def index(request: Request) -> Response:
         return file_response(context, "", "index.html")
 
-    return [Route("/", index, methods=["GET"], name="index"),
-            Route("/index.html", index, methods=["GET"], name="index.html"),
-            *(folder_route(context, folder) for folder in PUBLIC_FOLDERS)]
+    return [
+        Route("/", index, methods=["GET"], name="index"),
+        Route("/index.html", index, methods=["GET"], name="index.html"),
+        *(folder_route(context, folder) for folder in PUBLIC_FOLDERS),
+    ]

@@ -12,8 +12,8 @@ Part 2 adds its actions (feedback votes) as more `SignedAction`s in an endpoint 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -63,6 +63,7 @@ async def read_form(request: Request) -> dict[str, str] | None:
 def signed_action_route(context: WebContext, action: SignedAction) -> Route:
     async def endpoint(request: Request) -> Response:
         return await handle(context, action, request)
+
     return Route(f"/{action.name}", endpoint, methods=["GET", "POST"], name=action.name)
 
 
@@ -87,8 +88,9 @@ async def handle(context: WebContext, action: SignedAction, request: Request) ->
         return text_response("form too large", 413)
     one_click = action.one_click and form.get(ONE_CLICK[0]) == ONE_CLICK[1]
     if not one_click and form.get("confirm") != "yes":
-        return text_response("nothing to confirm: POST confirm=yes" + (
-            " or List-Unsubscribe=One-Click" if action.one_click else ""), 400)
+        return text_response(
+            "nothing to confirm: POST confirm=yes" + (" or List-Unsubscribe=One-Click" if action.one_click else ""), 400
+        )
     try:
         page = await context.write(action.apply, context, verified, one_click)
     except StateBusyError:
@@ -100,7 +102,10 @@ async def handle(context: WebContext, action: SignedAction, request: Request) ->
 
 def busy_response(context: WebContext, one_click: bool, wait: float) -> Response:
     """503 with Retry-After: the state was held by another process for longer than `[web] write_wait`."""
-    response = text_response("busy: nothing was changed, try again later", 503) if one_click else \
-        page_response(context.env, context.settings().site.title, BUSY)
+    response = (
+        text_response("busy: nothing was changed, try again later", 503)
+        if one_click
+        else page_response(context.env, context.settings().site.title, BUSY)
+    )
     response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return response

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from papercast.config import Web
+from papercast.settings import Web
 from papercast.web.middleware import SECURITY_HEADERS
 
 log = logging.getLogger("papercast.web")
@@ -48,7 +48,7 @@ class ConnectionLimits:
     body_timeout: float
 
     @classmethod
-    def of(cls, web: Web) -> "ConnectionLimits":
+    def of(cls, web: Web) -> ConnectionLimits:
         return cls(fitting_connections(web.max_connections), web.header_timeout, web.body_timeout)
 
 
@@ -68,23 +68,34 @@ def fitting_connections(wanted: int) -> int:
     if soft == resource.RLIM_INFINITY or room >= wanted:
         return wanted
     fitted = max(8, room)
-    log.info("at most %d connections at once: the open-file limit is %d ([web] max_connections = %d)",
-             fitted, soft, wanted)
+    log.info(
+        "at most %d connections at once: the open-file limit is %d ([web] max_connections = %d)", fitted, soft, wanted
+    )
     return fitted
 
 
 def plain_answer(status: int, reason: str, text: str, extra: tuple[tuple[bytes, bytes], ...] = ()) -> bytes:
     """A whole HTTP/1.1 answer that closes the connection, with the app's security headers."""
     body = (text + "\n").encode("ascii")
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-               (b"connection", b"close"), (b"cache-control", b"no-store"), *extra, *SECURITY_HEADERS]
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+        (b"cache-control", b"no-store"),
+        *extra,
+        *SECURITY_HEADERS,
+    ]
     head = f"HTTP/1.1 {status} {reason}\r\n".encode("ascii") + b"".join(k + b": " + v + b"\r\n" for k, v in headers)
     return head + b"\r\n" + body
 
 
 TIMED_OUT = plain_answer(408, "Request Timeout", "the request did not arrive in time")
-FULL = plain_answer(503, "Service Unavailable", "too many connections: try again later",
-                    ((b"retry-after", str(RETRY_AFTER_SECONDS).encode()),))
+FULL = plain_answer(
+    503,
+    "Service Unavailable",
+    "too many connections: try again later",
+    ((b"retry-after", str(RETRY_AFTER_SECONDS).encode()),),
+)
 
 
 class GuardedProtocol(H11Protocol):

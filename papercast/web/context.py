@@ -15,19 +15,22 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 import jinja2
 
-from papercast.config import Reader, Settings, load_settings
+from papercast.config import load_settings
 from papercast.errors import PapercastError, StateBusyError
+from papercast.links.identity import list_address
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import LinkKeys, SignedLink
 from papercast.newsletter.render import make_environment
+from papercast.settings import Reader, Settings
 from papercast.store import Store
-from papercast.web.links import ReaderLinks, list_address
-from papercast.web.signing import LinkKeys, SignedLink
 
 log = logging.getLogger("papercast.web")
 WRITE_THREADS = 4  # writes queue on one lock; a few threads let them open the state meanwhile
@@ -109,10 +112,16 @@ class WebContext:
             raise self.busy()
         return left
 
+    def time_left(self) -> float:
+        """`wait_left` on a write thread with a deadline (StateBusyError once it passed)."""
+        left = self.wait_left()
+        return -1.0 if left is None else left
+
     def busy(self) -> StateBusyError:
         settings = self.settings()
-        return StateBusyError(f"the state was busy for more than {settings.web.write_wait:g} s",
-                              source=str(settings.paths.state))
+        return StateBusyError(
+            f"the state was busy for more than {settings.web.write_wait:g} s", source=str(settings.paths.state)
+        )
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
@@ -121,11 +130,11 @@ class WebContext:
         On a write thread the whole wait (this lock, then SQLite's) ends at the request's deadline."""
         settings, left = self.settings(), self.wait_left()
         with Store.open(settings.paths.state, settings.limits.state_busy_seconds if left is None else left) as store:
-            if not self.write_lock.acquire(timeout=-1 if left is None else self.wait_left()):
+            if not self.write_lock.acquire(timeout=-1 if left is None else self.time_left()):
                 raise self.busy()  # the deadline passed while other writes held the lock
             try:
                 if left is not None:
-                    store.wait_at_most(self.wait_left())  # SQLite's busy wait ends at the deadline too
+                    store.database.wait_at_most(self.time_left())  # SQLite's busy wait ends at the deadline too
                 yield store
             finally:
                 self.write_lock.release()

@@ -71,11 +71,13 @@ def text_field(part: email.message.Message) -> tuple[str, str]:
     if part.is_multipart() or part.get_content_type() != "text/plain" or part.get_filename() is not None:
         raise FormRefused("a multipart form may hold text fields only")
     codec = known_codec(part.get_content_charset())
+    payload = part.get_payload(decode=True)
     try:
-        value = (part.get_payload(decode=True) or b"").decode(codec)
+        value = (payload if isinstance(payload, bytes) else b"").decode(codec)
     except UnicodeDecodeError:
         raise FormRefused(f"a field of the form is not valid {codec}") from None
-    return part.get_param("name", header="content-disposition") or "", value.strip()
+    name = part.get_param("name", header="content-disposition")
+    return name if isinstance(name, str) else "", value.strip()
 
 
 def once_each(pairs: list[tuple[str, str]]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,13 +21,21 @@ from papercast.printable import printable
 log = logging.getLogger("papercast.web")
 access_log = logging.getLogger("papercast.web.access")
 SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
-    (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
-                                 b" form-action 'self'; frame-ancestors 'none'; base-uri 'none'")]
-SERVER_ERROR_PAGE = (b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Something went wrong'
-                     b'</title><meta name="robots" content="noindex, nofollow"></head><body><h1>Something went wrong'
-                     b"</h1><p>The page could not be made. Nothing was changed. Please try again later.</p>"
-                     b"</body></html>\n")
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
+        b" form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+]
+SERVER_ERROR_PAGE = (
+    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Something went wrong'
+    b'</title><meta name="robots" content="noindex, nofollow"></head><body><h1>Something went wrong'
+    b"</h1><p>The page could not be made. Nothing was changed. Please try again later.</p>"
+    b"</body></html>\n"
+)
 
 
 def request_line(scope: Scope) -> str:
@@ -34,10 +43,17 @@ def request_line(scope: Scope) -> str:
     return f"{printable(scope['method'])} {printable(scope['path'])}"
 
 
-def error_start(status: int, body: bytes, extra: list[tuple[bytes, bytes]] = ()) -> Message:
-    return {"type": "http.response.start", "status": status,
-            "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                        (b"cache-control", b"no-store"), *extra]}
+def error_start(status: int, body: bytes, extra: Sequence[tuple[bytes, bytes]] = ()) -> Message:
+    return {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+            *extra,
+        ],
+    }
 
 
 class SecurityHeaders:
@@ -65,5 +81,6 @@ class SecurityHeaders:
             if not status:
                 await with_headers(error_start(500, SERVER_ERROR_PAGE))
                 await send({"type": "http.response.body", "body": SERVER_ERROR_PAGE})
-        access_log.info("%s %d %.1f ms", request_line(scope), status[0] if status else 0,
-                        (time.perf_counter() - started) * 1000)
+        access_log.info(
+            "%s %d %.1f ms", request_line(scope), status[0] if status else 0, (time.perf_counter() - started) * 1000
+        )

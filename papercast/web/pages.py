@@ -46,13 +46,26 @@ def text_response(text: str, status: int = 200) -> Response:
     return PlainTextResponse(text + "\n", status_code=status, headers=PRIVATE)
 
 
-FORBIDDEN = Page("This link is not valid", (
-    "It was changed or cut short, or it was signed with a secret this site no longer accepts, "
-    "or its reader is no longer on the list. Nothing was changed.",
-    "Use the link in a recent newsletter.",), status=403)
-UNSIGNED = Page("Reader links are switched off", (
-    "This site has no signing secret, so it cannot check links. Nothing was changed.",), status=503)
-BUSY = Page("Busy, please try again", (
-    "The site is busy and could not record this just now. Nothing was changed.",
-    "Please press the button again in a minute.",), status=503)
+FORBIDDEN = Page(
+    "This link is not valid",
+    (
+        "It was changed or cut short, or it was signed with a secret this site no longer accepts, "
+        "or its reader is no longer on the list. Nothing was changed.",
+        "Use the link in a recent newsletter.",
+    ),
+    status=403,
+)
+UNSIGNED = Page(
+    "Reader links are switched off",
+    ("This site has no signing secret, so it cannot check links. Nothing was changed.",),
+    status=503,
+)
+BUSY = Page(
+    "Busy, please try again",
+    (
+        "The site is busy and could not record this just now. Nothing was changed.",
+        "Please press the button again in a minute.",
+    ),
+    status=503,
+)
 NOT_FOUND = Page("Not found", ("There is nothing here.",), status=404)

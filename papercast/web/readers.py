@@ -6,18 +6,19 @@ Runs on the state alone: no Prefect, no web server.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
-from papercast.config import Reader, Settings
+from papercast.delivery.feed import NAME as FEED_CHANNEL
 from papercast.errors import ConfigError
+from papercast.links.issue import feed_url
+from papercast.links.reader import ReaderLinks
+from papercast.links.signing import required_keys
 from papercast.printable import printable
+from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.readers import CLI
 from papercast.store.records import Subscription, VoteCounts
-from papercast.web.issue_links import FEED_CHANNEL, feed_url
-from papercast.web.links import ReaderLinks
-from papercast.web.signing import required_keys
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,40 @@ class ReaderRow:
 
     def as_dict(self) -> dict:
         since = self.subscription.since
-        return {"email": self.email, "name": self.name, "profiles": list(self.profiles),
-                "status": self.subscription.status, "since": since.isoformat() if since else None,
-                "via": self.subscription.via or None, "configured": self.configured, "channels": list(self.channels),
-                "votes": {"more_like_this": self.votes.more, "not_for_me": self.votes.fewer}}
+        return {
+            "email": self.email,
+            "name": self.name,
+            "profiles": list(self.profiles),
+            "status": self.subscription.status,
+            "since": since.isoformat() if since else None,
+            "via": self.subscription.via or None,
+            "configured": self.configured,
+            "channels": list(self.channels),
+            "votes": {"more_like_this": self.votes.more, "not_for_me": self.votes.fewer},
+        }
 
 
 def reader_rows(store: Store, settings: Settings) -> list[ReaderRow]:
-    known, votes = store.subscriptions(), store.vote_counts()
-    rows = [ReaderRow(r.email, r.name, tuple(r.profiles), known.get(r.email.lower(), Subscription(r.email.lower())),
-                      channels=tuple(r.channels), votes=votes.get(r.email.lower(), VoteCounts()))
-            for r in settings.readers]
+    known, votes = store.subscriptions.subscriptions(), store.votes.vote_counts()
+    rows = [
+        ReaderRow(
+            r.email,
+            r.name,
+            tuple(r.profiles),
+            known.get(r.email.lower(), Subscription(r.email.lower())),
+            channels=tuple(r.channels),
+            votes=votes.get(r.email.lower(), VoteCounts()),
+        )
+        for r in settings.readers
+    ]
     configured = {r.email.lower() for r in settings.readers}
     gone = sorted((set(known) | set(votes)) - configured)
-    return rows + [ReaderRow(email, "", (), known.get(email, Subscription(email)), configured=False,
-                             votes=votes.get(email, VoteCounts())) for email in gone]
+    return rows + [
+        ReaderRow(
+            email, "", (), known.get(email, Subscription(email)), configured=False, votes=votes.get(email, VoteCounts())
+        )
+        for email in gone
+    ]
 
 
 def listing(rows: list[ReaderRow]) -> list[str]:
@@ -67,8 +87,17 @@ def listing(rows: list[ReaderRow]) -> list[str]:
     a name holds (control characters are shown escaped)."""
     if not rows:
         return ["no readers in the config"]
-    cells = [(printable(row.email), printable(row.name) or "-", ",".join(row.profiles) or "-", ",".join(row.channels) or "-",
-              row.vote_text, row.status) for row in rows]
+    cells = [
+        (
+            printable(row.email),
+            printable(row.name) or "-",
+            ",".join(row.profiles) or "-",
+            ",".join(row.channels) or "-",
+            row.vote_text,
+            row.status,
+        )
+        for row in rows
+    ]
     widths = [max(len(cell[i]) for cell in cells) for i in range(5)]
     return ["  ".join(cell[i].ljust(widths[i]) for i in range(5)) + "  " + cell[5] for cell in cells]
 
@@ -76,15 +105,18 @@ def listing(rows: list[ReaderRow]) -> list[str]:
 def configured_reader(settings: Settings, email: str) -> Reader:
     found = next((r for r in settings.readers if r.email.lower() == email.strip().lower()), None)
     if found is None:
-        raise ConfigError(f"unknown reader {email}", source=str(settings.source_file),
-                          hint="give the address of a [[readers]] entry (papercast readers lists them)")
+        raise ConfigError(
+            f"unknown reader {email}",
+            source=str(settings.source_file),
+            hint="give the address of a [[readers]] entry (papercast readers lists them)",
+        )
     return found
 
 
 def change_subscription(store: Store, settings: Settings, email: str, subscribed: bool) -> str:
     """Unsubscribe or resubscribe a configured reader; one line saying what happened."""
     reader = configured_reader(settings, email)
-    subscription, changed = store.set_subscribed(reader.email, subscribed, CLI)
+    subscription, changed = store.subscriptions.set_subscribed(reader.email, subscribed, CLI)
     row = ReaderRow(reader.email, reader.name, tuple(reader.profiles), subscription)
     return f"{reader.email}: {'now' if changed else 'already'} {row.status}"
 
@@ -94,7 +126,10 @@ def feed_address(settings: Settings, email: str, environ: Mapping[str, str]) -> 
     newsletter to find it in). It needs the link secret, and the reader's channels must include the feed."""
     reader = configured_reader(settings, email)
     if FEED_CHANNEL not in reader.channels:
-        raise ConfigError(f"{reader.email} gets no private feed: their channels are {', '.join(reader.channels)}",
-                          source=str(settings.source_file), hint='add "feed" to the reader\'s channels first')
+        raise ConfigError(
+            f"{reader.email} gets no private feed: their channels are {', '.join(reader.channels)}",
+            source=str(settings.source_file),
+            hint=f'add "{FEED_CHANNEL}" to the reader\'s channels first',
+        )
     links = ReaderLinks.of(settings, required_keys(settings, environ, "the feed's link is signed with it"))
-    return feed_url(links, reader)
+    return feed_url(links, reader.email)

@@ -9,18 +9,18 @@ import logging
 import socket
 import threading
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import uvicorn
 
-from papercast.config import Settings
 from papercast.errors import WebError
+from papercast.links.identity import public_base
+from papercast.links.signing import link_keys, required_keys
 from papercast.printable import printable
+from papercast.settings import Settings
 from papercast.web.app import create_app
 from papercast.web.connections import ACCEPT_BATCH, LISTEN_QUEUE, ConnectionLimits, guarded_protocol, raise_file_limit
-from papercast.web.links import public_base
 from papercast.web.middleware import access_log
-from papercast.web.signing import link_keys, required_keys
 
 log = logging.getLogger("papercast.web")
 LOOP_ERROR_EVERY = 10.0  # seconds: the same event-loop error is logged at most once in that time
@@ -40,9 +40,19 @@ def uvicorn_config(settings: Settings, environ: Mapping[str, str], host: str, po
     web = settings.web
     access_log.setLevel(logging.INFO if web.access_log else logging.WARNING)
     raise_file_limit()
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
-                          lifespan="off", timeout_graceful_shutdown=5, timeout_keep_alive=web.idle_timeout,
-                          http=guarded_protocol(ConnectionLimits.of(web)), backlog=ACCEPT_BATCH)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        lifespan="off",
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=web.idle_timeout,  # type: ignore[arg-type]  # seconds, a float: uvicorn waits that long
+        http=guarded_protocol(ConnectionLimits.of(web)),
+        backlog=ACCEPT_BATCH,
+    )
 
 
 class LoopErrors:
@@ -73,8 +83,9 @@ class Server(uvicorn.Server):
             sock.listen(LISTEN_QUEUE)
 
 
-def bound_socket(host: str, port: int, command: str = "papercast web", options: str = "--host / --port"
-                 ) -> socket.socket:
+def bound_socket(
+    host: str, port: int, command: str = "papercast web", options: str = "--host / --port"
+) -> socket.socket:
     """The listening socket, bound now, so a taken port is one clear line naming the command's own
     options (port 0: any free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -84,14 +95,22 @@ def bound_socket(host: str, port: int, command: str = "papercast web", options: 
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise WebError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", source=command,
-                       hint=f"check [web] host and port, or pass {options}") from None
+        raise WebError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            source=command,
+            hint=f"check [web] host and port, or pass {options}",
+        ) from None
     sock.listen(LISTEN_QUEUE)
     return sock
 
 
-def serve_foreground(settings: Settings, environ: Mapping[str, str], host: str, port: int,
-                     ready: Callable[[str], None] = lambda url: None) -> None:
+def serve_foreground(
+    settings: Settings,
+    environ: Mapping[str, str],
+    host: str,
+    port: int,
+    ready: Callable[[str], None] = lambda url: None,
+) -> None:
     """Serve until Ctrl-C or SIGTERM; `ready(url)` is called once the app is built and the port is bound."""
     config = uvicorn_config(settings, environ, host, port)
     with bound_socket(host, port) as sock:
@@ -111,11 +130,12 @@ class AppServer:
         self.config = uvicorn_config(settings, environ, host, port)
         self.sock = bound_socket(host, port, "papercast serve", "--web-host / --web-port (or --no-web)")
         self.server = Server(self.config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
-                                       name="papercast-web", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, name="papercast-web", daemon=True
+        )
         self.url = socket_url(self.sock)
 
-    def __enter__(self) -> "AppServer":
+    def __enter__(self) -> AppServer:
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:

@@ -15,22 +15,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from papercast.delivery.feed import NAME as FEED_CHANNEL
 from papercast.delivery.feed import reader_feed
+from papercast.links.identity import public_base
+from papercast.links.reader import FEED, ReaderLinks, link_query
 from papercast.web.confirm import query_fields
 from papercast.web.context import Verified, WebContext
-from papercast.web.issue_links import FEED, FEED_CHANNEL
-from papercast.web.links import ReaderLinks, link_query, public_base
 from papercast.web.pages import FORBIDDEN, UNSIGNED, Page, page_response
 
 ATOM = "application/atom+xml; charset=utf-8"
 FEED_HEADERS = {"Cache-Control": "private, no-cache", "X-Robots-Tag": "noindex, nofollow"}
-NO_FEED = Page("No private feed here", ("This reader gets no private feed: their channels do not include it.",),
-               status=404)
+NO_FEED = Page(
+    "No private feed here", ("This reader gets no private feed: their channels do not include it.",), status=404
+)
 
 
 def routes(context: WebContext) -> list[BaseRoute]:
     async def feed(request: Request) -> Response:
         return await serve_feed(context, request)
+
     return [Route(f"/{FEED}", feed, methods=["GET"], name=FEED)]
 
 
@@ -40,7 +43,7 @@ async def serve_feed(context: WebContext, request: Request) -> Response:
         return page_response(context.env, title, UNSIGNED)
     fields = query_fields(request)
     verified = context.verify(FEED, fields) if fields is not None else None
-    if verified is None:
+    if fields is None or verified is None:
         return page_response(context.env, title, FORBIDDEN)
     if FEED_CHANNEL not in verified.reader.channels:
         return page_response(context.env, title, NO_FEED)

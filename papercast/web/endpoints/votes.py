@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from papercast.links.issue import VOTES, vote_links
 from papercast.models import StoredPaper
 from papercast.store.records import VoteRecord
 from papercast.web.confirm import SignedAction, signed_action_route
 from papercast.web.context import Verified, WebContext
-from papercast.web.issue_links import VOTES, vote_links
 from papercast.web.pages import Button, Page
 
 PAGE = "page"  # how a vote came in: the confirm page's button
 LABELS = {True: "More like this", False: "Not for me"}
-GONE = Page("This paper is no longer on your list", (
-    "The interest this vote was for is no longer one of yours, or the paper is unknown here. Nothing was changed.",),
-    status=404)
+GONE = Page(
+    "This paper is no longer on your list",
+    ("The interest this vote was for is no longer one of yours, or the paper is unknown here. Nothing was changed.",),
+    status=404,
+)
 
 
 def routes(context: WebContext) -> list[BaseRoute]:
@@ -32,13 +34,14 @@ def voted_paper(context: WebContext, verified: Verified) -> tuple[StoredPaper | 
     """The paper the link names (None if the state does not know it), and the reader's vote on it so far."""
     link = verified.link
     with context.store() as store:
-        paper = store.papers([link.paper]).get(link.paper)
-        return paper, store.vote(verified.reader.email, link.scope, link.paper)
+        paper = store.papers.papers([link.paper]).get(link.paper)
+        return paper, store.votes.vote(verified.reader.email, link.scope, link.paper)
 
 
 def followed(context: WebContext, verified: Verified) -> bool:
     return verified.link.scope in verified.reader.profiles and any(
-        profile.id == verified.link.scope for profile in context.settings().profiles)
+        profile.id == verified.link.scope for profile in context.settings().profiles
+    )
 
 
 def profile_title(context: WebContext, verified: Verified) -> str:
@@ -47,7 +50,9 @@ def profile_title(context: WebContext, verified: Verified) -> str:
 
 def what_it_does(liked: bool, title: str, profile: str) -> str:
     toward = "toward papers like" if liked else "away from papers like"
-    return f"Your next newsletters in “{profile}” will lean {toward} “{title}”. Other readers’ newsletters do not change."
+    return (
+        f"Your next newsletters in “{profile}” will lean {toward} “{title}”. Other readers’ newsletters do not change."
+    )
 
 
 def ask(liked: bool):
@@ -57,10 +62,17 @@ def ask(liked: bool):
             return GONE
         profile = profile_title(context, verified)
         if current is not None and current.liked == liked:
-            return Page(f"You said: {LABELS[liked].lower()}", (what_it_does(liked, paper.title, profile),),
-                        switch_button(context, verified, not liked))
-        return Page(f"{LABELS[liked]}?", (what_it_does(liked, paper.title, profile),
-                                          "Nothing changes until you press the button."), Button(LABELS[liked]))
+            return Page(
+                f"You said: {LABELS[liked].lower()}",
+                (what_it_does(liked, paper.title, profile),),
+                switch_button(context, verified, not liked),
+            )
+        return Page(
+            f"{LABELS[liked]}?",
+            (what_it_does(liked, paper.title, profile), "Nothing changes until you press the button."),
+            Button(LABELS[liked]),
+        )
+
     return ask_vote
 
 
@@ -70,13 +82,19 @@ def apply(liked: bool):
         if not followed(context, verified):
             return GONE
         with context.writing() as store:  # one store for the check and the write
-            paper = store.papers([link.paper]).get(link.paper)
+            paper = store.papers.papers([link.paper]).get(link.paper)
             if paper is None:
                 return GONE
-            store.record_vote(verified.reader.email, link.scope, link.paper, liked, PAGE)
-        return Page("Thank you, noted", (what_it_does(liked, paper.title, profile_title(context, verified)),
-                                         "Changed your mind? You can say the opposite here."),
-                    switch_button(context, verified, not liked))
+            store.votes.record_vote(verified.reader.email, link.scope, link.paper, liked, PAGE)
+        return Page(
+            "Thank you, noted",
+            (
+                what_it_does(liked, paper.title, profile_title(context, verified)),
+                "Changed your mind? You can say the opposite here.",
+            ),
+            switch_button(context, verified, not liked),
+        )
+
     return apply_vote
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
-from papercast.config import Settings
 from papercast.errors import ConfigError
+from papercast.settings import Settings
 
 LINK_VERSION = b"papercast-link-1"
 READER_VERSION = b"papercast-reader-1"
@@ -73,8 +73,11 @@ class LinkKeys:
         """The reader's opaque id under one secret (without a secret: a plain hash, for unsigned links)."""
         text = email.strip().lower().encode("utf-8")
         if not self.secrets:
-            return base64.b32encode(hashlib.sha256(READER_VERSION + b"\0" + text).digest()[:READER_ID_BYTES]) \
-                .decode("ascii").lower()
+            return (
+                base64.b32encode(hashlib.sha256(READER_VERSION + b"\0" + text).digest()[:READER_ID_BYTES])
+                .decode("ascii")
+                .lower()
+            )
         digest = hmac.new(self.secrets[key_index], READER_VERSION + b"\0" + text, hashlib.sha256).digest()
         return base64.b32encode(digest[:READER_ID_BYTES]).decode("ascii").lower()
 
@@ -90,9 +93,11 @@ def link_keys(settings: Settings, environ: Mapping[str, str]) -> LinkKeys:
     secrets = tuple((environ.get(name) or "").split())
     short = [index for index, secret in enumerate(secrets) if len(secret) < MIN_SECRET_CHARS]
     if short:
-        raise ConfigError(f"environment variable {name}: secret {short[0] + 1} has fewer than {MIN_SECRET_CHARS}"
-                          " characters", source="[web] secret_env",
-                          hint="use a long random value, e.g. the output of `openssl rand -hex 32`")
+        raise ConfigError(
+            f"environment variable {name}: secret {short[0] + 1} has fewer than {MIN_SECRET_CHARS} characters",
+            source="[web] secret_env",
+            hint="use a long random value, e.g. the output of `openssl rand -hex 32`",
+        )
     return LinkKeys(tuple(secret.encode("utf-8") for secret in secrets))
 
 
@@ -101,6 +106,9 @@ def required_keys(settings: Settings, environ: Mapping[str, str], why: str) -> L
     keys = link_keys(settings, environ)
     if not keys.signed:
         name = settings.web.secret_env
-        raise ConfigError(f"environment variable {name} is not set ([web] secret_env)", source="[web]",
-                          hint=f"export {name} with a long random secret (`openssl rand -hex 32`): {why}")
+        raise ConfigError(
+            f"environment variable {name} is not set ([web] secret_env)",
+            source="[web]",
+            hint=f"export {name} with a long random secret (`openssl rand -hex 32`): {why}",
+        )
     return keys

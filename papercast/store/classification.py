@@ -1,0 +1,88 @@
+"""Classification in the state: how far each profile is classified, and the (paper, profile) assignments.
+
+The public archive's editions are read from here too: every assignment, with the weekly run it belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from papercast.models import Assignment, StoredPaper
+from papercast.store.connection import Repository
+from papercast.store.papers import PAPER_COLUMNS, stored_paper
+
+
+class Classification(Repository):
+    """profile_progress and assignments."""
+
+    def classification_progress(self, profile_ids: list[str]) -> dict[str, int]:
+        """Per profile, the paper seq it is classified up to; a profile seen for the first time
+        starts where the others stand, so it takes the unclassified backlog but no older papers."""
+        with self.transaction() as db:
+            known = dict(db.execute("SELECT profile_id, classified_to FROM profile_progress").fetchall())
+            start = self._starting_point(known, profile_ids)
+            missing = [(pid, start) for pid in profile_ids if pid not in known]
+            db.executemany("INSERT INTO profile_progress VALUES (?, ?)", missing)
+        return {pid: known.get(pid, start) for pid in profile_ids}
+
+    def _starting_point(self, known: dict[str, int], profile_ids: list[str]) -> int:
+        current = [known[pid] for pid in profile_ids if pid in known]
+        if current or known:
+            return min(current) if current else max(known.values())
+        row = self.db.execute(
+            "SELECT COALESCE(MAX(p.seq), 0) FROM papers p"  # a state from before v5:
+            " WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.paper_id = p.id)"
+        ).fetchone()
+        return int(row[0])  # its papers up to the last one assigned were classified by that version
+
+    def save_classified(self, assignments: list[Assignment], progress: dict[str, int]) -> None:
+        """A chunk's assignments and how far each profile is now classified, at once."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
+                [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments],
+            )
+            db.executemany(
+                "UPDATE profile_progress SET classified_to = MAX(classified_to, ?) WHERE profile_id = ?",
+                [(seq, pid) for pid, seq in progress.items()],
+            )
+
+    def save_assignments(self, assignments: list[Assignment]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
+                [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments],
+            )
+
+    def assigned_since(
+        self, profile_ids: list[str], after_seq: int, up_to_seq: int
+    ) -> list[tuple[StoredPaper, Assignment]]:
+        """Assignments to these profiles of papers first stored in (after_seq, up_to_seq]."""
+        marks = ",".join("?" * len(profile_ids))
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why FROM assignments a"
+            f" JOIN papers p ON p.id = a.paper_id WHERE a.profile_id IN ({marks})"
+            f" AND p.seq > ? AND p.seq <= ? ORDER BY a.score DESC, p.seq, a.profile_id",
+            (*profile_ids, after_seq, up_to_seq),
+        ).fetchall()
+        return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
+
+    def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
+        """Every (profile, edition date, paper, assignment), newest first: the public archive. A paper is in
+        the edition of the weekly run that stored it or, stored by a fetch run, of the next weekly run
+        (none yet: not published yet)."""
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of FROM assignments a"
+            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = (SELECT MIN(w.id) FROM runs w"
+            f" WHERE w.kind = 'weekly' AND w.id >= p.first_run)"
+            f" ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq"
+        ).fetchall()
+        return [
+            (
+                r["profile_id"],
+                dt.date.fromisoformat(r["as_of"]),
+                stored_paper(r),
+                Assignment(r["id"], r["profile_id"], r["score"], r["why"]),
+            )
+            for r in rows
+        ]
