@@ -15,8 +15,8 @@ centred vectors and the reader's taste models (papercast.relevance.taste); nothi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -25,9 +25,9 @@ from papercast.newsletter.candidates import Item
 from papercast.relevance.explain import quote
 from papercast.relevance.taste import Taste, logit, sigmoid
 
-EXPLORE = 3           # papers per profile in the explore section, by default
-EXPLORE_FLOOR = 0.1   # a paper less likely than this is not "close to your interests"
-NOTICEABLE = 0.05     # a score moved less than this by the votes gets no note
+EXPLORE = 3  # papers per profile in the explore section, by default
+EXPLORE_FLOOR = 0.1  # a paper less likely than this is not "close to your interests"
+NOTICEABLE = 0.05  # a score moved less than this by the votes gets no note
 
 
 @dataclass(frozen=True)
@@ -68,21 +68,32 @@ class Picked:
     explore: list[Item]
 
 
-def pick(candidates: Sequence[Candidate], vectors: Mapping[str, np.ndarray], taste: ReaderTaste,
-         thresholds: Mapping[str, float], limit: int, explore: int, delivered: set[str]) -> Picked:
+def pick(
+    candidates: Sequence[Candidate],
+    vectors: Mapping[str, np.ndarray],
+    taste: ReaderTaste,
+    thresholds: Mapping[str, float],
+    limit: int,
+    explore: int,
+    delivered: set[str],
+) -> Picked:
     """The reader's picks and explore items from their candidates (every profile of theirs, any score)."""
     scored = rescored(candidates, vectors, taste)
     joined = [row for row in scored if row[1] >= thresholds[row[0].profile_id] and row[0].paper.id not in delivered]
     picks = best_once(joined)[:limit]
     taken = {row[0].paper.id for row in picks} | delivered
-    return Picked([with_reason(row, taste, vectors) for row in picks], explore_section(scored, thresholds, taken, explore))
+    return Picked(
+        [with_reason(row, taste, vectors) for row in picks], explore_section(scored, thresholds, taken, explore)
+    )
 
 
-def explore_section(rows: Sequence["Row"], thresholds: Mapping[str, float], taken: set[str], per_profile: int
-                    ) -> list[Item]:
+def explore_section(
+    rows: Sequence[Row], thresholds: Mapping[str, float], taken: set[str], per_profile: int
+) -> list[Item]:
     """Up to `per_profile` papers of each profile just below its threshold (at least EXPLORE_FLOOR), not taken."""
-    below = [row for row in rows if EXPLORE_FLOOR <= row[1] < thresholds[row[0].profile_id]
-             and row[0].paper.id not in taken]
+    below = [
+        row for row in rows if EXPLORE_FLOOR <= row[1] < thresholds[row[0].profile_id] and row[0].paper.id not in taken
+    ]
     return [explore_item(row) for row in close_ones(below, per_profile)]
 
 
@@ -100,7 +111,7 @@ def rescored(candidates: Sequence[Candidate], vectors: Mapping[str, np.ndarray],
             scores = taste.scores(profile_id, priors, stacked)
         else:
             scores = priors
-        rows += list(zip(mine, scores.tolist()))
+        rows += list(zip(mine, scores.tolist(), strict=True))
     return rows
 
 
@@ -118,7 +129,9 @@ def close_ones(rows: list[Row], per_profile: int) -> list[Row]:
     """The best `per_profile` rows of each profile, each paper once, best first."""
     out: list[Row] = []
     for profile_id in dict.fromkeys(row[0].profile_id for row in rows):
-        mine = sorted((row for row in rows if row[0].profile_id == profile_id), key=lambda row: (-row[1], row[0].paper.id))
+        mine = sorted(
+            (row for row in rows if row[0].profile_id == profile_id), key=lambda row: (-row[1], row[0].paper.id)
+        )
         seen = {r[0].paper.id for r in out}
         out += [row for row in mine if row[0].paper.id not in seen][:per_profile]
     return sorted(out, key=lambda row: (-row[1], row[0].paper.id))
@@ -133,8 +146,10 @@ def with_reason(row: Row, taste: ReaderTaste, vectors: Mapping[str, np.ndarray])
 
 def explore_item(row: Row) -> Item:
     candidate, score = row
-    return Item(candidate.paper, Assignment(candidate.paper.id, candidate.profile_id, score,
-                                            candidate.why or "just below your threshold"))
+    return Item(
+        candidate.paper,
+        Assignment(candidate.paper.id, candidate.profile_id, score, candidate.why or "just below your threshold"),
+    )
 
 
 def taste_note(candidate: Candidate, score: float, taste: ReaderTaste, vectors: Mapping[str, np.ndarray]) -> str:
@@ -152,13 +167,19 @@ def taste_note(candidate: Candidate, score: float, taste: ReaderTaste, vectors: 
     return f"like {likes} you marked more like this: {quote(voted.titles[raising[0]])}"
 
 
-TUNE_PAGE = 12        # papers on one visit of the tune page
+TUNE_PAGE = 12  # papers on one visit of the tune page
 TUNE_DIVERSITY = 3.0  # how much a paper like one already chosen is held back (per unit of centred cosine)
-TUNE_POOL = 120       # the most uncertain papers the page chooses from
+TUNE_POOL = 120  # the most uncertain papers the page chooses from
 
 
-def tune_choice(candidates: Sequence[Candidate], vectors: Mapping[str, np.ndarray], taste: ReaderTaste,
-                threshold: float, voted: set[str], size: int = TUNE_PAGE) -> list[Item]:
+def tune_choice(
+    candidates: Sequence[Candidate],
+    vectors: Mapping[str, np.ndarray],
+    taste: ReaderTaste,
+    threshold: float,
+    voted: set[str],
+    size: int = TUNE_PAGE,
+) -> list[Item]:
     """The papers whose answer would teach the reader's model most: the closest to their threshold under
     their own scores, each next one held back by its likeness to those already chosen (so the page spans
     the uncertain region instead of repeating one corner of it)."""

@@ -64,7 +64,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(x, -30.0, 30.0)))
 
 
-def logit(p: np.ndarray) -> np.ndarray:
+def logit(p: float | np.ndarray) -> np.ndarray:
     p = np.clip(np.asarray(p, dtype=np.float64), 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))
 
