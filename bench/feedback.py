@@ -42,7 +42,7 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 from papercast.relevance.embed import paper_vectors  # noqa: E402
-from papercast.relevance.feedback import (DEFAULT_FEEDBACK, FeedbackWeights, Vote, adjust,  # noqa: E402
+from bench.feedback_nearest import (DEFAULT_FEEDBACK, FeedbackWeights, Vote, adjust,  # noqa: E402
                                           feedback_vectors, logit, sigmoid)
 from papercast.sources import parse_input  # noqa: E402
 

@@ -114,6 +114,9 @@ def add_reader_commands(commands) -> None:
     change.add_argument("--unsubscribe", metavar="EMAIL", help="stop sending to this reader")
     change.add_argument("--resubscribe", metavar="EMAIL", help="send to this reader again")
     change.add_argument("--feed-link", metavar="EMAIL", help="print this reader's private feed URL (needs the secret)")
+    change.add_argument(
+        "--tune-link", metavar="EMAIL", help="print this reader's tune page URL for each of their profiles"
+    )
     readers.add_argument("--json", action="store_true", help="print the readers as JSON")
 
 
@@ -286,10 +289,13 @@ def command_web(args: argparse.Namespace, settings: Settings) -> int:
 
 def command_readers(args: argparse.Namespace, settings: Settings) -> int:
     from papercast.store import Store
-    from papercast.web.readers import change_subscription, feed_address, listing, reader_rows
+    from papercast.web.readers import change_subscription, feed_address, listing, reader_rows, tune_addresses
 
     if args.feed_link:
         print(feed_address(settings, args.feed_link, os.environ))
+        return 0
+    if args.tune_link:
+        print("\n".join(tune_addresses(settings, args.tune_link, os.environ)))
         return 0
     with Store.of(settings) as store:
         if args.unsubscribe or args.resubscribe:

@@ -68,6 +68,7 @@ class NewsletterEntry:
     note: bool = False
     resumed: bool = False  # written by an earlier run (sent now)
     channels: Mapping[str, str] = field(default_factory=dict)  # channel -> its delivery status, for every channel
+    explore: tuple[str, ...] = ()  # "close to your interests": shown with vote links, never picks
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDeliver
         reason,
         note=not issue.sections,
         resumed=issue.run_id != run_id,
+        explore=tuple(issue.explore_ids),
     )
 
 

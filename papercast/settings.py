@@ -91,6 +91,8 @@ class Profile(Section):
     examples: list[str] = []
     counter_examples: list[str] = []
     threshold: float | None = Field(default=None, ge=0, le=1)
+    # papers just below the threshold shown to this profile's readers ("close to your interests"): 0 turns it off
+    explore: int | None = Field(default=None, ge=0, le=20)
 
     @property
     def can_match(self) -> bool:
@@ -106,6 +108,8 @@ class Reader(Section):
     # the channels an issue of the reader's goes out on (papercast/delivery/registry.py): email, a message
     # per issue; feed, the issue in the reader's private Atom feed, served by the app
     channels: list[ChannelName] = Field(default=["email"], min_length=1)
+    # the "close to your interests" papers per profile in this reader's issues: 0 turns the section off
+    explore: int | None = Field(default=None, ge=0, le=20)
 
     @field_validator("channels")
     @classmethod
@@ -371,6 +375,10 @@ class Settings(Section):
 
     def profile(self, profile_id: str) -> Profile:
         return next(p for p in self.profiles if p.id == profile_id)
+
+    @property
+    def profile_ids(self) -> set[str]:
+        return {p.id for p in self.profiles}
 
     def section(self, model: type[S]) -> S:
         """The section a registered extension declared, by its model (its defaults when the config has none)."""

@@ -22,7 +22,7 @@ from papercast.config import load_settings
 from papercast.errors import ConfigError
 from papercast.store import Store
 from papercast.links.issue import feed_link, vote_links
-from papercast.links.reader import ReaderLinks
+from papercast.links.reader import TUNE, ReaderLinks
 from papercast.web.server import AppServer
 from papercast.links.signing import LinkKeys, link_keys
 from webapp import (OLD_SECRET, SECRET, WITH_A_FEED, build_site, raw_request, site_config, state_dump,
@@ -286,6 +286,7 @@ ROUTES = {  # every route the app serves: a request that must succeed, and one t
     "/more-like-this": (GET | {"POST"}, "MORE", "more-like-this?r=x&l=reasoning&p=y&s=z"),
     "/not-for-me": (GET | {"POST"}, "FEWER", "not-for-me?r=x&l=reasoning&p=y&s=z"),
     "/feed": (GET, "FEED", "feed?r=x&s=y"),
+    "/tune": (GET, "TUNE", "tune?r=x&l=reasoning&s=y"),
 }
 
 
@@ -304,7 +305,8 @@ def test_every_route_is_listed_here_and_answers_as_listed(site):
                 "UNSUBSCRIBE": links.unsubscribe(ADA).removeprefix(server.url),
                 "RESUBSCRIBE": links.resubscribe(ADA).removeprefix(server.url),
                 "MORE": more.removeprefix(server.url), "FEWER": fewer.removeprefix(server.url),
-                "FEED": feed.removeprefix(server.url)}
+                "FEED": feed.removeprefix(server.url),
+                "TUNE": (links.action_url(TUNE, ADA, "reasoning") or "").removeprefix(server.url)}
     for path, (methods, good, bad) in ROUTES.items():
         assert raw_request(server.url, "/" + examples.get(good, good))[0] == 200, path
         if bad:

@@ -80,9 +80,11 @@ def render_issue(
     link = unsubscribe_links(settings, plan.reader, links).body_link
     if plan.is_note:
         return render_note(env, settings, plan, link)
-    pairs = [(section.profile_id, item.paper.id) for section in plan.sections for item in section.items]
+    shown = (*plan.sections, *plan.explore)
+    pairs = [(section.profile_id, item.paper.id) for section in shown for item in section.items]
     feed = FeedChannel.name in plan.reader.channels
-    return render_newsletter(env, plan, links=issue_links(links, plan.reader.email, link, pairs, feed))
+    tune = [(pid, settings.profile(pid).title) for pid in plan.reader.profiles if pid in settings.profile_ids]
+    return render_newsletter(env, plan, links=issue_links(links, plan.reader.email, link, pairs, feed, tune))
 
 
 def write_issues(

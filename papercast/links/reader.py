@@ -34,7 +34,7 @@ class Action:
 
 
 UNSUBSCRIBE, RESUBSCRIBE = "unsubscribe", "resubscribe"
-MORE_LIKE_THIS, NOT_FOR_ME, FEED = "more-like-this", "not-for-me", "feed"
+MORE_LIKE_THIS, NOT_FOR_ME, FEED, TUNE = "more-like-this", "not-for-me", "feed", "tune"
 ACTIONS = {
     action.name: action
     for action in (
@@ -43,6 +43,7 @@ ACTIONS = {
         Action(MORE_LIKE_THIS, PROFILE, paper=True),  # a vote on a paper, in the profile it was shown under
         Action(NOT_FOR_ME, PROFILE, paper=True),
         Action(FEED),  # the reader's private Atom feed
+        Action(TUNE, PROFILE),  # the reader's tune page for one of their profiles
     )
 }
 

@@ -5,8 +5,11 @@ is classified to (never past a paper still owed a classification), assigned to o
 profiles and never delivered to them. Each paper appears once, under the profile where it
 scored best; the best `max_papers` are kept.
 
-A reader who voted on papers ("more like this", "not for me") is picked from their candidates rescored
-and moved by their votes (newsletter/votes.py); every other reader exactly as above.
+A reader who voted on papers ("more like this", "not for me") is picked from every kept pair of their
+profiles (those near the threshold too) at their own score, from their taste model in that profile
+(newsletter/tastes.py, relevance/taste.py); every other reader exactly as above. Below the picks, each
+issue may carry a few papers just below the threshold, "close to your interests" (newsletter/reader_picks.py):
+they are shown with vote links, recorded with the issue, and are not picks.
 
 A reader whose earlier issue is still planned or waiting to be sent gets no new issue: that
 one is finished first. A reader seen for the first time joins with the papers stored by the
@@ -18,15 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from papercast.faults import checkpoint
-from papercast.newsletter.candidates import CandidateIndex, Item
+from papercast.models import StoredPaper
+from papercast.newsletter.candidates import Item
 from papercast.newsletter.selection import RunSelection
-from papercast.newsletter.votes import voter_picks
-from papercast.relevance.base import Scorer
-from papercast.relevance.registry import make_scorer
+from papercast.newsletter.tastes import reader_tastes
+from papercast.newsletter.windows import read_windows, reader_items, voted_profiles
 from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.records import PLANNED, WRITTEN, IssueRecord, IssueSection
@@ -50,10 +52,15 @@ class NewsletterPlan:
     date: dt.date
     sections: tuple[Section, ...]
     planned_at: dt.datetime
+    explore: tuple[Section, ...] = ()  # "close to your interests", per profile: shown with vote links, not picks
 
     @property
     def paper_ids(self) -> list[str]:
         return [item.paper.id for section in self.sections for item in section.items]
+
+    @property
+    def explore_ids(self) -> list[str]:
+        return [item.paper.id for section in self.explore for item in section.items]
 
     @property
     def is_note(self) -> bool:
@@ -95,11 +102,9 @@ def plan_issues(
     as_of: dt.date,
     run_id: int,
     now: dt.datetime,
-    scorer_for: Callable[..., Scorer] = make_scorer,
 ) -> Planning:
     """Finish what earlier runs planned, plan the rest, record every new plan; then they get written.
-    Readers who unsubscribed get nothing, and what they were still owed is withdrawn. `scorer_for` makes the
-    scorer that rescores the candidates of readers with votes (the configured one)."""
+    Readers who unsubscribed get nothing, and what they were still owed is withdrawn."""
     unsubscribed = store.subscriptions.unsubscribed([r.email for r in selection.readers])
     store.ledger.withdraw_unfinished(sorted(unsubscribed), run_id)
     readers = [r for r in selection.readers if r.email not in unsubscribed]
@@ -107,7 +112,7 @@ def plan_issues(
     fresh = [r for r in readers if r.email not in unfinished]
     horizon = min(store.classification.classification_progress([p.id for p in settings.profiles]).values(), default=0)
     cursors, joined = reader_cursors(store, fresh, as_of)
-    planned, idle = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of, scorer_for)
+    planned, idle = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of)
     notes = plan_notes(store, settings, idle, as_of, now)
     store.ledger.record_planned(planned + notes, run_id, joined)
     checkpoint("plan.done")
@@ -133,29 +138,30 @@ def plan_new(
     horizon: int,
     now: dt.datetime,
     as_of: dt.date,
-    scorer_for: Callable[..., Scorer] = make_scorer,
 ) -> tuple[list[IssueRecord], list[str]]:
     """New issues for these readers, one candidates query per distinct reader cursor; readers with votes
-    are picked with them (one scoring pass for all of them)."""
-    candidates = {
-        cursor: CandidateIndex(store.classification.assigned_since(list(selection.profiles), cursor, horizon))
-        for cursor in set(cursors.values())
-        if cursor < horizon
-    }
-    taught = voter_picks(store, settings, selection, readers, cursors, horizon, scorer_for)
+    are picked at their own scores (their taste models fitted once, or reused while their votes are unchanged)."""
+    windows = read_windows(store, list(selection.profiles), set(cursors.values()), horizon)
+    profiles = {reader.email: selection.reader_profiles(reader) for reader in readers}
+    votes = store.votes.votes_of([reader.email for reader in readers if cursors[reader.email] < horizon])
+    tastes = reader_tastes(store, votes, profiles) if votes else {}
+    for cursor, needed in voted_profiles(tastes, cursors).items():
+        if cursor in windows:
+            windows[cursor].with_vectors(store, needed)
     planned, idle = [], []
     for reader in readers:
-        index = candidates.get(cursors[reader.email])
-        profiles = selection.reader_profiles(reader)
-        if reader.email in taught:
-            items = taught[reader.email]
-        else:
-            items = index.best(profiles, store.ledger.delivered(reader.email), reader.max_papers) if index else []
+        window = windows.get(cursors[reader.email])
+        delivered = store.ledger.delivered(reader.email)
+        items, explore = (
+            ([], [])
+            if window is None
+            else reader_items(settings, window, reader, profiles[reader.email], tastes.get(reader.email), delivered)
+        )
         if not items:
             idle.append(reader.email)
             continue
-        cursor = None if selection.partial_profiles else horizon
-        planned.append(issue_record(settings, reader, as_of, profiles, items, cursor, now))
+        moved_to = None if selection.partial_profiles else horizon
+        planned.append(issue_record(settings, reader, as_of, profiles[reader.email], items, moved_to, now, explore))
     return planned, idle
 
 
@@ -176,8 +182,9 @@ def issue_record(
     items: list[Item],
     cursor: int | None,
     now: dt.datetime,
+    explore: tuple[Item, ...] | list[Item] = (),
 ) -> IssueRecord:
-    """The chosen items grouped into sections in the reader's profile order."""
+    """The chosen items grouped into sections in the reader's profile order, and the explore items."""
     sections = tuple(
         IssueSection(
             pid,
@@ -188,7 +195,8 @@ def issue_record(
     )
     sections = tuple(section for section in sections if section.items)
     ids = [a.paper_id for section in sections for a in section.items]
-    return IssueRecord(issue_id(reader, date, ids), reader.email, date, PLANNED, sections, cursor, now)
+    close = tuple(item.assignment for item in explore)
+    return IssueRecord(issue_id(reader, date, ids), reader.email, date, PLANNED, sections, cursor, now, explore=close)
 
 
 def plan_notes(
@@ -207,7 +215,7 @@ def plan_notes(
 
 def materialize(store: Store, settings: Settings, records: list[IssueRecord]) -> list[NewsletterPlan]:
     """Plans with their papers, for rendering; issues of readers no longer in the config are left alone."""
-    papers = store.papers.papers([pid for record in records for pid in record.paper_ids])
+    papers = store.papers.papers([pid for record in records for pid in [*record.paper_ids, *record.explore_ids]])
     readers = {reader.email: reader for reader in settings.readers}
     return [
         NewsletterPlan(
@@ -219,10 +227,20 @@ def materialize(store: Store, settings: Settings, records: list[IssueRecord]) ->
                 for s in record.sections
             ),
             record.planned_at,
+            explore_sections(settings, record, papers),
         )
         for record in records
         if record.reader in readers
     ]
+
+
+def explore_sections(settings: Settings, record: IssueRecord, papers: dict[str, StoredPaper]) -> tuple[Section, ...]:
+    """The issue's explore items grouped by profile, in the order their best item comes."""
+    titles = {profile.id: profile.title for profile in settings.profiles}
+    grouped: dict[str, list[Item]] = {}
+    for a in record.explore:
+        grouped.setdefault(a.profile_id, []).append(Item(papers[a.paper_id], a))
+    return tuple(Section(pid, titles.get(pid, pid), tuple(items)) for pid, items in grouped.items())
 
 
 def reader_by_email(settings: Settings, email: str) -> Reader:

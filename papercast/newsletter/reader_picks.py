@@ -1,16 +1,17 @@
 """A reader's picks and the "close to your interests" section, from their profiles' scores and their taste.
 
-Pure: the caller gathers the candidates (each (paper, profile) with the profile's score), the papers'
-centred vectors and the reader's taste models (papercast.relevance.taste); nothing here reads the store.
+Pure: the caller gathers each profile's candidates (papers, the profile's scores, the papers' centred
+vectors) and the reader's taste models (papercast.relevance.taste); nothing here reads the store.
 
-- A reader with no votes in a profile takes that profile's papers exactly as scored: a pair joins at the
-  profile's threshold.
-- A reader with votes in a profile takes the pair at their own score, logit(score) + b + w·x, and it joins
-  when that reaches the same threshold; its reason gains what the votes did ("like 3 papers you marked
-  more like this: '…'").
-- Each paper once, under the profile where it scored best, the best `limit` first.
-- Then the explore section: per profile, up to `explore` papers just below the threshold (the reader's
-  own score, at least EXPLORE_FLOOR), not picked, not delivered: the papers a "more like this" can bring in.
+- A reader with votes in a profile takes its pairs at their own score, logit(score) + b + w·x; a pair joins
+  at the profile's threshold as usual, and its reason gains what the votes did ("like 3 papers you marked
+  more like this: '…'"). Each paper once, under the profile where it scored best, the best `limit` first.
+- The explore section: per profile, up to its count of papers just below the threshold (the reader's own
+  score, at least EXPLORE_FLOOR), neither picked nor delivered: the papers a "more like this" can bring in.
+- The tune page: the papers nearest the reader's threshold, spread out by likeness (`tune_choice`).
+
+Candidates come as arrays per profile, so that 10,000 readers of one week share one copy of them and a
+reader costs a matrix-vector product per voted profile.
 """
 
 from __future__ import annotations
@@ -28,16 +29,22 @@ from papercast.relevance.taste import Taste, logit, sigmoid
 EXPLORE = 3  # papers per profile in the explore section, by default
 EXPLORE_FLOOR = 0.1  # a paper less likely than this is not "close to your interests"
 NOTICEABLE = 0.05  # a score moved less than this by the votes gets no note
+NEAR_REASON = "just below this interest's threshold"
+TUNE_PAGE = 12  # papers on one visit of the tune page
+TUNE_DIVERSITY = 3.0  # how much a paper like one already chosen is held back (per unit of centred cosine)
+TUNE_POOL = 120  # the most uncertain papers the page chooses from
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A (paper, profile) the reader may get, with the profile's score and the scorer's reason ("" unknown)."""
+class ProfileCandidates:
+    """One profile's candidate papers in one window: the profile's scores, reasons ("" for a pair kept near
+    the threshold) and, when a reader who voted there needs them, the papers' centred vectors."""
 
-    paper: StoredPaper
     profile_id: str
-    score: float
-    why: str = ""
+    papers: Sequence[StoredPaper]
+    scores: np.ndarray
+    reasons: Sequence[str]
+    vectors: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -54,12 +61,15 @@ class ReaderTaste:
 
     models: Mapping[str, tuple[Taste, Voted]]
 
-    def scores(self, profile_id: str, priors: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-        """The reader's scores of candidates of one profile (the profile's own without a model)."""
-        if profile_id not in self.models or not len(priors):
-            return priors
-        taste, _ = self.models[profile_id]
-        return np.round(sigmoid(taste.logits(logit(priors), vectors)), 4)
+    def scores(self, candidates: ProfileCandidates) -> np.ndarray:
+        """The reader's scores of one profile's candidates (the profile's own without a model)."""
+        if candidates.profile_id not in self.models or not len(candidates.scores) or candidates.vectors is None:
+            return candidates.scores
+        taste, _ = self.models[candidates.profile_id]
+        return np.round(sigmoid(taste.logits(logit(candidates.scores), candidates.vectors)), 4)
+
+
+NO_TASTE = ReaderTaste({})
 
 
 @dataclass(frozen=True)
@@ -68,50 +78,56 @@ class Picked:
     explore: list[Item]
 
 
+Row = tuple[ProfileCandidates, int, float]  # a profile's candidates, the paper's index there, the reader's score
+
+
 def pick(
-    candidates: Sequence[Candidate],
-    vectors: Mapping[str, np.ndarray],
+    profiles: Sequence[ProfileCandidates],
     taste: ReaderTaste,
     thresholds: Mapping[str, float],
     limit: int,
-    explore: int,
+    explore: Mapping[str, int],
     delivered: set[str],
 ) -> Picked:
-    """The reader's picks and explore items from their candidates (every profile of theirs, any score)."""
-    scored = rescored(candidates, vectors, taste)
-    joined = [row for row in scored if row[1] >= thresholds[row[0].profile_id] and row[0].paper.id not in delivered]
+    """The reader's picks and explore items from their profiles' candidates."""
+    scored = [(candidates, taste.scores(candidates)) for candidates in profiles]
+    joined = [row for c, s in scored for row in best_rows(c, s, s >= thresholds[c.profile_id], delivered, limit)]
     picks = best_once(joined)[:limit]
-    taken = {row[0].paper.id for row in picks} | delivered
-    return Picked(
-        [with_reason(row, taste, vectors) for row in picks], explore_section(scored, thresholds, taken, explore)
-    )
+    taken = delivered | {row[0].papers[row[1]].id for row in picks}
+    return Picked([with_reason(row, taste) for row in picks], explore_section(scored, thresholds, explore, taken))
 
 
 def explore_section(
-    rows: Sequence[Row], thresholds: Mapping[str, float], taken: set[str], per_profile: int
+    scored: Sequence[tuple[ProfileCandidates, np.ndarray]],
+    thresholds: Mapping[str, float],
+    counts: Mapping[str, int],
+    taken: set[str],
 ) -> list[Item]:
-    """Up to `per_profile` papers of each profile just below its threshold (at least EXPLORE_FLOOR), not taken."""
-    below = [
-        row for row in rows if EXPLORE_FLOOR <= row[1] < thresholds[row[0].profile_id] and row[0].paper.id not in taken
-    ]
-    return [explore_item(row) for row in close_ones(below, per_profile)]
-
-
-Row = tuple[Candidate, float]  # a candidate and the reader's score of it
-
-
-def rescored(candidates: Sequence[Candidate], vectors: Mapping[str, np.ndarray], taste: ReaderTaste) -> list[Row]:
-    """Every candidate with the reader's score, one profile at a time."""
+    """Up to its count of papers of each profile just below its threshold (at least EXPLORE_FLOOR), not
+    taken, each paper once, best first."""
     rows: list[Row] = []
-    for profile_id in dict.fromkeys(c.profile_id for c in candidates):
-        mine = [c for c in candidates if c.profile_id == profile_id]
-        priors = np.array([c.score for c in mine])
-        if profile_id in taste.models:
-            stacked = np.stack([vectors[c.paper.id] for c in mine])
-            scores = taste.scores(profile_id, priors, stacked)
-        else:
-            scores = priors
-        rows += list(zip(mine, scores.tolist(), strict=True))
+    for candidates, scores in scored:
+        below = (scores < thresholds[candidates.profile_id]) & (scores >= EXPLORE_FLOOR)
+        seen = taken | {row[0].papers[row[1]].id for row in rows}
+        rows += best_rows(candidates, scores, below, seen, counts.get(candidates.profile_id, 0))
+    return [explore_item(row) for row in sorted(rows, key=lambda row: (-row[2], row[0].papers[row[1]].id))]
+
+
+def best_rows(
+    candidates: ProfileCandidates, scores: np.ndarray, eligible: np.ndarray, skip: set[str], count: int
+) -> list[Row]:
+    """The `count` best eligible rows of one profile whose paper is not in `skip` (ties: by paper id)."""
+    if count <= 0:
+        return []
+    index = np.flatnonzero(eligible).tolist()
+    ids = np.array([candidates.papers[i].id for i in index], dtype=object)
+    order = [index[k] for k in np.lexsort((ids, -scores[index]))] if index else []
+    rows: list[Row] = []
+    for i in order:
+        if candidates.papers[i].id not in skip:
+            rows.append((candidates, i, float(scores[i])))
+            if len(rows) == count:
+                break
     return rows
 
 
@@ -119,82 +135,60 @@ def best_once(rows: list[Row]) -> list[Row]:
     """Each paper once, under its best-scoring profile, best first (ties as `best_per_paper`: by paper id)."""
     best: dict[str, Row] = {}
     for row in rows:
-        current = best.get(row[0].paper.id)
-        if current is None or row[1] > current[1]:
-            best[row[0].paper.id] = row
-    return sorted(best.values(), key=lambda row: (-row[1], row[0].paper.id))
+        paper = row[0].papers[row[1]].id
+        if paper not in best or row[2] > best[paper][2]:
+            best[paper] = row
+    return sorted(best.values(), key=lambda row: (-row[2], row[0].papers[row[1]].id))
 
 
-def close_ones(rows: list[Row], per_profile: int) -> list[Row]:
-    """The best `per_profile` rows of each profile, each paper once, best first."""
-    out: list[Row] = []
-    for profile_id in dict.fromkeys(row[0].profile_id for row in rows):
-        mine = sorted(
-            (row for row in rows if row[0].profile_id == profile_id), key=lambda row: (-row[1], row[0].paper.id)
-        )
-        seen = {r[0].paper.id for r in out}
-        out += [row for row in mine if row[0].paper.id not in seen][:per_profile]
-    return sorted(out, key=lambda row: (-row[1], row[0].paper.id))
-
-
-def with_reason(row: Row, taste: ReaderTaste, vectors: Mapping[str, np.ndarray]) -> Item:
-    candidate, score = row
-    note = taste_note(candidate, score, taste, vectors)
-    why = "; ".join(part for part in (candidate.why, note) if part)
-    return Item(candidate.paper, Assignment(candidate.paper.id, candidate.profile_id, score, why))
+def with_reason(row: Row, taste: ReaderTaste) -> Item:
+    """A pick with the scorer's reason and what the votes did (a pair kept near the threshold has no reason
+    of its own: it is a pick only because of the votes)."""
+    candidates, i, score = row
+    stored, note = candidates.reasons[i], taste_note(row, taste)
+    why = "; ".join(part for part in (stored, note) if part) or "raised by your votes in this interest"
+    paper = candidates.papers[i]
+    return Item(paper, Assignment(paper.id, candidates.profile_id, score, why))
 
 
 def explore_item(row: Row) -> Item:
-    candidate, score = row
-    return Item(
-        candidate.paper,
-        Assignment(candidate.paper.id, candidate.profile_id, score, candidate.why or "just below your threshold"),
-    )
+    candidates, i, score = row
+    paper = candidates.papers[i]
+    return Item(paper, Assignment(paper.id, candidates.profile_id, score, candidates.reasons[i] or NEAR_REASON))
 
 
-def taste_note(candidate: Candidate, score: float, taste: ReaderTaste, vectors: Mapping[str, np.ndarray]) -> str:
+def taste_note(row: Row, taste: ReaderTaste) -> str:
     """What the reader's votes did to this pair, naming the liked papers that raised it most ("" if little)."""
-    if candidate.profile_id not in taste.models or score - candidate.score < NOTICEABLE:
+    candidates, i, score = row
+    if candidates.profile_id not in taste.models or candidates.vectors is None:
         return ""
-    model, voted = taste.models[candidate.profile_id]
-    pulls = model.pulls(vectors[candidate.paper.id], voted.vectors)
+    if score - float(candidates.scores[i]) < NOTICEABLE:
+        return ""
+    model, voted = taste.models[candidates.profile_id]
+    pulls = model.pulls(candidates.vectors[i], voted.vectors)
     enough = max(0.05, 0.25 * float(pulls.max(initial=0.0)))
-    raising = [i for i in np.argsort(-pulls) if pulls[i] >= enough and model.liked[i]]
+    raising = [k for k in np.argsort(-pulls) if pulls[k] >= enough and model.liked[k]]
     if not raising:
-        return "raised by your votes in this profile"
-    count = len(raising)
-    likes = "a paper" if count == 1 else f"{count} papers"
+        return "raised by your votes in this interest"
+    likes = "a paper" if len(raising) == 1 else f"{len(raising)} papers"
     return f"like {likes} you marked more like this: {quote(voted.titles[raising[0]])}"
 
 
-TUNE_PAGE = 12  # papers on one visit of the tune page
-TUNE_DIVERSITY = 3.0  # how much a paper like one already chosen is held back (per unit of centred cosine)
-TUNE_POOL = 120  # the most uncertain papers the page chooses from
-
-
 def tune_choice(
-    candidates: Sequence[Candidate],
-    vectors: Mapping[str, np.ndarray],
-    taste: ReaderTaste,
-    threshold: float,
-    voted: set[str],
-    size: int = TUNE_PAGE,
+    candidates: ProfileCandidates, taste: ReaderTaste, threshold: float, voted: set[str], size: int = TUNE_PAGE
 ) -> list[Item]:
     """The papers whose answer would teach the reader's model most: the closest to their threshold under
     their own scores, each next one held back by its likeness to those already chosen (so the page spans
-    the uncertain region instead of repeating one corner of it)."""
-    rows = [row for row in rescored(candidates, vectors, taste) if row[0].paper.id not in voted]
-    doubt = {row[0].paper.id: -abs(float(logit(row[1]) - logit(threshold))) for row in rows}
-    pool = sorted(rows, key=lambda row: (-doubt[row[0].paper.id], row[0].paper.id))[:TUNE_POOL]
-    chosen: list[Row] = []
+    the uncertain region instead of repeating one corner of it). Needs the candidates' vectors."""
+    scores = taste.scores(candidates)
+    doubt = -np.abs(logit(scores) - logit(threshold))
+    open_ = [i for i in range(len(scores)) if candidates.papers[i].id not in voted]
+    pool = sorted(open_, key=lambda i: (-doubt[i], candidates.papers[i].id))[:TUNE_POOL]
+    vectors = candidates.vectors if candidates.vectors is not None else np.zeros((len(scores), 1))
+    chosen: list[int] = []
     while pool and len(chosen) < size:
-        best = max(pool, key=lambda row: doubt[row[0].paper.id] - TUNE_DIVERSITY * likeness(row, chosen, vectors))
+        near = vectors[pool] @ vectors[chosen].T if chosen else np.zeros((len(pool), 1))
+        best = pool[int(np.argmax(doubt[pool] - TUNE_DIVERSITY * near.max(axis=1)))]
         chosen.append(best)
         pool.remove(best)
-    return [explore_item(row) for row in chosen]
-
-
-def likeness(row: Row, chosen: list[Row], vectors: Mapping[str, np.ndarray]) -> float:
-    """The centred cosine to the closest paper already chosen (0 for the first)."""
-    mine = vectors[row[0].paper.id]
-    return max((float(mine @ vectors[other[0].paper.id]) for other in chosen), default=0.0)
+    return [explore_item((candidates, i, float(scores[i]))) for i in chosen]

@@ -104,6 +104,7 @@ def render_newsletter(
         "unsubscribe_url": links.unsubscribe,
         "votes": links.votes,
         "feed_url": links.feed,
+        "tune": links.tune,
     }
     html = render_template(env, "newsletter.html.j2", **context)
     text = render_template(env, "newsletter.txt.j2", **context)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from papercast.faults import checkpoint
 from papercast.models import Assignment, StoredPaper
 from papercast.relevance.base import Scorer
-from papercast.relevance.classify import classify_papers
+from papercast.relevance.classify import ScoredPairs, score_pairs
 from papercast.relevance.registry import make_scorer
 from papercast.settings import Profile, Settings
 from papercast.store import Store
@@ -43,10 +43,10 @@ def classify_backlog(
         scorer = scorer or scorer_for(settings, cache=store.vectors)  # no model load when nothing is owed
         found = classify_chunk(papers, settings.profiles, progress, scorer, settings.classify.threshold)
         advanced = {pid: papers[-1].seq for pid, seq in progress.items() if seq < papers[-1].seq}
-        store.classification.save_classified(found, advanced)
+        store.classification.save_classified(found.joined, advanced, found.near)
         progress.update(advanced)
         result.papers += papers
-        result.assignments += found
+        result.assignments += found.joined
         result.resumed += sum(1 for paper in papers if paper.first_run != run_id)
         checkpoint("classify.chunk")
     checkpoint("classify.done")
@@ -55,8 +55,12 @@ def classify_backlog(
 
 def classify_chunk(
     papers: list[StoredPaper], profiles: list[Profile], progress: dict[str, int], scorer: Scorer, threshold: float
-) -> list[Assignment]:
-    """Assignments for the (paper, profile) pairs not classified yet."""
+) -> ScoredPairs:
+    """The (paper, profile) pairs not classified yet: those that joined, and those kept near the threshold."""
     due = [profile for profile in profiles if progress[profile.id] < papers[-1].seq]
     seq = {paper.id: paper.seq for paper in papers}
-    return [a for a in classify_papers(papers, due, scorer, threshold) if seq[a.paper_id] > progress[a.profile_id]]
+    scored = score_pairs(papers, due, scorer, threshold)
+    return ScoredPairs(
+        [a for a in scored.joined if seq[a.paper_id] > progress[a.profile_id]],
+        [a for a in scored.near if seq[a.paper_id] > progress[a.profile_id]],
+    )

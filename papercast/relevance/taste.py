@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from papercast.relevance import reference
+
 MAX_VOTES = 400  # the newest votes kept per (reader, profile); older ones weigh under 1 % anyway
 NEWTON_STEPS = 40
 
@@ -58,6 +60,14 @@ class Taste:
     def pulls(self, vector: np.ndarray, voted_vectors: np.ndarray) -> np.ndarray:
         """How much each voted paper's vote moved this paper's logit (βᵢ · xᵢ·x), in `paper_ids` order."""
         return self.coefficients * (voted_vectors @ vector)
+
+
+def centred_vectors(vectors: np.ndarray) -> np.ndarray:
+    """What the model reads of each paper: its whole-text MiniLM vector ((n, 2, DIM) as the vector cache keeps
+    it, or (n, DIM)), centred on the typical paper (what every paper shares counts for nothing), unit length."""
+    whole = np.asarray(vectors, dtype=np.float64)
+    whole = (whole[:, 0] if whole.ndim == 3 else whole) - reference.mean_vector()
+    return whole / np.maximum(np.linalg.norm(whole, axis=1, keepdims=True), 1e-12)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

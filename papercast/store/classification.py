@@ -6,6 +6,7 @@ The public archive's editions are read from here too: every assignment, with the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from papercast.models import Assignment, StoredPaper
 from papercast.store.connection import Repository
@@ -35,12 +36,18 @@ class Classification(Repository):
         ).fetchone()
         return int(row[0])  # its papers up to the last one assigned were classified by that version
 
-    def save_classified(self, assignments: list[Assignment], progress: dict[str, int]) -> None:
-        """A chunk's assignments and how far each profile is now classified, at once."""
+    def save_classified(
+        self, assignments: list[Assignment], progress: dict[str, int], near: Sequence[Assignment] = ()
+    ) -> None:
+        """A chunk's assignments, its pairs near the threshold and how far each profile is now classified, at once."""
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)",
                 [(a.paper_id, a.profile_id, a.score, a.why) for a in assignments],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO near_pairs VALUES (?, ?, ?)",
+                [(a.paper_id, a.profile_id, a.score) for a in near],
             )
             db.executemany(
                 "UPDATE profile_progress SET classified_to = MAX(classified_to, ?) WHERE profile_id = ?",
@@ -66,6 +73,39 @@ class Classification(Repository):
             (*profile_ids, after_seq, up_to_seq),
         ).fetchall()
         return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
+
+    def candidates_since(
+        self, profile_ids: list[str], after_seq: int, up_to_seq: int
+    ) -> list[tuple[StoredPaper, Assignment, bool]]:
+        """Every kept pair of these profiles of papers first stored in (after_seq, up_to_seq], best score first
+        (as `assigned_since` orders them), each with whether it joined its profile (near pairs have no reason)."""
+        if not profile_ids:
+            return []
+        marks = ",".join("?" * len(profile_ids))
+        rows = self.db.execute(
+            f"SELECT {PAPER_COLUMNS}, k.profile_id, k.score, k.why, k.joined FROM ("
+            f" SELECT paper_id, profile_id, score, why, 1 AS joined FROM assignments WHERE profile_id IN ({marks})"
+            f" UNION ALL SELECT paper_id, profile_id, score, '', 0 FROM near_pairs WHERE profile_id IN ({marks})"
+            f") k JOIN papers p ON p.id = k.paper_id WHERE p.seq > ? AND p.seq <= ?"
+            f" ORDER BY k.score DESC, p.seq, k.profile_id",
+            (*profile_ids, *profile_ids, after_seq, up_to_seq),
+        ).fetchall()
+        return [
+            (stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"]), bool(r["joined"]))
+            for r in rows
+        ]
+
+    def pair_scores(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
+        """The kept score of each (paper id, profile id) pair that has one (joined or near the threshold)."""
+        found: dict[tuple[str, str], float] = {}
+        for start in range(0, len(pairs), 400):
+            chunk = pairs[start : start + 400]
+            where = " OR ".join("(paper_id = ? AND profile_id = ?)" for _ in chunk)
+            values = [value for pair in chunk for value in pair]
+            for table in ("assignments", "near_pairs"):
+                rows = self.db.execute(f"SELECT paper_id, profile_id, score FROM {table} WHERE {where}", values)
+                found.update({(r[0], r[1]): r[2] for r in rows})
+        return found
 
     def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
         """Every (profile, edition date, paper, assignment), newest first: the public archive. A paper is in

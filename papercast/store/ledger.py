@@ -76,8 +76,8 @@ class Ledger(Repository):
         with self.transaction() as db:
             db.executemany("INSERT OR IGNORE INTO reader_cursors VALUES (?, ?)", list((joined or {}).items()))
             db.executemany(
-                "INSERT INTO issues (id, reader, run_id, date, status, created_at, papers, cursor,"
-                " sections, planned_at) VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
+                "INSERT INTO issues (id, reader, run_id, date, status, created_at, papers, cursor, sections,"
+                " planned_at, explore) VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
                 " SET status = 'planned', run_id = excluded.run_id WHERE issues.status IN ('failed', 'withdrawn')",
                 [
                     (
@@ -90,6 +90,7 @@ class Ledger(Repository):
                         i.cursor,
                         sections_json(i.sections),
                         i.planned_at.isoformat(),
+                        explore_json(i.explore),
                     )
                     for i in issues
                 ],
@@ -282,6 +283,14 @@ def sections_from_json(text: str | None) -> tuple[IssueSection, ...]:
     )
 
 
+def explore_json(items: tuple[Assignment, ...]) -> str:
+    return json.dumps([[a.paper_id, a.profile_id, a.score, a.why] for a in items])
+
+
+def explore_from_json(text: str | None) -> tuple[Assignment, ...]:
+    return tuple(Assignment(pid, profile, score, why) for pid, profile, score, why in json.loads(text or "[]"))
+
+
 def issue_record(row: sqlite3.Row) -> IssueRecord:
     planned = row["planned_at"] or row["created_at"]
     return IssueRecord(
@@ -294,6 +303,7 @@ def issue_record(row: sqlite3.Row) -> IssueRecord:
         dt.datetime.fromisoformat(planned),
         row["run_id"],
         row["subject"],
+        explore_from_json(row["explore"]),
     )
 
 

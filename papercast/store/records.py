@@ -75,10 +75,15 @@ class IssueRecord:
     planned_at: dt.datetime
     run_id: int | None = None
     subject: str | None = None
+    explore: tuple[Assignment, ...] = ()  # "close to your interests": shown, not picks (never delivered)
 
     @property
     def paper_ids(self) -> list[str]:
         return [item.paper_id for section in self.sections for item in section.items]
+
+    @property
+    def explore_ids(self) -> list[str]:
+        return [item.paper_id for item in self.explore]
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,19 @@ class VoteRecord:
     liked: bool
     voted_at: dt.datetime
     via: str = ""  # page (the app's confirm button)
+
+
+@dataclass(frozen=True)
+class StoredTaste:
+    """A reader's taste model in one profile as the state keeps it (papercast/relevance/taste.py's `Taste`):
+    `weights` as float32 bytes, `voted` as (paper id, coefficient, liked) in the model's order."""
+
+    reader: str  # the address, lower-cased
+    profile_id: str
+    fingerprint: str  # of the votes it was fitted on
+    bias: float
+    weights: bytes
+    voted: tuple[tuple[str, float, bool], ...]
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,13 @@ What each table holds, following a paper through a run:
 - profile_progress: per profile, the last paper seq it was classified up to (papers with a
   higher seq still owe a classification: the next run does it first).
 - assignments: (paper, profile) pairs whose score reached the threshold, with the reason.
+- near_pairs: (paper, profile) pairs below the threshold but at least CANDIDATE_FLOOR (0.05), with
+  their score and no reason: what a reader's votes can raise into their picks, and what the
+  "close to your interests" section and the tune page choose from (papercast/newsletter/reader_picks.py).
 - issues: one reader's newsletter: planned (papers chosen, nothing written) -> written (files in
   place, some channel still to deliver) -> done (delivered) or failed (no channel delivered it).
-  `sections` holds the plan as JSON, so a planned issue is written the same way by any later run.
+  `sections` holds the plan as JSON, so a planned issue is written the same way by any later run;
+  `explore` its "close to your interests" papers (JSON, the same shape), which are not picks.
 - channel_deliveries: per issue and channel (email, feed), how delivery went: pending -> sent, or
   written (a dry run: the message is in the outbox; the feed: the issue is in the reader's private
   feed, which the app builds from here), or failed; `ref` is the Message-ID, and
@@ -34,8 +38,11 @@ What each table holds, following a paper through a run:
   and on its pending channel deliveries; nothing is recorded as delivered.
 - reader_votes: a reader's "more like this" (liked = 1) or "not for me" (liked = 0) on a paper, within
   the profile the paper was shown under, by lower-cased address, with when and how (`via`: page). One
-  row per (reader, profile, paper): a second vote replaces the first. The plan stage reads them to
-  move that reader's scores (papercast/newsletter/votes.py); nothing else does.
+  row per (reader, profile, paper): a second vote replaces the first. The plan stage and the tune page
+  fit the reader's taste in that profile from them (papercast/relevance/taste.py).
+- reader_tastes: the last taste model fitted per (reader, profile), kept with the fingerprint of the
+  votes it was fitted on (a model whose votes changed is fitted again before use): its bias, its
+  weights (float32 blob) and the voted papers with their coefficients (JSON), for reasons.
 """
 
 from __future__ import annotations
@@ -56,6 +63,9 @@ CREATE TABLE papers (
 CREATE TABLE assignments (
     paper_id TEXT NOT NULL REFERENCES papers(id), profile_id TEXT NOT NULL,
     score REAL NOT NULL, why TEXT NOT NULL, PRIMARY KEY (paper_id, profile_id));
+CREATE TABLE near_pairs (
+    paper_id TEXT NOT NULL REFERENCES papers(id), profile_id TEXT NOT NULL,
+    score REAL NOT NULL, PRIMARY KEY (paper_id, profile_id));
 CREATE TABLE fetch_state (
     source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
     status TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', checked_at TEXT NOT NULL);
@@ -72,7 +82,7 @@ CREATE TABLE issues (
     id TEXT PRIMARY KEY, reader TEXT NOT NULL, run_id INTEGER REFERENCES runs(id),
     date TEXT NOT NULL, status TEXT NOT NULL, subject TEXT, created_at TEXT NOT NULL,
     papers TEXT NOT NULL DEFAULT '[]', cursor INTEGER, sections TEXT, planned_at TEXT,
-    settled_at TEXT);
+    settled_at TEXT, explore TEXT);
 CREATE INDEX issues_reader_status ON issues (reader, status);
 CREATE TABLE channel_deliveries (
     issue_id TEXT NOT NULL REFERENCES issues(id), channel TEXT NOT NULL, status TEXT NOT NULL,
@@ -88,6 +98,9 @@ CREATE TABLE reader_subscriptions (
 CREATE TABLE reader_votes (
     reader TEXT NOT NULL, profile_id TEXT NOT NULL, paper_id TEXT NOT NULL, liked INTEGER NOT NULL,
     voted_at TEXT NOT NULL, via TEXT NOT NULL, PRIMARY KEY (reader, profile_id, paper_id));
+CREATE TABLE reader_tastes (
+    reader TEXT NOT NULL, profile_id TEXT NOT NULL, fingerprint TEXT NOT NULL, bias REAL NOT NULL,
+    weights BLOB NOT NULL, voted TEXT NOT NULL, fitted_at TEXT NOT NULL, PRIMARY KEY (reader, profile_id));
 """
 
 # Forward migrations from older states: version -> SQL statements, applied in order.
@@ -184,6 +197,16 @@ CREATE TABLE fetch_days (
     message TEXT NOT NULL DEFAULT '', run_id INTEGER REFERENCES runs(id), checked_at TEXT NOT NULL,
     PRIMARY KEY (source, day));
 """
+# 9, picks that learn: the pairs just below the threshold, the explore section of an issue, readers' tastes.
+V9_LEARNING = """
+CREATE TABLE near_pairs (
+    paper_id TEXT NOT NULL REFERENCES papers(id), profile_id TEXT NOT NULL,
+    score REAL NOT NULL, PRIMARY KEY (paper_id, profile_id));
+ALTER TABLE issues ADD COLUMN explore TEXT;
+CREATE TABLE reader_tastes (
+    reader TEXT NOT NULL, profile_id TEXT NOT NULL, fingerprint TEXT NOT NULL, bias REAL NOT NULL,
+    weights BLOB NOT NULL, voted TEXT NOT NULL, fitted_at TEXT NOT NULL, PRIMARY KEY (reader, profile_id));
+"""
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2_FETCH_STATE,
@@ -193,5 +216,6 @@ MIGRATIONS: dict[int, str] = {
     6: V6_READERS,
     7: V7_VOTES,
     8: V8_FETCHES,
+    9: V9_LEARNING,
 }
 SCHEMA_VERSION = max(MIGRATIONS)

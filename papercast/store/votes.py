@@ -1,23 +1,26 @@
-"""Readers' votes: "more like this" and "not for me" on papers of their newsletters, per profile.
+"""Readers' votes: "more like this" and "not for me" on papers of their newsletters, per profile, and the
+taste models fitted to them.
 
 The app's signed vote links write here (a second vote on the same paper in the same profile replaces
-the first); the plan stage reads them to move that reader's scores, and `papercast readers` counts them.
+the first); the plan stage and the tune page fit each reader's taste from them (and keep the fit, with
+the fingerprint of the votes it came from), and `papercast readers` counts them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 
 from papercast.errors import StateError
 from papercast.store.connection import Repository, now_iso
-from papercast.store.records import VoteCounts, VoteRecord
+from papercast.store.records import StoredTaste, VoteCounts, VoteRecord
 
 CHUNK = 500  # addresses per IN (...) query
 
 
 class Votes(Repository):
-    """reader_votes."""
+    """reader_votes and reader_tastes."""
 
     def record_vote(self, email: str, profile_id: str, paper_id: str, liked: bool, via: str) -> tuple[VoteRecord, bool]:
         """Record a vote, replacing an earlier one on the same (profile, paper); return it and whether anything
@@ -65,6 +68,35 @@ class Votes(Repository):
         """Every reader who voted, by lower-cased address: how many of each kind."""
         rows = self.db.execute("SELECT reader, SUM(liked), SUM(1 - liked) FROM reader_votes GROUP BY reader")
         return {row[0]: VoteCounts(int(row[1]), int(row[2])) for row in rows}
+
+    def tastes(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], StoredTaste]:
+        """The taste models kept for these (reader, profile) pairs (lower-cased addresses), where there is one."""
+        wanted = {(email.lower(), profile) for email, profile in keys}
+        readers = sorted({email for email, _ in wanted})
+        found: dict[tuple[str, str], StoredTaste] = {}
+        for start in range(0, len(readers), CHUNK):
+            chunk = readers[start : start + CHUNK]
+            rows = self.db.execute(f"SELECT * FROM reader_tastes WHERE reader IN ({','.join('?' * len(chunk))})", chunk)
+            found.update({(r["reader"], r["profile_id"]): stored_taste(r) for r in rows})
+        return {key: taste for key, taste in found.items() if key in wanted}
+
+    def save_tastes(self, tastes: list[StoredTaste]) -> None:
+        """Keep freshly fitted taste models, replacing the earlier fit of the same (reader, profile)."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO reader_tastes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (t.reader, t.profile_id, t.fingerprint, t.bias, t.weights, json.dumps(t.voted), now_iso())
+                    for t in tastes
+                ],
+            )
+
+
+def stored_taste(row: sqlite3.Row) -> StoredTaste:
+    voted = tuple(
+        (str(paper), float(coefficient), bool(liked)) for paper, coefficient, liked in json.loads(row["voted"])
+    )
+    return StoredTaste(row["reader"], row["profile_id"], row["fingerprint"], row["bias"], row["weights"], voted)
 
 
 def vote_record(row: sqlite3.Row) -> VoteRecord:

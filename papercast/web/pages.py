@@ -29,6 +29,7 @@ class Page:
     lines: tuple[str, ...] = ()
     button: Button | None = None
     status: int = 200
+    links: tuple[tuple[str, str], ...] = ()  # (text, URL) shown after the button
 
 
 def masked(email: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from papercast.delivery.feed import NAME as FEED_CHANNEL
 from papercast.errors import ConfigError
 from papercast.links.issue import feed_url
-from papercast.links.reader import ReaderLinks
+from papercast.links.reader import TUNE, ReaderLinks
 from papercast.links.signing import required_keys
 from papercast.printable import printable
 from papercast.settings import Reader, Settings
@@ -133,3 +133,17 @@ def feed_address(settings: Settings, email: str, environ: Mapping[str, str]) -> 
         )
     links = ReaderLinks.of(settings, required_keys(settings, environ, "the feed's link is signed with it"))
     return feed_url(links, reader.email)
+
+
+def tune_addresses(settings: Settings, email: str, environ: Mapping[str, str]) -> list[str]:
+    """A configured reader's tune page per profile, as "<profile id>: <URL>" lines (the link secret and
+    [site] base_url are needed: the page is served by the app)."""
+    reader = configured_reader(settings, email)
+    links = ReaderLinks.of(settings, required_keys(settings, environ, "tune links are signed with it"))
+    if links.base is None:
+        raise ConfigError(
+            "no [site] base_url: the tune page is served by papercast web at that address",
+            source=str(settings.source_file),
+            hint="set [site] base_url to where readers reach papercast web",
+        )
+    return [f"{profile}: {links.action_url(TUNE, reader.email, profile)}" for profile in reader.profiles]

@@ -3,7 +3,7 @@
 Each paper of a newsletter carries both links, signed for the reader, the profile the paper was shown
 under and the paper. Opening one shows a page that asks (a GET never changes anything); its button
 records the vote. A second vote on the same paper replaces the first, and the page after voting offers
-the other one. The reader's next issue is planned with their votes (papercast/newsletter/votes.py).
+the other one. The reader's next issue is planned with their votes (papercast/newsletter/tastes.py).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from papercast.links.issue import VOTES, vote_links
+from papercast.links.reader import TUNE
 from papercast.models import StoredPaper
 from papercast.store.records import VoteRecord
 from papercast.web.confirm import SignedAction, signed_action_route
@@ -66,6 +67,7 @@ def ask(liked: bool):
                 f"You said: {LABELS[liked].lower()}",
                 (what_it_does(liked, paper.title, profile),),
                 switch_button(context, verified, not liked),
+                links=tune_link(context, verified, profile),
             )
         return Page(
             f"{LABELS[liked]}?",
@@ -93,9 +95,16 @@ def apply(liked: bool):
                 "Changed your mind? You can say the opposite here.",
             ),
             switch_button(context, verified, not liked),
+            links=tune_link(context, verified, profile_title(context, verified)),
         )
 
     return apply_vote
+
+
+def tune_link(context: WebContext, verified: Verified, profile: str) -> tuple[tuple[str, str], ...]:
+    """The reader's tune page of the profile voted in: more papers to vote on (a fresh set after each vote)."""
+    url = context.links().action_url(TUNE, verified.reader.email, verified.link.scope)
+    return ((f"More papers to vote on in “{profile}”", url),) if url is not None else ()
 
 
 def switch_button(context: WebContext, verified: Verified, liked: bool) -> Button:

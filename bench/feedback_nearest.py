@@ -1,4 +1,7 @@
-"""A reader's votes move that reader's scores: a paper rises with its likeness to a paper they liked.
+"""The feedback method papercast shipped until the taste model replaced it (bench/RESULTS-learning.md):
+kept here so bench/feedback.py can replay how it was chosen. Its original description follows.
+
+A reader's votes move that reader's scores: a paper rises with its likeness to a paper they liked.
 
 A reader votes "more like this" or "not for me" on a paper of their newsletter, within one of
 their profiles. Before their next issue is picked, each (paper, profile) score of theirs is moved

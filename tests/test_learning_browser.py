@@ -1,14 +1,17 @@
-"""A "more like this" click, end to end: two real Daily Papers captures scored by the shipped hybrid scorer,
-real newsletters written for Ada and Grace (same profiles), the real app under uvicorn, headless Chromium.
+"""A "more like this" click on the explore section, end to end: two real Daily Papers captures scored by the
+shipped hybrid scorer, real newsletters written for Ada and Grace (same profiles), the real app under
+uvicorn, headless Chromium.
 
-1. Week 1 is written. Ada opens her newsletter (the HTML part of the .eml as written) and clicks "More like
-   this" under one of her papers: the app's page asks (nothing changes), she presses the button.
+1. Week 1 is written. Ada opens her newsletter (the HTML part of the .eml as written), sees the "Close to
+   your interests" section below her picks, and clicks "More like this" under one of its papers: the app's
+   page asks (nothing changes), she presses the button.
 2. The vote is in the store; week 2 is planned and written: Ada's newsletter holds a paper that was below
    the threshold, raised for its likeness to the one she liked (its reason says so); Grace's is exactly
    what it would have been without the vote.
 
-Which paper Ada likes is found on a copy of the state (the first of hers whose like raises a week-2
-paper): the test fails if none does. Screenshots of the pages at 375 and 1024 px land in tests/artifacts/.
+Which paper Ada likes is found on a copy of the state (the first of her explore section whose like raises a
+week-2 paper): the test fails if none does. Screenshots of the pages at 375 and 1024 px land in
+tests/artifacts/ (web-newsletter-explore-*.png shows the explore section).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from papercast.relevance.backlog import classify_backlog
 from papercast.sources import parse_input
 from papercast.store import Store
 from papercast.web.server import AppServer
-from test_feedback_planning import picks, plan_week
+from test_learning_planning import picks, plan_week
 from test_web_browser import check_layout_and_shoot, open_newsletter
 from webapp import SECRET, state_dump
 
@@ -61,19 +64,19 @@ def run_week(settings, store: Store, capture: Path, day: dt.date, write: bool) -
 
 
 def a_raising_like(settings, store: Store, run: int) -> tuple[str, str, str, list]:
-    """On this (copied) state: the first paper of Ada's week-1 issue whose like raises a week-2 paper into her
-    issue, as (profile, liked paper, raised paper), and Grace's week-2 picks without any vote."""
+    """On this (copied) state: the first paper of Ada's week-1 explore section whose like raises a week-2 paper
+    into her issue, as (profile, liked paper, raised paper), and Grace's week-2 picks without any vote."""
     without = plan_week(settings, store, WEEKS[1][1], run)
-    for section in store.ledger.delivered_on(ADA, "email", 1)[0].sections:
-        for item in section.items:
-            store.votes.record_vote(ADA, section.profile_id, item.paper_id, True, "page")
-            raised = [p for p, *_ in picks(plan_week(settings, store, WEEKS[1][1], run)[ADA])
-                      if p not in {q for q, *_ in picks(without[ADA])}]
-            with store.database.transaction() as db:
-                db.execute("DELETE FROM reader_votes")
-            if raised:
-                return section.profile_id, item.paper_id, raised[0], picks(without[GRACE])
-    pytest.fail("no like of Ada's week-1 papers raises a week-2 paper")
+    for item in store.ledger.delivered_on(ADA, "email", 1)[0].explore:
+        store.votes.record_vote(ADA, item.profile_id, item.paper_id, True, "page")
+        raised = [p for p, *_ in picks(plan_week(settings, store, WEEKS[1][1], run)[ADA])
+                  if p not in {q for q, *_ in picks(without[ADA])}]
+        with store.database.transaction() as db:
+            db.execute("DELETE FROM reader_votes")
+            db.execute("DELETE FROM reader_tastes")
+        if raised:
+            return item.profile_id, item.paper_id, raised[0], picks(without[GRACE])
+    pytest.fail("no like on Ada's week-1 explore section raises a week-2 paper")
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +121,18 @@ def click_vote(browser: Browser, title: str, label: str) -> str:
     return browser.evaluate("location.href")
 
 
-def test_a_more_like_this_click_raises_a_similar_paper_for_her_alone(world, browser, monkeypatch, tmp_path):
+def test_a_more_like_this_click_on_the_explore_section_raises_papers_like_it_for_her_alone(
+        world, browser, monkeypatch, tmp_path):
     settings, server, run, (profile, liked, raised, grace_without) = world
     monkeypatch.setenv("PAPERCAST_WEB_SECRET", SECRET)
     with Store.of(settings) as store:
         first = store.ledger.delivered_on(ADA, "email", 1)[0]
         titles = {pid: paper.title for pid, paper in store.papers.papers([liked, raised]).items()}
     open_newsletter(browser, received(settings, first.id), tmp_path)
-    check_layout_and_shoot(browser, "newsletter-votes")
+    assert browser.evaluate("document.querySelector('h2.explore').textContent").startswith("Close to your interests")
+    explored = browser.evaluate("Array.from(document.querySelectorAll('td.explore-card h3')).map(h => h.textContent)")
+    assert one_line(titles[liked]) in [one_line(t) for t in explored]
+    check_layout_and_shoot(browser, "newsletter-explore")
     before = state_dump(settings)
     page = click_vote(browser, one_line(titles[liked]), "More like this")
     assert page.startswith(server.url + "more-like-this?r=") and browser.statuses[page] == 200
@@ -145,8 +152,8 @@ def test_a_more_like_this_click_raises_a_similar_paper_for_her_alone(world, brow
         issues = {reader: store.ledger.issue(w.issue_id) for reader, w in written.items()}
     ada = {item.paper_id: item for section in issues[ADA].sections for item in section.items}
     assert raised in ada and ada[raised].profile_id == profile and ada[raised].score >= 0.5
-    assert f"a paper you liked: '{titles[liked][:40]}" in ada[raised].why
+    assert f"like a paper you marked more like this: '{titles[liked][:40]}" in ada[raised].why
     html = received(settings, issues[ADA].id).get_body(("html",)).get_content()
-    assert one_line(titles[raised]).replace("&", "&amp;") in one_line(html) and "a paper you liked" in html
+    assert one_line(titles[raised]).replace("&", "&amp;") in one_line(html) and "you marked more like this" in html
     grace = [(item.paper_id, s.profile_id, item.score, item.why) for s in issues[GRACE].sections for item in s.items]
     assert grace == grace_without and raised not in {p for p, *_ in grace}  # her newsletter did not move
