@@ -50,7 +50,7 @@ DAILY = PROJECT.parent / "shared" / "data" / "hf-daily"
 PAPERCAST = Path(sys.executable).with_name("papercast")
 KS = (1, 2, 4, 8)
 SECRET = "learning-bench-secret-0123456789abcdef"
-LINK = re.compile(r'href="([^"]*/(more-like-this|not-for-me)\?[^"]*)"')
+LINK = re.compile(r'href="([^"]*?(more-like-this|not-for-me)\?[^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -174,11 +174,11 @@ def wait_for(url: str, seconds: float) -> None:
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
-def vote_links(html: str) -> dict[str, dict[bool, str]]:
-    """paper id -> {liked: URL} from the signed vote links of a page."""
+def vote_links(html: str, page: str = "") -> dict[str, dict[bool, str]]:
+    """paper id -> {liked: absolute URL} from the signed vote links of a page (relative ones against `page`)."""
     found: dict[str, dict[bool, str]] = {}
     for url, action in LINK.findall(html):
-        url = url.replace("&amp;", "&")
+        url = urllib.parse.urljoin(page, url.replace("&amp;", "&"))
         paper = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["p"][0]
         found.setdefault(paper, {})[action == "more-like-this"] = url
     return found
@@ -220,7 +220,8 @@ class Bench:
         return sorted({row.week for row in self.rows[block]})
 
     def wants(self, reader: Reader, paper: str) -> bool:
-        return reader.profile in self.labels.get(paper, ())
+        """Whether the reader's profile wants the paper (papercast's id for an arXiv paper is `arxiv:<id>`)."""
+        return reader.profile in self.labels.get(paper.removeprefix("arxiv:"), ())
 
     def run(self) -> None:
         self.install.start()
@@ -232,7 +233,7 @@ class Bench:
             for week in self.weeks(self.plan.test_block):
                 report = self.timed(week, self.install.run_week, week)
                 for entry in report["newsletters"]:
-                    self.by_email[entry["reader"]].picks[week] = set(entry["papers"])
+                    self.by_email[entry["reader"]].picks[week] = {p.removeprefix("arxiv:") for p in entry["papers"]}
         finally:
             self.install.stop()
 
@@ -268,7 +269,7 @@ class Bench:
             [url] = self.install.tune_links(reader.email)
             for _ in range(reader.weeks // 12):
                 with urllib.request.urlopen(url, timeout=30) as response:
-                    links = vote_links(response.read().decode("utf-8"))
+                    links = vote_links(response.read().decode("utf-8"), url)
                 for paper in list(links)[:12]:
                     self.cast(reader, paper, links, None)
 

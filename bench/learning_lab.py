@@ -202,6 +202,11 @@ def mean_curve(world: World, behaviour: Behaviour, seeds: int, **options) -> dic
     return {k: float(np.mean([pooled(run[k], world.sets)["all"] for run in runs])) for k in KS}
 
 
+def mean_table(world: World, behaviour: Behaviour, seeds: int, **options) -> dict[str, float]:
+    runs = [pooled(curve(world, behaviour, seed, **options)[8], world.sets) for seed in range(seeds)]
+    return {scope: float(np.mean([run[scope] for run in runs])) for scope in runs[0]}
+
+
 def line(label: str, values: dict) -> str:
     return f"| {label} | " + " | ".join(f"{v:.3f}" for v in values.values()) + " |"
 
@@ -220,17 +225,24 @@ def main() -> int:
             ("engaged, taste, weight ridge 0.1", dict(params=replace(DEFAULT_PARAMS, weight_ridge=0.1))),
             ("engaged, taste, bias ridge 0.3", dict(params=replace(DEFAULT_PARAMS, bias_ridge=0.3))),
             ("engaged, taste, half-life 4 weeks", dict(params=replace(DEFAULT_PARAMS, half_life_weeks=4.0))),
-            ("engaged, taste, no ageing", dict(params=replace(DEFAULT_PARAMS, half_life_weeks=1e9)))]
+            ("engaged, taste, no ageing", dict(params=replace(DEFAULT_PARAMS, half_life_weeks=1e9))),
+            ("engaged, taste, falls not bounded", dict(params=replace(DEFAULT_PARAMS, max_fall=1e9)))]
     for label, options in rows:
         print(line(label, {k: pooled(v, world.sets)["all"] for k, v in curve(world, engaged, **options).items()}))
+    variants = (("taste", {}), ("taste, votes trusted", dict(params=replace(DEFAULT_PARAMS, vote_error=0.0))),
+                ("taste, falls not bounded", dict(params=replace(DEFAULT_PARAMS, max_fall=1e9))))
     for behaviour in (sparse, noisy):
-        for label, options in (("taste", {}), ("taste, votes trusted", dict(params=replace(DEFAULT_PARAMS, vote_error=0.0)))):
+        for label, options in variants:
             print(line(f"{behaviour.name} (mean of {args.seeds}), {label}", mean_curve(world, behaviour, args.seeds, **options)))
     print(line("quiet", {k: pooled(curve(world, engaged, method="none")[0], world.sets)["all"] for k in KS}))
     print("\n## Per set after 8 weeks (engaged, taste) and the tune page\n")
     print("| reader | " + " | ".join([*DEV_SETS, "all"]) + " |\n|---|---:|---:|---:|---:|")
     print(line("quiet", pooled(curve(world, engaged, method="none")[8], world.sets)))
     print(line("engaged after 8 weeks", pooled(curve(world, engaged)[8], world.sets)))
+    for behaviour in (sparse, noisy):
+        for label, options in variants[::2]:
+            print(line(f"{behaviour.name} after 8 weeks (mean of {args.seeds}), {label}",
+                       mean_table(world, behaviour, args.seeds, **options)))
     for votes in (12, 24):
         print(line(f"tune page, {votes} votes", pooled(tuned(world, votes), world.sets)))
     print_agreement()

@@ -68,3 +68,12 @@ def test_older_votes_weigh_less():
     old_dislikes = fit(vectors, liked, ages=[0] * 4 + [24] * 4)
     probe = np.array([-1.0]), around(TOPIC_A, 1, 9)
     assert sigmoid(old_dislikes.logits(*probe))[0] > sigmoid(old_likes.logits(*probe))[0]
+
+
+def test_votes_lower_a_paper_by_at_most_one_unit_of_logit():
+    disliked = around(TOPIC_A, 10, 10)
+    taste = fit(disliked, [False] * 10, prior=2.0)
+    probe = around(TOPIC_A, 5, 11)
+    assert (taste.logits(np.full(5, 2.0), probe) >= 1.0 - 1e-9).all()
+    unbounded = fit(disliked, [False] * 10, prior=2.0, params=TasteParams(max_fall=1e9))
+    assert unbounded.logits(np.full(5, 2.0), probe).min() < 1.0  # the floor is what holds it

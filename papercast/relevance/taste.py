@@ -8,10 +8,12 @@ is the model's fixed offset:
 x is the paper's MiniLM vector centred on the typical paper, unit length (what the scorer compares).
 b and w are fitted to the reader's votes in that profile ("more like this" = 1, "not for me" = 0) by
 ridge-penalised logistic regression. The penalties keep a reader with few votes at the profile's own
-scores; a vote's weight halves for every 12 weeks between the paper it is about and the newest
-paper the reader voted on there; each vote is read as possibly mistaken (5 %), so a mis-click
-cannot swing the model. The constants were chosen on three labelled profile sets over eight real weeks
-(bench/learning_lab.py; bench/RESULTS-learning.md).
+scores. Votes may raise a paper without bound but lower it by at most one unit of logit: a reader's
+"not for me" on a few papers of a profile whose picks are often wrong must not empty it (measured on
+sparse voters of purpose-style profiles). A vote's weight halves for every 12 weeks between the paper
+it is about and the newest paper the reader voted on there; each vote is read as possibly mistaken
+(5 %), so a mis-click cannot swing the model. The constants were chosen on three labelled profile sets
+over eight real weeks (bench/learning_lab.py; bench/RESULTS-learning.md).
 
 The fit runs in the dual (one coefficient per voted paper, w = Σ βᵢ xᵢ), which is exact and small: a
 reader casts tens of votes, not thousands, and βᵢ · (xᵢ · x) is how much the vote on paper i moved a
@@ -38,6 +40,7 @@ class TasteParams:
     bias_ridge: float = 3.0  # on b: large, so a few "not for me" votes do not silence a whole profile
     vote_error: float = 0.05  # the chance a vote says the opposite of what the reader meant (0: trust all)
     half_life_weeks: float = 12.0  # a vote on a paper this much older than the newest voted paper weighs half
+    max_fall: float = 1.0  # votes lower a paper's logit by at most this: "not for me" cannot empty a profile
 
 
 DEFAULT_PARAMS = TasteParams()
@@ -52,10 +55,12 @@ class Taste:
     paper_ids: tuple[str, ...]  # the voted papers, in the order of `coefficients`
     coefficients: np.ndarray  # (n,) βᵢ
     liked: tuple[bool, ...]
+    max_fall: float = DEFAULT_PARAMS.max_fall
 
     def logits(self, prior_logits: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-        """The reader's logits for papers with these profile logits and centred vectors."""
-        return prior_logits + self.bias + vectors @ self.weights
+        """The reader's logits for papers with these profile logits and centred vectors: raised without bound,
+        lowered by at most `max_fall`."""
+        return np.maximum(prior_logits + self.bias + vectors @ self.weights, prior_logits - self.max_fall)
 
     def pulls(self, vector: np.ndarray, voted_vectors: np.ndarray) -> np.ndarray:
         """How much each voted paper's vote moved this paper's logit (βᵢ · xᵢ·x), in `paper_ids` order."""
@@ -99,7 +104,12 @@ def fit_taste(
     weights = vote_weights(np.asarray(ages_weeks, dtype=np.float64), params.half_life_weeks)
     bias, beta = robust_fit(kernel, np.asarray(prior_logits, dtype=np.float64), labels, weights, params)
     return Taste(
-        float(bias), (vectors.T @ beta).astype(np.float32), tuple(paper_ids), beta, tuple(bool(v) for v in liked)
+        float(bias),
+        (vectors.T @ beta).astype(np.float32),
+        tuple(paper_ids),
+        beta,
+        tuple(bool(v) for v in liked),
+        params.max_fall,
     )
 
 
