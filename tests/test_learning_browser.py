@@ -146,6 +146,8 @@ def test_a_more_like_this_click_on_the_explore_section_raises_papers_like_it_for
     with Store.of(settings) as store:
         assert [(v.profile_id, v.paper_id, v.liked, v.via) for v in store.votes.votes_of([ADA, GRACE])[ADA]] == [
             (profile, liked, True, "page")]
+        kept = store.votes.tastes([(ADA, profile)])  # fitted by the app as the vote came in
+        assert [taste.voted[0][0] for taste in kept.values()] == [liked]
         written = {w.reader: w for w in write_issues(list(plan_week(settings, store, WEEKS[1][1], run,
                                                                      keep=True).values()), settings, False)}
         record_written(store.ledger, list(written.values()), run)

@@ -155,3 +155,10 @@ def test_a_tune_page_reads_well_at_375_and_1024_px(site, tmp_path_factory):
         check_layout_and_shoot(browser, "tune-page")
     finally:
         browser.close()
+
+
+def test_the_tune_page_only_reads_the_state(site):
+    settings, server = site
+    before = state_dump(settings)
+    assert httpx.get(tune_url(settings, ADA, "efficient-llm"), timeout=30).status_code == 200
+    assert state_dump(settings) == before

@@ -23,17 +23,21 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from papercast.faults import checkpoint
 from papercast.models import StoredPaper
 from papercast.newsletter.candidates import Item
+from papercast.newsletter.reader_picks import ReaderTaste
 from papercast.newsletter.selection import RunSelection
 from papercast.newsletter.tastes import reader_tastes
-from papercast.newsletter.windows import read_windows, reader_items, voted_profiles
+from papercast.newsletter.windows import Window, read_windows, reader_items, voted_profiles, voter_scores
 from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.records import PLANNED, WRITTEN, IssueRecord, IssueSection
 
 NEW_READER_DAYS = 7
+VOTER_BATCH = 512  # readers whose voters' scores are computed together (a few MB of scores at a time)
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def plan_issues(
     fresh = [r for r in readers if r.email not in unfinished]
     horizon = min(store.classification.classification_progress([p.id for p in settings.profiles]).values(), default=0)
     cursors, joined = reader_cursors(store, fresh, as_of)
-    planned, idle = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of)
+    planned, idle, known = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of)
     notes = plan_notes(store, settings, idle, as_of, now)
     store.ledger.record_planned(planned + notes, run_id, joined)
     checkpoint("plan.done")
@@ -121,7 +125,7 @@ def plan_issues(
     order = {reader.email: position for position, reader in enumerate(readers)}
     to_write = sorted(planned + notes + leftover, key=lambda issue: order[issue.reader])
     return Planning(
-        materialize(store, settings, to_write),
+        materialize(store, settings, to_write, known),
         nothing_new=[email for email in idle if email not in noted],
         waiting=[issue.reader for issue in unfinished.values() if issue.status == WRITTEN],
         unsubscribed=[r.email for r in selection.readers if r.email in unsubscribed],
@@ -138,9 +142,10 @@ def plan_new(
     horizon: int,
     now: dt.datetime,
     as_of: dt.date,
-) -> tuple[list[IssueRecord], list[str]]:
-    """New issues for these readers, one candidates query per distinct reader cursor; readers with votes
-    are picked at their own scores (their taste models fitted once, or reused while their votes are unchanged)."""
+) -> tuple[list[IssueRecord], list[str], dict[str, StoredPaper]]:
+    """New issues for these readers (and the papers read for them), one candidates query per distinct reader
+    cursor; readers with votes are picked at their own scores (their taste models fitted once, or reused
+    while their votes are unchanged; their scores computed a batch of readers at a time)."""
     windows = read_windows(store, list(selection.profiles), set(cursors.values()), horizon)
     profiles = {reader.email: selection.reader_profiles(reader) for reader in readers}
     votes = store.votes.votes_of([reader.email for reader in readers if cursors[reader.email] < horizon])
@@ -149,20 +154,39 @@ def plan_new(
         if cursor in windows:
             windows[cursor].with_vectors(store, needed)
     planned, idle = [], []
-    for reader in readers:
-        window = windows.get(cursors[reader.email])
-        delivered = store.ledger.delivered(reader.email)
-        items, explore = (
-            ([], [])
-            if window is None
-            else reader_items(settings, window, reader, profiles[reader.email], tastes.get(reader.email), delivered)
-        )
-        if not items:
-            idle.append(reader.email)
-            continue
-        moved_to = None if selection.partial_profiles else horizon
-        planned.append(issue_record(settings, reader, as_of, profiles[reader.email], items, moved_to, now, explore))
-    return planned, idle
+    for start in range(0, len(readers), VOTER_BATCH):
+        chunk = readers[start : start + VOTER_BATCH]
+        given = batch_voter_scores(windows, chunk, cursors, tastes)
+        for reader in chunk:
+            window = windows.get(cursors[reader.email])
+            delivered = store.ledger.delivered(reader.email)
+            taste = tastes.get(reader.email)
+            items, explore = (
+                ([], [])
+                if window is None
+                else reader_items(
+                    settings, window, reader, profiles[reader.email], taste, delivered, given.get(reader.email)
+                )
+            )
+            if not items:
+                idle.append(reader.email)
+                continue
+            moved_to = None if selection.partial_profiles else horizon
+            planned.append(issue_record(settings, reader, as_of, profiles[reader.email], items, moved_to, now, explore))
+    known = {p.id: p for window in windows.values() for c in window.profiles.values() for p in c.papers}
+    return planned, idle, known
+
+
+def batch_voter_scores(
+    windows: dict[int, Window], readers: list[Reader], cursors: dict[str, int], tastes: dict[str, ReaderTaste]
+) -> dict[str, dict[str, np.ndarray]]:
+    """The voters' scores among these readers, per window in one matrix product per profile."""
+    given: dict[str, dict[str, np.ndarray]] = {}
+    for cursor, window in windows.items():
+        voters = [(r.email, tastes[r.email]) for r in readers if r.email in tastes and cursors[r.email] == cursor]
+        if voters:
+            given.update(voter_scores(window, voters))
+    return given
 
 
 def reader_cursors(store: Store, readers: list[Reader], as_of: dt.date) -> tuple[dict[str, int], dict[str, int]]:
@@ -213,9 +237,14 @@ def plan_notes(
     ]
 
 
-def materialize(store: Store, settings: Settings, records: list[IssueRecord]) -> list[NewsletterPlan]:
-    """Plans with their papers, for rendering; issues of readers no longer in the config are left alone."""
-    papers = store.papers.papers([pid for record in records for pid in [*record.paper_ids, *record.explore_ids]])
+def materialize(
+    store: Store, settings: Settings, records: list[IssueRecord], known: dict[str, StoredPaper] | None = None
+) -> list[NewsletterPlan]:
+    """Plans with their papers, for rendering (`known`: papers already read); issues of readers no longer in
+    the config are left alone."""
+    known = known or {}
+    wanted = {pid for record in records for pid in [*record.paper_ids, *record.explore_ids]}
+    papers = {**known, **store.papers.papers(sorted(wanted - known.keys()))}
     readers = {reader.email: reader for reader in settings.readers}
     return [
         NewsletterPlan(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -46,6 +47,13 @@ class ProfileCandidates:
     reasons: Sequence[str]
     vectors: np.ndarray | None = None
 
+    @cached_property
+    def id_rank(self) -> np.ndarray:
+        """Each paper's place in paper-id order: the tie-break of equal scores, as an integer."""
+        ranks = np.empty(len(self.papers), dtype=np.int64)
+        ranks[sorted(range(len(self.papers)), key=lambda i: self.papers[i].id)] = np.arange(len(self.papers))
+        return ranks
+
 
 @dataclass(frozen=True)
 class Voted:
@@ -69,6 +77,17 @@ class ReaderTaste:
         return np.round(sigmoid(taste.logits(logit(candidates.scores), candidates.vectors)), 4)
 
 
+def batch_scores(candidates: ProfileCandidates, tastes: Sequence[Taste]) -> np.ndarray:
+    """(papers, readers): each reader's scores of one profile's candidates (what `ReaderTaste.scores` gives
+    each of them), in one matrix product for all of them."""
+    prior = logit(candidates.scores)[:, None]
+    assert candidates.vectors is not None
+    weights = np.stack([taste.weights for taste in tastes]).astype(np.float64)
+    moved = prior + np.array([taste.bias for taste in tastes]) + candidates.vectors @ weights.T
+    lowest = prior - np.array([taste.max_fall for taste in tastes])
+    return np.round(sigmoid(np.maximum(moved, lowest)), 4)
+
+
 NO_TASTE = ReaderTaste({})
 
 
@@ -88,13 +107,16 @@ def pick(
     limit: int,
     explore: Mapping[str, int],
     delivered: set[str],
+    given: Mapping[str, np.ndarray] | None = None,
 ) -> Picked:
-    """The reader's picks and explore items from their profiles' candidates."""
-    scored = [(candidates, taste.scores(candidates)) for candidates in profiles]
+    """The reader's picks and explore items from their profiles' candidates (`given`: the reader's scores of
+    some profiles' candidates, already computed with others' by `batch_scores`)."""
+    given = given or {}
+    scored = [(c, given[c.profile_id] if c.profile_id in given else taste.scores(c)) for c in profiles]
     joined = [row for c, s in scored for row in best_rows(c, s, s >= thresholds[c.profile_id], delivered, limit)]
     picks = best_once(joined)[:limit]
     taken = delivered | {row[0].papers[row[1]].id for row in picks}
-    return Picked([with_reason(row, taste) for row in picks], explore_section(scored, thresholds, explore, taken))
+    return Picked(with_reasons(picks, taste), explore_section(scored, thresholds, explore, taken))
 
 
 def explore_section(
@@ -116,19 +138,29 @@ def explore_section(
 def best_rows(
     candidates: ProfileCandidates, scores: np.ndarray, eligible: np.ndarray, skip: set[str], count: int
 ) -> list[Row]:
-    """The `count` best eligible rows of one profile whose paper is not in `skip` (ties: by paper id)."""
+    """The `count` best eligible rows of one profile whose paper is not in `skip` (ties: by paper id). Only the
+    best few are sorted; more are taken while skipped papers leave the first ones short."""
     if count <= 0:
         return []
-    index = np.flatnonzero(eligible).tolist()
-    ids = np.array([candidates.papers[i].id for i in index], dtype=object)
-    order = [index[k] for k in np.lexsort((ids, -scores[index]))] if index else []
-    rows: list[Row] = []
-    for i in order:
-        if candidates.papers[i].id not in skip:
-            rows.append((candidates, i, float(scores[i])))
-            if len(rows) == count:
-                break
-    return rows
+    index = np.flatnonzero(eligible)
+    take = min(len(index), 2 * count + 8)
+    while True:
+        rows = [
+            (candidates, i, float(scores[i]))
+            for i in best_first(candidates, scores, index, take)
+            if candidates.papers[i].id not in skip
+        ]
+        if len(rows) >= count or take >= len(index):
+            return rows[:count]
+        take = min(len(index), 4 * take)
+
+
+def best_first(candidates: ProfileCandidates, scores: np.ndarray, index: np.ndarray, take: int) -> list[int]:
+    """The `take` best of `index` by score (ties by paper id) in that order, and any tied with the last one."""
+    if take < len(index):
+        bar = np.partition(scores[index], len(index) - take)[len(index) - take]
+        index = index[scores[index] >= bar]
+    return index[np.lexsort((candidates.id_rank[index], -scores[index]))].tolist()
 
 
 def best_once(rows: list[Row]) -> list[Row]:
@@ -141,14 +173,18 @@ def best_once(rows: list[Row]) -> list[Row]:
     return sorted(best.values(), key=lambda row: (-row[2], row[0].papers[row[1]].id))
 
 
-def with_reason(row: Row, taste: ReaderTaste) -> Item:
-    """A pick with the scorer's reason and what the votes did (a pair kept near the threshold has no reason
-    of its own: it is a pick only because of the votes)."""
-    candidates, i, score = row
-    stored, note = candidates.reasons[i], taste_note(row, taste)
-    why = "; ".join(part for part in (stored, note) if part) or "raised by your votes in this interest"
-    paper = candidates.papers[i]
-    return Item(paper, Assignment(paper.id, candidates.profile_id, score, why))
+def with_reasons(rows: list[Row], taste: ReaderTaste) -> list[Item]:
+    """Picks with the scorer's reason and what the votes did (a pair kept near the threshold has no reason of
+    its own: it is a pick only because of the votes)."""
+    notes = taste_notes(rows, taste)
+    items = []
+    for (candidates, i, score), note in zip(rows, notes, strict=True):
+        why = (
+            "; ".join(part for part in (candidates.reasons[i], note) if part) or "raised by your votes in this interest"
+        )
+        paper = candidates.papers[i]
+        items.append(Item(paper, Assignment(paper.id, candidates.profile_id, score, why)))
+    return items
 
 
 def explore_item(row: Row) -> Item:
@@ -157,21 +193,32 @@ def explore_item(row: Row) -> Item:
     return Item(paper, Assignment(paper.id, candidates.profile_id, score, candidates.reasons[i] or NEAR_REASON))
 
 
-def taste_note(row: Row, taste: ReaderTaste) -> str:
-    """What the reader's votes did to this pair, naming the liked papers that raised it most ("" if little)."""
-    candidates, i, score = row
-    if candidates.profile_id not in taste.models or candidates.vectors is None:
-        return ""
-    if score - float(candidates.scores[i]) < NOTICEABLE:
-        return ""
-    model, voted = taste.models[candidates.profile_id]
-    pulls = model.pulls(candidates.vectors[i], voted.vectors)
+def taste_notes(rows: list[Row], taste: ReaderTaste) -> list[str]:
+    """For each row, what the reader's votes did to it, naming the liked papers that raised it most ("" when
+    the votes moved it by less than NOTICEABLE); each profile's pulls in one product."""
+    notes = [""] * len(rows)
+    raised = [
+        k
+        for k, (c, i, score) in enumerate(rows)
+        if c.profile_id in taste.models and c.vectors is not None and score - float(c.scores[i]) >= NOTICEABLE
+    ]
+    for profile_id in dict.fromkeys(rows[k][0].profile_id for k in raised):
+        mine = [k for k in raised if rows[k][0].profile_id == profile_id]
+        model, voted = taste.models[profile_id]
+        vectors = np.stack([rows[k][0].vectors[rows[k][1]] for k in mine])  # type: ignore[index]
+        pulls = model.coefficients[:, None] * (voted.vectors @ vectors.T)
+        for column, k in enumerate(mine):
+            notes[k] = note_from(pulls[:, column], model.liked, voted.titles)
+    return notes
+
+
+def note_from(pulls: np.ndarray, liked: tuple[bool, ...], titles: tuple[str, ...]) -> str:
     enough = max(0.05, 0.25 * float(pulls.max(initial=0.0)))
-    raising = [k for k in np.argsort(-pulls) if pulls[k] >= enough and model.liked[k]]
+    raising = [k for k in np.argsort(-pulls) if pulls[k] >= enough and liked[k]]
     if not raising:
         return "raised by your votes in this interest"
     likes = "a paper" if len(raising) == 1 else f"{len(raising)} papers"
-    return f"like {likes} you marked more like this: {quote(voted.titles[raising[0]])}"
+    return f"like {likes} you marked more like this: {quote(titles[raising[0]])}"
 
 
 def tune_choice(

@@ -47,11 +47,39 @@ class LazyMiniLM:
         return self.model().embed_papers(papers)
 
 
-def centred_of(store: Store, papers: Sequence[StoredPaper], embedder: LazyMiniLM | None = None) -> np.ndarray:
-    """The papers' centred vectors, in order, from the cache (computed and cached where missing)."""
+class NotCached(LookupError):
+    """A paper's vector is not in the state's cache, and the caller would rather not load the model."""
+
+
+class CachedOnly(LazyMiniLM):
+    """The same vectors, from the cache alone: asked to embed anything, it raises NotCached."""
+
+    def model(self) -> MiniLMOnnx:
+        raise NotCached("a vector is missing from the state's cache")
+
+
+class ReadOnlyCache:
+    """The state's vector cache for a page that only reads: missing vectors are computed, not kept."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def cached_vectors(self, model: str, text_hashes: dict[str, str]) -> dict[str, bytes]:
+        return self.store.vectors.cached_vectors(model, text_hashes)
+
+    def save_vectors(self, model: str, vectors: list[tuple[str, str, bytes]]) -> None:
+        return None
+
+
+def centred_of(
+    store: Store, papers: Sequence[StoredPaper], embedder: LazyMiniLM | None = None, save: bool = True
+) -> np.ndarray:
+    """The papers' centred vectors, in order, from the cache (computed where missing, and cached unless not
+    `save`)."""
     if not papers:
         return np.zeros((0, 384))
-    return centred_vectors(paper_vectors(embedder or LazyMiniLM(), papers, store.vectors))
+    cache = store.vectors if save else ReadOnlyCache(store)
+    return centred_vectors(paper_vectors(embedder or LazyMiniLM(), papers, cache))
 
 
 def fingerprint(votes: Sequence[VoteRecord]) -> str:
@@ -69,11 +97,13 @@ class VotesInState:
     vectors: dict[str, np.ndarray]
 
     @classmethod
-    def read(cls, store: Store, votes: list[VoteRecord]) -> VotesInState:
+    def read(
+        cls, store: Store, votes: list[VoteRecord], embedder: LazyMiniLM | None = None, save: bool = True
+    ) -> VotesInState:
         papers = store.papers.papers(sorted({v.paper_id for v in votes}))
         scores = store.classification.pair_scores(sorted({(v.paper_id, v.profile_id) for v in votes}))
         ordered = list(papers.values())
-        vectors = dict(zip([p.id for p in ordered], centred_of(store, ordered), strict=True))
+        vectors = dict(zip([p.id for p in ordered], centred_of(store, ordered, embedder, save), strict=True))
         return cls(papers, scores, vectors)
 
     def usable(self, votes: Sequence[VoteRecord]) -> list[VoteRecord]:
@@ -105,7 +135,7 @@ def reader_tastes(
         for vote in mine:
             if vote.profile_id in profiles.get(email, ()):
                 by_key.setdefault((email.lower(), vote.profile_id), []).append(vote)
-    state = VotesInState.read(store, [v for mine in by_key.values() for v in mine])
+    state = VotesInState.read(store, [v for mine in by_key.values() for v in mine], save=keep)
     kept = store.votes.tastes(list(by_key))
     models, fresh = fitted(state, by_key, kept)
     if keep and fresh:
@@ -149,3 +179,21 @@ def from_stored(stored: StoredTaste) -> Taste:
         np.array([coefficient for _, coefficient, _ in stored.voted]),
         tuple(liked for _, _, liked in stored.voted),
     )
+
+
+def refresh_taste(store: Store, email: str, profile_id: str) -> bool:
+    """Fit and keep one reader's taste in one profile after a vote, from cached vectors alone (the app calls
+    it, so that the next plan finds it fitted); False, and nothing kept, when a vector is missing or no vote
+    is usable: the plan stage fits it then."""
+    mine = [v for v in store.votes.votes_of([email]).get(email, []) if v.profile_id == profile_id]
+    try:
+        state = VotesInState.read(store, mine, CachedOnly())
+    except NotCached:
+        return False
+    usable = state.usable(mine)
+    if not usable:
+        return False
+    with threadpool_limits(limits=1, user_api="blas"):
+        taste = state.fit(usable)
+    store.votes.save_tastes([to_stored((email.lower(), profile_id), fingerprint(usable), taste)])
+    return True

@@ -38,7 +38,7 @@ def tune_page(store: Store, settings: Settings, reader: Reader, profile_id: str)
     window = Window.of(store.classification.candidates_since([profile_id], after, store.papers.max_paper_seq()))
     if profile_id not in window.profiles:
         return TunePage([], len(mine))
-    window.with_vectors(store, {profile_id})
+    window.with_vectors(store, {profile_id}, save=False)
     taste = reader_tastes(store, {reader.email: mine}, {reader.email: [profile_id]}, keep=False) if mine else {}
     chosen = tune_choice(
         window.profiles[profile_id],

@@ -16,7 +16,15 @@ import numpy as np
 
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.candidates import CandidateIndex, Item
-from papercast.newsletter.reader_picks import EXPLORE, NO_TASTE, ProfileCandidates, ReaderTaste, explore_section, pick
+from papercast.newsletter.reader_picks import (
+    EXPLORE,
+    NO_TASTE,
+    ProfileCandidates,
+    ReaderTaste,
+    batch_scores,
+    explore_section,
+    pick,
+)
 from papercast.newsletter.tastes import centred_of
 from papercast.relevance.classify import threshold_of
 from papercast.settings import Reader, Settings
@@ -38,11 +46,12 @@ class Window:
             grouped.setdefault(assignment.profile_id, []).append((paper, assignment))
         return cls(index, {pid: profile_candidates(pid, pairs) for pid, pairs in grouped.items()})
 
-    def with_vectors(self, store: Store, profile_ids: set[str]) -> None:
-        """Give these profiles' candidates their papers' centred vectors (one cache read for all of them)."""
+    def with_vectors(self, store: Store, profile_ids: set[str], save: bool = True) -> None:
+        """Give these profiles' candidates their papers' centred vectors (one cache read for all of them; the
+        missing ones computed, and cached unless not `save`)."""
         wanted = [pid for pid in profile_ids if pid in self.profiles and self.profiles[pid].vectors is None]
         papers = list({p.id: p for pid in wanted for p in self.profiles[pid].papers}.values())
-        vectors = dict(zip([p.id for p in papers], centred_of(store, papers), strict=True))
+        vectors = dict(zip([p.id for p in papers], centred_of(store, papers, save=save), strict=True))
         for pid in wanted:
             candidates = self.profiles[pid]
             stacked = np.stack([vectors[p.id] for p in candidates.papers]) if candidates.papers else None
@@ -87,18 +96,34 @@ def reader_items(
     profile_ids: list[str],
     taste: ReaderTaste | None,
     delivered: set[str],
+    given: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[list[Item], list[Item]]:
     """The reader's picks and explore items from a window: without votes, the picks are exactly the stored
-    assignments' best; with votes, every kept pair at the reader's own score."""
+    assignments' best; with votes, every kept pair at the reader's own score (`given`: those scores per
+    profile, computed with other readers' by `voter_scores`)."""
     candidates = [window.profiles[pid] for pid in profile_ids if pid in window.profiles]
     thresholds, counts = thresholds_of(settings, profile_ids), explore_counts(settings, reader, profile_ids)
     if taste is not None and taste.models:
-        picked = pick(candidates, taste, thresholds, reader.max_papers, counts, delivered)
+        picked = pick(candidates, taste, thresholds, reader.max_papers, counts, delivered, given)
         return picked.picks, picked.explore
     picks = window.index.best(profile_ids, delivered, reader.max_papers)
     taken = delivered | {item.paper.id for item in picks}
     scored = [(c, NO_TASTE.scores(c)) for c in candidates]
     return picks, explore_section(scored, thresholds, counts, taken)
+
+
+def voter_scores(window: Window, voters: list[tuple[str, ReaderTaste]]) -> dict[str, dict[str, np.ndarray]]:
+    """email -> profile id -> that voter's scores of the window's candidates: per profile, one matrix product
+    for every voter with a model there."""
+    found: dict[str, dict[str, np.ndarray]] = {}
+    for pid, candidates in window.profiles.items():
+        mine = [(email, taste.models[pid][0]) for email, taste in voters if pid in taste.models]
+        if not mine or candidates.vectors is None or not len(candidates.scores):
+            continue
+        matrix = batch_scores(candidates, [model for _, model in mine])
+        for column, (email, _) in enumerate(mine):
+            found.setdefault(email, {})[pid] = matrix[:, column]
+    return found
 
 
 def voted_profiles(tastes: Mapping[str, ReaderTaste], cursors: Mapping[str, int]) -> dict[int, set[str]]:

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute
 from papercast.links.issue import VOTES, vote_links
 from papercast.links.reader import TUNE
 from papercast.models import StoredPaper
+from papercast.newsletter.tastes import refresh_taste
 from papercast.store.records import VoteRecord
 from papercast.web.confirm import SignedAction, signed_action_route
 from papercast.web.context import Verified, WebContext
@@ -88,6 +89,7 @@ def apply(liked: bool):
             if paper is None:
                 return GONE
             store.votes.record_vote(verified.reader.email, link.scope, link.paper, liked, PAGE)
+            refresh_taste(store, verified.reader.email, link.scope)  # the next plan finds the taste fitted
         return Page(
             "Thank you, noted",
             (
