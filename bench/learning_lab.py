@@ -211,11 +211,48 @@ def line(label: str, values: dict) -> str:
     return f"| {label} | " + " | ".join(f"{v:.3f}" for v in values.values()) + " |"
 
 
+def longer_readings(world: World) -> dict[str, np.ndarray]:
+    """The dev papers read at 256 tokens, and as two 128-token windows averaged (the second window: the title,
+    then the abstract from its 127th token), centred; how long each embedding took is printed."""
+    import time
+
+    rows = block_rows("dev-votes") + block_rows("dev-test")
+    texts = [f"{r.title}. {r.abstract}" for r in rows]
+    model = MiniLMOnnx()
+    found = {}
+    for tokens in (112, 256):
+        model.tokenizer.enable_truncation(tokens)
+        start = time.perf_counter()
+        found[f"{tokens} tokens"] = centred(model.embed(texts))
+        print(f"- embedding {len(texts)} papers at {tokens} tokens: {time.perf_counter() - start:.1f} s")
+    model.tokenizer.enable_truncation(128)
+    start = time.perf_counter()
+    first = model.embed(texts)
+    model.tokenizer.no_truncation()
+    tails = [model.tokenizer.encode(t).ids[127:227] for t in texts]
+    model.tokenizer.enable_truncation(128)
+    second = model.embed([f"{r.title}. {model.tokenizer.decode(ids)}" for r, ids in zip(rows, tails, strict=True)])
+    print(f"- embedding {len(texts)} papers as two 128-token windows: {time.perf_counter() - start:.1f} s")
+    found["two 128-token windows"] = centred(first + second)
+    return found
+
+
+def compare_readings(world: World) -> None:
+    print("\n## Reading more of each paper: engaged after 8 weeks, the reader's model on other vectors\n")
+    for name, vectors in longer_readings(world).items():
+        other = replace(world, vectors=vectors)
+        print(f"- {name}: {pooled(curve(other, Behaviour('engaged'))[8], world.sets)['all']:.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=8, help="simulated sparse/noisy readers per profile")
+    parser.add_argument("--readings", action="store_true", help="only compare 112 and 256 tokens and two windows")
     args = parser.parse_args()
     world = build_world()
+    if args.readings:
+        compare_readings(world)
+        return 0
     engaged, sparse, noisy = Behaviour("engaged"), Behaviour("sparse", share=0.3), Behaviour("noisy", flip=0.1)
     print("## Learning curves (dev sets, held-out test weeks): micro-F1 pooled over 24 profiles\n")
     print("| reader | " + " | ".join(f"k={k}" for k in KS) + " |\n|---|" + "---:|" * len(KS))
