@@ -1,14 +1,23 @@
-"""Scale benchmark: a synthetic week at realistic sizes, timed per stage, core alone and through the flow.
+"""Scale on the user's path: `papercast run --json` on a real arXiv week, timed as the user sees it.
 
-    .venv/bin/python bench/scale.py                       # the default matrix (several minutes)
-    .venv/bin/python bench/scale.py --readers 10000 --profiles 50 --modes core
-    .venv/bin/python bench/scale.py --modes real          # the three shared digests, end to end
+    .venv/bin/python bench/scale.py                                  # 1,000 and 10,000 readers, running server
+    .venv/bin/python bench/scale.py --readers 10000 --prefect server,temporary --repeat 3
+    .venv/bin/python bench/scale.py --readers 10000 --runner default,processes   # runners side by side
+    .venv/bin/python bench/scale.py --modes user,core                # and the core functions alone, same work
 
-Workload: 100,000 papers already seen, a digest of 2,000 new papers, 8-50
-profiles, 100-10,000 readers (1-3 profiles each, 10 papers max). Each case runs
-in its own process so its peak memory (max RSS) is its own. Targets: 10,000
-readers x 2,000 papers <= 30 s and <= 1 GB on 2 cores; cost linear in readers;
-the real week end to end (Prefect's start counted) < 10 s.
+Workload (issue 22): the week 2025-W22 of ../shared/data/arxiv-new (2,035 cs.* new submissions) as one
+arXiv-style RSS file in the inbox (bench/arxiv_feed.py), the shipped config's 8 profiles with its
+default classifier, N readers of 1-3 profiles each with max_papers = 20, an empty state, a dry run
+(no --send). `user` runs the installed `papercast` command in its own process with default options
+(no --runner: the CLI's default) and prints the run report's stage timings beside the command's wall
+time, its peak RSS (largest process, and the whole process tree sampled) and its CPU time:
+
+- `--prefect server`: against a running `prefect server start` (PREFECT_API_URL), started once here;
+- `--prefect temporary`: no PREFECT_API_URL, so the command starts Prefect's temporary server itself.
+
+`core` runs the same stages through papercast's core functions in one process, without Prefect or
+the CLI (what the earlier bench measured), so each stage's gap between the two shows. Targets: 10,000
+readers in at most 60 s and 1 GB (goal 30 s); classify within 20 % of embedding alone; write <= 10 s.
 """
 
 from __future__ import annotations
@@ -16,8 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import random
 import resource
 import shutil
 import subprocess
@@ -26,86 +33,61 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 
-AS_OF = dt.date(2026, 11, 23)
-VOCAB = ("model data training language vision learning network graph agent reward policy benchmark dataset "
-         "robust efficient scalable sparse dense token attention memory retrieval generation evaluation").split()
-TOPICS = ("quantization pruning distillation reasoning planning multimodal vision-language protein molecule "
-          "alignment safety jailbreak lora adapter mamba diffusion retrieval agents robotics speech music "
-          "compression scaling pretraining hallucination calibration math code translation summarization "
-          "segmentation detection tracking video audio graph recommendation federated privacy fairness "
-          "interpretability causal bayesian kernel optimization sparsity moe tokenizer").split()
-TARGET_SECONDS, TARGET_MB, TARGET_REAL_SECONDS, TARGET_FLOW_SECONDS = 30.0, 1024.0, 10.0, 20.0
+from arxiv_feed import DEFAULT_WEEK, monday_after, write_week  # noqa: E402
+from userpath import (PrefectServer, load, median, papercast_run, user_env,  # noqa: E402
+                      write_config)
+
+STAGES = ("ingest", "classify", "plan", "write", "publish")
+TARGET_SECONDS, GOAL_SECONDS, TARGET_MB, TARGET_WRITE = 60.0, 30.0, 1024.0, 10.0
 
 
-def synthetic_config(folder: Path, profiles: int, readers: int, backend: str, rng: random.Random) -> Path:
-    lines = ['[paths]\ninbox = "inbox"\narchive = "archive"\nstate = "state/papercast.sqlite"\n',
-             f'[classify]\nbackend = "{backend}"\n']
-    for n in range(profiles):
-        words = rng.sample(TOPICS, 3)
-        lines.append(f'[[profiles]]\nid = "p{n:02d}"\ntitle = "Profile {n}: {words[0]}"\n'
-                     f'keywords = {json.dumps(words)}\n')
-    for n in range(readers):
-        chosen = sorted({f"p{rng.randrange(profiles):02d}" for _ in range(rng.randint(1, 3))})
-        lines.append(f'[[readers]]\nemail = "reader{n}@example.org"\nprofiles = {json.dumps(chosen)}\n'
-                     f"max_papers = 10\n")
-    (folder / "inbox").mkdir(parents=True, exist_ok=True)
-    path = folder / "papercast.toml"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def synthetic_paper(n: int, rng: random.Random) -> tuple[str, str]:
-    title = f"{rng.choice(TOPICS).capitalize()} {' '.join(rng.sample(VOCAB, 4))} {n}"
-    words = rng.sample(VOCAB, 12) + rng.sample(TOPICS, 2)
-    return title, " ".join(words * 6) + "."
-
-
-def seen_digest(count: int, rng: random.Random):
-    from papercast.models import Digest, Paper
-
-    papers = tuple(Paper(*synthetic_paper(n, rng)) for n in range(count))
-    return Digest("bench:seen", AS_OF - dt.timedelta(days=30), papers, content_hash="seen-papers")
-
-
-def new_digest_text(count: int, seen: int, rng: random.Random) -> str:
-    from conftest import digest_text
-
-    return digest_text("Nov 20", [synthetic_paper(seen + n, rng) for n in range(count)])
-
-
-def prepare(folder: Path, args: argparse.Namespace, seed: int = 7) -> Path:
-    """Config, a state holding `seen` papers (copied from args.seen_state), a digest of `new` papers."""
-    from papercast.config import load_settings
-
-    rng = random.Random(seed)
-    config = synthetic_config(folder, args.profiles, args.readers, args.backend, rng)
-    state = load_settings(config).paths.state
-    state.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(args.seen_state, state)
-    (folder / "inbox" / "week.txt").write_text(new_digest_text(args.new, args.seen, rng), encoding="utf-8")
+def prepare(folder: Path, readers: int, week: str) -> Path:
+    """A user's folder: config with `readers` readers, the week's RSS file in the inbox, no state yet."""
+    config = write_config(folder, readers)
+    write_week(folder / "inbox", week)
     return config
 
 
-def build_seen_state(path: Path, seen: int, seed: int = 11) -> Path:
-    """A state file that has already seen (and classified) `seen` papers, built once, copied into every case."""
-    from papercast.store import Store
+def user_case(readers: int, week: str, api_url: str | None, runner: str | None) -> dict:
+    """One `papercast run` on a fresh folder; the report's timings and the command's measurements."""
+    folder = Path(tempfile.mkdtemp(prefix="papercast-scale-"))
+    try:
+        config = prepare(folder, readers, week)
+        options = ["--runner", runner] if runner else []
+        run = papercast_run(config, monday_after(week).isoformat(), user_env(api_url), *options)
+        if run.returncode != 0:
+            raise SystemExit(f"papercast run failed ({run.returncode}):\n{run.stderr[-3000:]}")
+        report = run.report
+        timings = dict(report["timings"])
+        timings["outside stages"] = run.wall - sum(timings.get(s, 0.0) for s in (*STAGES, "send"))
+        return {"timings": timings, "wall": run.wall, "max_rss_mb": run.max_rss_mb,
+                "tree_rss_mb": run.tree_rss_mb, "cpu": run.cpu, "load": (run.load_before, run.load_after),
+                "new_papers": report["new_papers"], "newsletters": len(report["newsletters"]),
+                "assignments": sum(len(v) for v in report["profiles"].values()),
+                "task_runs": report["prefect"].get("task_runs"), "stderr_lines": len(run.stderr.splitlines())}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
-    with Store.open(path) as store:
-        run_id = store.runs.start_run(AS_OF - dt.timedelta(days=30))
-        store.papers.ingest_digest(seen_digest(seen, random.Random(seed)), run_id)
-        with store.database.transaction() as db:  # classified long ago by profiles of the same names
-            db.executemany("INSERT INTO profile_progress VALUES (?, ?)",
-                           [(f"p{n:02d}", store.papers.max_paper_seq()) for n in range(100)])
-    return path
+
+def core_case(readers: int, week: str) -> dict:
+    """The same work through the core functions, in a child process of its own (its own peak memory)."""
+    command = [sys.executable, __file__, "--child-core", "--readers", str(readers), "--week", week]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=user_env())
+    if result.returncode != 0:
+        raise SystemExit(f"core case failed:\n{result.stderr[-3000:]}")
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found["wall"] = time.perf_counter() - started
+    return found
 
 
-def run_core(config: Path) -> dict[str, float]:
-    """The weekly run through the core functions only, stage by stage (what the flow wires)."""
+def run_core_stages(config: Path, as_of: dt.date) -> dict:
+    """ingest, classify, plan, write (1,000 readers a batch, recorded as the flow does), publish."""
     from papercast.config import load_settings
-    from papercast.delivery.write import record_written, write_issues
+    from papercast.delivery.write import for_workers, record_written, write_batch
     from papercast.newsletter.plan import plan_issues
     from papercast.newsletter.render import make_environment
     from papercast.newsletter.selection import select_run
@@ -116,161 +98,154 @@ def run_core(config: Path) -> dict[str, float]:
 
     times, clock = {}, time.perf_counter()
 
-    def lap(stage):
+    def lap(stage: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        times[stage] = round(now - clock, 3)
+        times[stage] = now - clock
         clock = now
 
     settings = load_settings(config)
-    with Store.open(settings.paths.state) as store:
-        run_id = store.runs.start_run(AS_OF)
+    with Store.of(settings) as store:
+        run_id = store.start_run(as_of)
         files, _ = read_inbox(settings)
-        parsed = parse_inputs(files, AS_OF)
-        lap("read+parse")
-        new = ingest_digests(store.papers, parsed.digests, run_id).new_papers
+        new = ingest_digests(store, parse_inputs(files, as_of).digests, run_id).new_papers
         lap("ingest")
-        classify_backlog(store, settings, run_id)
+        classified = classify_backlog(store, settings, run_id)
         lap("classify")
-        planning = plan_issues(store, settings, select_run(settings), AS_OF, run_id, dt.datetime.now(dt.timezone.utc))
+        planning = plan_issues(store, settings, select_run(settings), as_of, run_id, dt.datetime.now(dt.timezone.utc))
         lap("plan")
-        env = make_environment()
+        writer = for_workers(settings)
         for start in range(0, len(planning.to_write), 1000):
-            record_written(store.ledger, write_issues(planning.to_write[start:start + 1000], settings, False, env), run_id)
-        lap("render+write")
-        publish_archive(store.classification, settings, env)
+            batch = write_batch(planning.to_write[start:start + 1000], writer, False)
+            record_written(store, list(batch.issues), run_id)
+        lap("write")
+        publish_archive(store, settings, make_environment())
         lap("publish")
-    times["newsletters"] = len(planning.to_write)
-    times["new_papers"] = len(new)
-    return times
+    return {"timings": times, "new_papers": len(new), "newsletters": len(planning.to_write),
+            "assignments": len(classified.assignments)}
 
 
-def run_flow(config: Path, runner: str) -> dict[str, float]:
-    """The weekly run through Prefect (temporary server started and counted)."""
-    from papercast.cli import prepare_prefect
-    from papercast.config import load_settings
-
-    prepare_prefect(load_settings(config))
-    start = time.perf_counter()
-    from papercast.flows.runners import run_weekly
-
-    report = run_weekly(str(config), AS_OF, runner=runner)
-    times = dict(report["timings"])
-    times["total_with_prefect"] = round(time.perf_counter() - start, 3)
-    times["newsletters"] = len(report["newsletters"])
-    times["new_papers"] = report["new_papers"]
-    return times
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def child(args: argparse.Namespace) -> None:
-    """One case in this process: prepare, run, print a JSON line."""
-    folder = Path(tempfile.mkdtemp(prefix="papercast-bench-"))
+def child_core(args: argparse.Namespace) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="papercast-scale-core-"))
     try:
-        if args.mode == "real":
-            config = real_week(folder, args.backend)
-        else:
-            config = prepare(folder, args)
-        prepared_mb = peak_mb()
-        run = {"core": run_core}.get(args.mode)
+        config = prepare(folder, int(args.readers), args.week)
         cpu = time.process_time()
-        times = run(config) if run else run_flow(config, args.runner)
-        print(json.dumps({"times": times, "peak_mb": round(peak_mb(), 1), "prepare_peak_mb": round(prepared_mb, 1),
-                          "cpu": round(time.process_time() - cpu, 1), "load": round(os.getloadavg()[0], 1)}))
+        found = run_core_stages(config, monday_after(args.week))
+        found.update(max_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                     cpu=time.process_time() - cpu)
+        print(json.dumps(found))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def real_week(folder: Path, backend: str) -> Path:
-    from conftest import write_config
-
-    config = write_config(folder, extra=f'[classify]\nbackend = "{backend}"')
-    for digest in sorted((PROJECT.parent / "shared" / "digests").glob("*.txt")):
-        shutil.copy(digest, folder / "inbox" / digest.name)
-    return config
+def stage_line(timings: dict) -> str:
+    """The stages' seconds, and the rest of the command's wall time (start-up, Prefect, report, server)."""
+    stages = [s for s in (*STAGES, "send", "outside stages") if s in timings]
+    return ", ".join(f"{s} {timings[s]:.1f}" for s in stages)
 
 
-def run_case(args: argparse.Namespace, mode: str, profiles: int, readers: int) -> dict:
-    command = [sys.executable, __file__, "--child", "--mode", mode, "--profiles", str(profiles),
-               "--readers", str(readers), "--seen", str(args.seen), "--new", str(args.new),
-               "--runner", args.runner, "--backend", args.backend, "--seen-state", str(args.seen_state)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT)
-    if result.returncode != 0:
-        raise SystemExit(f"case failed: {' '.join(command)}\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def print_case(label: str, result: dict) -> None:
+    timings = result["timings"]
+    print(f"  {label}: wall {result['wall']:.1f} s, peak RSS {result['max_rss_mb']:.0f} MB"
+          + (f" (tree {result['tree_rss_mb']:.0f} MB)" if "tree_rss_mb" in result else "")
+          + f", CPU {result['cpu']:.1f} s; {result['new_papers']} new papers, {result['assignments']} assignments, "
+          f"{result['newsletters']} newsletters" + (f"; load {result['load'][0]:.2f}->{result['load'][1]:.2f}"
+                                                     if "load" in result else ""))
+    print(f"    stages (s): {stage_line(timings)}")
+
+
+def summarize(label: str, results: list[dict]) -> dict:
+    """The median of each figure over repeats."""
+    keys = ("wall", "max_rss_mb", "tree_rss_mb", "cpu")
+    found = {k: median([r[k] for r in results]) for k in keys if k in results[0]}
+    found["timings"] = {s: median([r["timings"][s] for r in results]) for s in results[0]["timings"]}
+    if len(results) > 1:
+        print(f"  {label}, median of {len(results)}: wall {found['wall']:.1f} s, "
+              f"peak RSS {found['max_rss_mb']:.0f} MB; stages: {stage_line(found['timings'])}")
+    return found
+
+
+def verdict(value: float, target: float) -> str:
+    return f"{'met' if value <= target else 'MISSED'} ({value:.1f} against {target:g})"
+
+
+def run_user(args: argparse.Namespace, readers: int, results: dict) -> None:
+    for mode in args.prefect.split(","):
+        runners = args.runner.split(",") if args.runner else [None]
+        for runner in runners:
+            label = f"user, {readers} readers, Prefect {mode}" + (f", --runner {runner}" if runner else "")
+            print(f"\n== {label} (load {load()})", flush=True)
+            runs = []
+            for _ in range(args.repeat):
+                api = args.server.api_url if mode == "server" else None
+                runs.append(user_case(readers, args.week, api, runner))
+                print_case("run", runs[-1])
+            results[label] = summarize(label, runs)
+            if readers == 10_000:
+                print(f"    whole command: {verdict(results[label]['wall'], TARGET_SECONDS)} s, "
+                      f"peak {verdict(results[label]['max_rss_mb'], TARGET_MB)} MB; "
+                      f"write {verdict(results[label]['timings']['write'], TARGET_WRITE)} s")
+
+
+def run_core(args: argparse.Namespace, readers: int, results: dict) -> None:
+    label = f"core, {readers} readers"
+    print(f"\n== {label} (load {load()})", flush=True)
+    runs = []
+    for _ in range(args.repeat):
+        runs.append(core_case(readers, args.week))
+        print_case("run", runs[-1])
+    results[label] = summarize(label, runs)
+
+
+def print_gaps(results: dict) -> None:
+    """Each stage's figure in the user's path beside its core-alone figure, for each reader count."""
+    cores = {k: v for k, v in results.items() if k.startswith("core")}
+    for core_label, core in cores.items():
+        readers = core_label.split(", ")[1]
+        for label, user in results.items():
+            if not label.startswith(f"user, {readers},"):
+                continue
+            print(f"\n-- gaps, {label} against {core_label}")
+            for stage in STAGES:
+                ours, theirs = user["timings"].get(stage, 0.0), core["timings"].get(stage, 0.0)
+                gap = (ours - theirs) / theirs if theirs else 0.0
+                flag = "  <-- over 20 %" if abs(gap) > 0.2 and abs(ours - theirs) > 0.5 else ""
+                print(f"  {stage:9s} user {ours:6.1f} s   core {theirs:6.1f} s   {gap:+6.0%}{flag}")
+            print(f"  {'whole':9s} user {user['wall']:6.1f} s   core {core['wall']:6.1f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--mode", default="core")
-    parser.add_argument("--modes", default="core,flow,real", help="comma list of core, flow, real")
-    parser.add_argument("--readers", default="100,1000,10000")
-    parser.add_argument("--profiles", default="8,50")
-    parser.add_argument("--seen", type=int, default=100_000)
-    parser.add_argument("--new", type=int, default=2_000)
-    parser.add_argument("--runner", default="default", help="default, processes, dask or dask://HOST:PORT (flow mode)")
-    parser.add_argument("--backend", default="keywords", choices=["keywords", "hybrid"],
-                        help="classifier of the synthetic config (hybrid embeds every new paper)")
-    parser.add_argument("--seen-state", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--readers", default="1000,10000")
+    parser.add_argument("--week", default=DEFAULT_WEEK, help="a week of ../shared/data/arxiv-new")
+    parser.add_argument("--modes", default="user", help="comma list of user, core")
+    parser.add_argument("--prefect", default="server", help="comma list of server (running), temporary")
+    parser.add_argument("--runner", help="comma list of --runner values to pass (default: none, the CLI's default)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case (medians are printed)")
+    parser.add_argument("--child-core", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        args.readers, args.profiles = int(args.readers), int(args.profiles)
-        return child(args)
-    print_matrix(args)
-
-
-def print_matrix(args: argparse.Namespace) -> None:
+    sys.stdout.reconfigure(line_buffering=True)
+    if args.child_core:
+        return child_core(args)
     modes = args.modes.split(",")
-    folder = Path(tempfile.mkdtemp(prefix="papercast-bench-seen-"))
-    started = time.perf_counter()
-    args.seen_state = build_seen_state(folder / "seen.sqlite", args.seen)
-    print(f"built a state with {args.seen} seen papers in {time.perf_counter() - started:.1f} s; "
-          f"classifier: {args.backend}; runner: {args.runner}")
-    try:
-        run_matrix(args, modes)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    print(f"papercast run --json on {args.week} (as of {monday_after(args.week)}), shipped 8 profiles, "
+          f"max_papers 20; load {load()}")
+    results: dict = {}
+    with (PrefectServer() if "user" in modes and "server" in args.prefect else _NoServer()) as args.server:
+        for readers in map(int, args.readers.split(",")):
+            if "user" in modes:
+                run_user(args, readers, results)
+            if "core" in modes:
+                run_core(args, readers, results)
+    print_gaps(results)
 
 
-def run_matrix(args: argparse.Namespace, modes: list[str]) -> None:
-    for mode in [m for m in modes if m in ("core", "flow")]:
-        for profiles in map(int, args.profiles.split(",")):
-            rows = [(readers, run_case(args, mode, profiles, readers))
-                    for readers in map(int, args.readers.split(","))]
-            print_rows(f"{mode}, {profiles} profiles, {args.new} new / {args.seen} seen papers", rows)
-    if "real" in modes:
-        real = run_case(args, "real", 0, 0)
-        total = real["times"]["total_with_prefect"]
-        print(f"\nreal week (3 shared digests, {args.backend}) end to end with Prefect's start: {total:.1f} s "
-              f"(target < {TARGET_REAL_SECONDS:.0f} s: {verdict(total, TARGET_REAL_SECONDS)}); peak {real['peak_mb']:.0f} MB")
-        print("  stages: " + ", ".join(f"{k} {v}" for k, v in real["times"].items()))
+class _NoServer:
+    def __enter__(self):
+        return None
 
-
-def print_rows(title: str, rows: list[tuple[int, dict]]) -> None:
-    print(f"\n== {title}")
-    for readers, result in rows:
-        times = result["times"]
-        stages = {k: v for k, v in times.items() if k not in ("newsletters", "new_papers")}
-        total = stages.get("total_with_prefect", sum(stages.values()))
-        dominant = max((k for k in stages if k != "total_with_prefect"), key=stages.get)
-        print(f"{readers:>6} readers: {total:6.1f} s, peak {result['peak_mb']:6.0f} MB "
-              f"({times['newsletters']} newsletters; {1000 * total / max(readers, 1):.2f} ms/reader; "
-              f"dominant: {dominant} {stages[dominant]:.1f} s; this process's CPU {result['cpu']} s; "
-              f"load average {result['load']})")
-        if "plan" in stages and "write" in stages:
-            print(f"        planned and written through the flow: {stages['plan'] + stages['write']:.1f} s "
-                  f"(target <= {TARGET_FLOW_SECONDS:.0f} s: {verdict(stages['plan'] + stages['write'], TARGET_FLOW_SECONDS)})")
-        print("        " + ", ".join(f"{k} {v}" for k, v in stages.items()))
-        if readers == 10_000:
-            print(f"        vs targets: time {verdict(total, TARGET_SECONDS)}, memory {verdict(result['peak_mb'], TARGET_MB)}")
-
-
-def verdict(value: float, target: float) -> str:
-    return f"{value / target:.0%} of target ({'met' if value <= target else 'MISSED'})"
+    def __exit__(self, *exc):
+        return None
 
 
 if __name__ == "__main__":
