@@ -12,9 +12,11 @@ issue may carry a few papers just below the threshold, "close to your interests"
 they are shown with vote links, recorded with the issue, and are not picks.
 
 A reader whose earlier issue is still planned or waiting to be sent gets no new issue: that
-one is finished first. A reader seen for the first time joins with the papers stored by the
-runs of the last NEW_READER_DAYS days (not the whole history); their starting cursor is
-recorded with the run's plans, and from then on they get every paper assigned to them.
+one is finished first. A reader seen for the first time joins with the papers first seen (their
+digest's or listing's date, not the run's) in the last NEW_READER_DAYS days up to the run's date
+(or the week up to the newest paper stored, when none is that recent), not the whole history: on a first run over
+an archive of many weeks, their first newsletter holds the last week only. Their starting cursor
+is recorded with the run's plans, and from then on they get every paper assigned to them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,14 @@ from papercast.newsletter.candidates import Item
 from papercast.newsletter.reader_picks import ReaderTaste
 from papercast.newsletter.selection import RunSelection
 from papercast.newsletter.tastes import reader_tastes
-from papercast.newsletter.windows import Window, read_windows, reader_items, voted_profiles, voter_scores
+from papercast.newsletter.windows import (
+    Window,
+    WindowKey,
+    read_windows,
+    reader_items,
+    voted_profiles,
+    voter_scores,
+)
 from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.records import PLANNED, WRITTEN, IssueRecord, IssueSection
@@ -116,7 +125,9 @@ def plan_issues(
     fresh = [r for r in readers if r.email not in unfinished]
     horizon = min(store.classification.classification_progress([p.id for p in settings.profiles]).values(), default=0)
     cursors, joined = reader_cursors(store, fresh, as_of)
-    planned, idle, known = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of)
+    since = new_reader_since(store, as_of) if joined else None
+    keys = {email: (cursor, since if email in joined else None) for email, cursor in cursors.items()}
+    planned, idle, known = plan_new(store, settings, selection, fresh, keys, horizon, now, as_of)
     notes = plan_notes(store, settings, idle, as_of, now)
     store.ledger.record_planned(planned + notes, run_id, joined)
     checkpoint("plan.done")
@@ -138,17 +149,18 @@ def plan_new(
     settings: Settings,
     selection: RunSelection,
     readers: list[Reader],
-    cursors: dict[str, int],
+    cursors: dict[str, WindowKey],
     horizon: int,
     now: dt.datetime,
     as_of: dt.date,
 ) -> tuple[list[IssueRecord], list[str], dict[str, StoredPaper]]:
     """New issues for these readers (and the papers read for them), one candidates query per distinct reader
-    cursor; readers with votes are picked at their own scores (their taste models fitted once, or reused
-    while their votes are unchanged; their scores computed a batch of readers at a time)."""
+    cursor (a joining reader's: from the day they start at); readers with votes are picked at their own scores
+    (their taste models fitted once, or reused while their votes are unchanged; their scores computed a batch
+    of readers at a time)."""
     windows = read_windows(store, list(selection.profiles), set(cursors.values()), horizon)
     profiles = {reader.email: selection.reader_profiles(reader) for reader in readers}
-    votes = store.votes.votes_of([reader.email for reader in readers if cursors[reader.email] < horizon])
+    votes = store.votes.votes_of([reader.email for reader in readers if cursors[reader.email][0] < horizon])
     tastes = reader_tastes(store, votes, profiles) if votes else {}
     for cursor, needed in voted_profiles(tastes, cursors).items():
         if cursor in windows:
@@ -178,7 +190,10 @@ def plan_new(
 
 
 def batch_voter_scores(
-    windows: dict[int, Window], readers: list[Reader], cursors: dict[str, int], tastes: dict[str, ReaderTaste]
+    windows: dict[WindowKey, Window],
+    readers: list[Reader],
+    cursors: dict[str, WindowKey],
+    tastes: dict[str, ReaderTaste],
 ) -> dict[str, dict[str, np.ndarray]]:
     """The voters' scores among these readers, per window in one matrix product per profile."""
     given: dict[str, dict[str, np.ndarray]] = {}
@@ -190,12 +205,20 @@ def batch_voter_scores(
 
 
 def reader_cursors(store: Store, readers: list[Reader], as_of: dt.date) -> tuple[dict[str, int], dict[str, int]]:
-    """Each reader's cursor, and those of readers seen for the first time (NEW_READER_DAYS back)."""
+    """Each reader's cursor, and those of readers seen for the first time (before the first paper first seen
+    NEW_READER_DAYS back; new_reader_since filters out older papers stored after it)."""
     known = {reader.email: store.ledger.reader_cursor(reader.email) for reader in readers}
     joined = [email for email, cursor in known.items() if cursor is None]
-    start = store.papers.first_seq_since(as_of - dt.timedelta(NEW_READER_DAYS)) if joined else 0
+    start = store.papers.seq_before_seen_since(new_reader_since(store, as_of)) if joined else 0
     cursors = {email: start if cursor is None else cursor for email, cursor in known.items()}
     return cursors, {email: start for email in joined}
+
+
+def new_reader_since(store: Store, as_of: dt.date) -> dt.date:
+    """The first day whose papers a new reader gets: NEW_READER_DAYS before the run's date; when no paper was
+    first seen since then (an archive that ends earlier), the week up to the newest paper's first sighting."""
+    since, newest = as_of - dt.timedelta(NEW_READER_DAYS), store.papers.latest_first_seen()
+    return since if newest is None or newest >= since else newest - dt.timedelta(NEW_READER_DAYS - 1)
 
 
 def issue_record(

@@ -75,20 +75,23 @@ class Classification(Repository):
         return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
 
     def candidates_since(
-        self, profile_ids: list[str], after_seq: int, up_to_seq: int
+        self, profile_ids: list[str], after_seq: int, up_to_seq: int, seen_since: dt.date | None = None
     ) -> list[tuple[StoredPaper, Assignment, bool]]:
         """Every kept pair of these profiles of papers first stored in (after_seq, up_to_seq], best score first
-        (as `assigned_since` orders them), each with whether it joined its profile (near pairs have no reason)."""
+        (as `assigned_since` orders them), each with whether it joined its profile (near pairs have no reason);
+        with `seen_since`, only papers first seen on or after that day."""
         if not profile_ids:
             return []
         marks = ",".join("?" * len(profile_ids))
+        seen = "" if seen_since is None else " AND p.first_seen >= ?"
+        since = () if seen_since is None else (seen_since.isoformat(),)
         rows = self.db.execute(
             f"SELECT {PAPER_COLUMNS}, k.profile_id, k.score, k.why, k.joined FROM ("
             f" SELECT paper_id, profile_id, score, why, 1 AS joined FROM assignments WHERE profile_id IN ({marks})"
             f" UNION ALL SELECT paper_id, profile_id, score, '', 0 FROM near_pairs WHERE profile_id IN ({marks})"
-            f") k JOIN papers p ON p.id = k.paper_id WHERE p.seq > ? AND p.seq <= ?"
+            f") k JOIN papers p ON p.id = k.paper_id WHERE p.seq > ? AND p.seq <= ?{seen}"
             f" ORDER BY k.score DESC, p.seq, k.profile_id",
-            (*profile_ids, *profile_ids, after_seq, up_to_seq),
+            (*profile_ids, *profile_ids, after_seq, up_to_seq, *since),
         ).fetchall()
         return [
             (stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"]), bool(r["joined"]))

@@ -1,0 +1,50 @@
+"""A new user's first run over an archive of real Daily Papers files: the first newsletters hold the last week."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+from conftest import write_config
+from papercast.config import load_settings
+from papercast.store import Store
+from stages import classify, ingest_sources, plan_and_write
+
+WEEKS = 4
+
+
+def dropped(tmp_path, folder):
+    """A config whose inbox holds the first WEEKS weeks of real files (dropped newest first); the last day."""
+    settings = load_settings(write_config(tmp_path))
+    files = sorted(folder.glob("*.json"))[: WEEKS * 5]
+    for path in reversed(files):  # the order files are dropped in does not matter
+        shutil.copy(path, settings.paths.inbox / path.name)
+    return settings, dt.date.fromisoformat(files[-1].stem)
+
+
+def test_an_archive_that_ended_long_ago_gives_its_last_week(tmp_path, hf_daily_captures):
+    settings, last = dropped(tmp_path, hf_daily_captures)
+    as_of = last + dt.timedelta(days=120)
+    with Store.open(settings.paths.state) as store:
+        run, _ = ingest_sources(store, settings, as_of)
+        classify(store, settings, run)
+        written = plan_and_write(store, settings, as_of, run_id=run)
+        seen = [store.papers.paper(pid).first_seen for issue in written for pid in issue.papers]
+    assert seen and min(seen) > last - dt.timedelta(days=7), "the archive's last 7 days"
+
+
+def test_a_first_run_over_weeks_of_files_gives_new_readers_the_last_week_only(tmp_path, hf_daily_captures):
+    settings, last = dropped(tmp_path, hf_daily_captures)
+    as_of = last + dt.timedelta(days=7 - last.weekday())  # the Monday after the last file
+    with Store.open(settings.paths.state) as store:
+        run, outcome = ingest_sources(store, settings, as_of)
+        classify(store, settings, run)
+        written = plan_and_write(store, settings, as_of, run_id=run)
+        seen = {pid: store.papers.paper(pid).first_seen for issue in written for pid in issue.papers}
+        next_run, _ = ingest_sources(store, settings, as_of + dt.timedelta(days=7))
+        again = plan_and_write(store, settings, as_of + dt.timedelta(days=7), run_id=next_run)
+    assert len(outcome.digests) == WEEKS * 5 and outcome.new_papers > 200
+    assert {issue.reader for issue in written} == {"ada@example.org", "grace@example.org"}
+    assert all(issue.papers for issue in written), "each new reader gets papers"
+    assert min(seen.values()) >= as_of - dt.timedelta(days=7), "only papers listed in the last week"
+    assert again == [] or all(not issue.papers for issue in again), "then only what is new: nothing here"
