@@ -165,20 +165,19 @@ def plan_new(
     for cursor, needed in voted_profiles(tastes, cursors).items():
         if cursor in windows:
             windows[cursor].with_vectors(store, needed)
+    delivered = {key: store.ledger.delivered_among(window.paper_ids) for key, window in windows.items()}
     planned, idle = [], []
     for start in range(0, len(readers), VOTER_BATCH):
         chunk = readers[start : start + VOTER_BATCH]
         given = batch_voter_scores(windows, chunk, cursors, tastes)
         for reader in chunk:
-            window = windows.get(cursors[reader.email])
-            delivered = store.ledger.delivered(reader.email)
+            key = cursors[reader.email]
+            window, got = windows.get(key), delivered.get(key, {}).get(reader.email, set())
             taste = tastes.get(reader.email)
             items, explore = (
                 ([], [])
                 if window is None
-                else reader_items(
-                    settings, window, reader, profiles[reader.email], taste, delivered, given.get(reader.email)
-                )
+                else reader_items(settings, window, reader, profiles[reader.email], taste, got, given.get(reader.email))
             )
             if not items:
                 idle.append(reader.email)

@@ -47,6 +47,10 @@ class Window:
             grouped.setdefault(assignment.profile_id, []).append((paper, assignment))
         return cls(index, {pid: profile_candidates(pid, pairs) for pid, pairs in grouped.items()})
 
+    @property
+    def paper_ids(self) -> list[str]:
+        return sorted({p.id for candidates in self.profiles.values() for p in candidates.papers})
+
     def with_vectors(self, store: Store, profile_ids: set[str], save: bool = True) -> None:
         """Give these profiles' candidates their papers' centred vectors (one cache read for all of them; the
         missing ones computed, and cached unless not `save`)."""

@@ -43,6 +43,18 @@ class Ledger(Repository):
         rows = self.db.execute("SELECT paper_id FROM deliveries WHERE reader = ?", (reader,))
         return {row[0] for row in rows}
 
+    def delivered_among(self, paper_ids: list[str]) -> dict[str, set[str]]:
+        """reader -> which of these papers they got: the deliveries of a window's papers, not every one ever made."""
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(paper_ids), 500):
+            chunk = paper_ids[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT reader, paper_id FROM deliveries WHERE paper_id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for reader, paper_id in rows:
+                found.setdefault(reader, set()).add(paper_id)
+        return found
+
     # -- issues ------------------------------------------------------------
 
     def issue(self, issue_id: str) -> IssueRecord:

@@ -152,7 +152,9 @@ class Papers(Repository):
     def seq_before_seen_since(self, day: dt.date) -> int:
         """One before the first paper (by seq) first seen on or after `day`; the last seq when none is
         (a new reader's starting point: with `seen_since`, only what was listed from that day on)."""
-        row = self.db.execute("SELECT MIN(seq) FROM papers WHERE first_seen >= ?", (day.isoformat(),)).fetchone()
+        row = self.db.execute(
+            "SELECT MIN(seq) FROM papers INDEXED BY papers_first_seen WHERE first_seen >= ?", (day.isoformat(),)
+        ).fetchone()
         return int(row[0]) - 1 if row[0] is not None else self.max_paper_seq()
 
     def papers_after(self, seq: int, limit: int) -> list[StoredPaper]:
