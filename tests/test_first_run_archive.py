@@ -48,3 +48,19 @@ def test_a_first_run_over_weeks_of_files_gives_new_readers_the_last_week_only(tm
     assert all(issue.papers for issue in written), "each new reader gets papers"
     assert min(seen.values()) >= as_of - dt.timedelta(days=7), "only papers listed in the last week"
     assert again == [] or all(not issue.papers for issue in again), "then only what is new: nothing here"
+
+
+def test_files_ingested_before_are_hashed_not_parsed_and_reported_as_before(tmp_path, hf_daily_captures):
+    from papercast.sources.ingest import ingest_digests, parse_inputs, parse_new_inputs, read_inbox
+
+    settings, last = dropped(tmp_path, hf_daily_captures)
+    with Store.open(settings.paths.state) as store:
+        ingest_sources(store, settings, last)
+        files, _ = read_inbox(settings)
+        again = parse_new_inputs(store.papers, files, last)
+        parsed_anyway = parse_inputs(files, last)
+        expected = ingest_digests(store.papers, parsed_anyway.digests, 2)
+        got = ingest_digests(store.papers, again.digests, 2, again.known)
+    assert again.digests == [] and len(again.known) == len(files) == WEEKS * 5
+    assert got.digests == expected.digests and all(d.skipped for d in got.digests)
+    assert got.new_papers == expected.new_papers == []

@@ -25,6 +25,11 @@ class Papers(Repository):
         row = self.db.execute("SELECT 1 FROM digests WHERE content_hash = ?", (content_hash,)).fetchone()
         return row is not None
 
+    def ingested(self, content_hash: str) -> tuple[dt.date, int] | None:
+        """The date and paper count of the digest with these bytes, if one was ingested."""
+        row = self.db.execute("SELECT date, papers FROM digests WHERE content_hash = ?", (content_hash,)).fetchone()
+        return None if row is None else (dt.date.fromisoformat(row[0]), int(row[1]))
+
     def ingest_digest(self, digest: Digest, run_id: int) -> tuple[DigestResult, list[StoredPaper]]:
         """Record a digest and its papers in one transaction; return the papers never seen before."""
         with self.transaction() as db:
