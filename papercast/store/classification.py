@@ -11,6 +11,13 @@ from collections.abc import Sequence
 from papercast.models import Assignment, StoredPaper
 from papercast.store.connection import Repository
 from papercast.store.papers import PAPER_COLUMNS, stored_paper
+from papercast.store.records import EditionStat
+
+# Per run that stored papers, the weekly run whose edition they are in: that run, or the next weekly one.
+EDITION_RUNS = (
+    "edition_runs AS (SELECT f.id AS first_run, (SELECT MIN(w.id) FROM runs w WHERE w.kind = 'weekly'"
+    " AND w.id >= f.id) AS run FROM runs f)"
+)
 
 
 class Classification(Repository):
@@ -110,15 +117,16 @@ class Classification(Repository):
                 found.update({(r[0], r[1]): r[2] for r in rows})
         return found
 
-    def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
+    def editions(self, after_run: int = 0) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
         """Every (profile, edition date, paper, assignment), newest first: the public archive. A paper is in
         the edition of the weekly run that stored it or, stored by a fetch run, of the next weekly run
-        (none yet: not published yet)."""
+        (none yet: not published yet). `after_run`: only papers stored by later runs."""
         rows = self.db.execute(
-            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of FROM assignments a"
-            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = (SELECT MIN(w.id) FROM runs w"
-            f" WHERE w.kind = 'weekly' AND w.id >= p.first_run)"
-            f" ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq"
+            f"WITH {EDITION_RUNS} SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of"
+            f" FROM papers p INDEXED BY papers_first_run JOIN assignments a ON a.paper_id = p.id"
+            f" JOIN edition_runs e ON e.first_run = p.first_run JOIN runs r ON r.id = e.run"
+            f" WHERE p.first_run > ? ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq",
+            (after_run,),
         ).fetchall()
         return [
             (
@@ -129,3 +137,13 @@ class Classification(Repository):
             )
             for r in rows
         ]
+
+    def edition_stats(self) -> list[EditionStat]:
+        """Every edition counted in one pass (no paper read), newest first: what the public archive's index,
+        profile pages and chart show, and how publish finds the editions whose pages must be written."""
+        rows = self.db.execute(
+            f"WITH {EDITION_RUNS} SELECT a.profile_id, r.as_of, COUNT(*), MAX(p.seq), SUM(a.score), MIN(p.first_run)"
+            f" FROM assignments a JOIN papers p ON p.id = a.paper_id JOIN edition_runs e ON e.first_run = p.first_run"
+            f" JOIN runs r ON r.id = e.run GROUP BY a.profile_id, r.as_of ORDER BY r.as_of DESC, a.profile_id"
+        ).fetchall()
+        return [EditionStat(r[0], dt.date.fromisoformat(r[1]), r[2], f"{r[2]}:{r[3]}:{r[4]:.6f}", r[5]) for r in rows]

@@ -143,3 +143,15 @@ class VoteCounts:
 
     more: int = 0
     fewer: int = 0
+
+
+@dataclass(frozen=True)
+class EditionStat:
+    """One public edition (a profile's papers of one weekly run date), counted, not read: how many papers,
+    a fingerprint that changes when its papers or scores do, and the oldest run that stored one of them."""
+
+    profile_id: str
+    date: dt.date
+    papers: int
+    fingerprint: str
+    first_run: int
