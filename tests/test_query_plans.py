@@ -11,7 +11,7 @@ from papercast.store import Store
 
 DAY = dt.date(2026, 11, 23)
 CALLS = {
-    "run_deliveries": lambda s: s.ledger.run_deliveries(1, "email"),
+    "run_delivery_rows": lambda s: s.ledger.run_delivery_rows(1, "email"),
     "pending_deliveries": lambda s: s.ledger.pending_deliveries("email", ["r@example.org"]),
     "delivered_among": lambda s: s.ledger.delivered_among(["p1", "p2"]),
     "first_seq_since": lambda s: s.papers.first_seq_since(DAY),

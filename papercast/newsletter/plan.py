@@ -13,9 +13,10 @@ they are shown with vote links, recorded with the issue, and are not picks.
 
 A reader whose earlier issue is still planned or waiting to be sent gets no new issue: that
 one is finished first. A reader seen for the first time joins with the papers first seen (their
-digest's or listing's date, not the run's) in the last NEW_READER_DAYS days up to the run's date
-(or the week up to the newest paper stored, when none is that recent), not the whole history: on a first run over
-an archive of many weeks, their first newsletter holds the last week only. Their starting cursor
+digest's or listing's date, not the run's) in the last NEW_READER_DAYS days up to the run's date, not the
+whole history: on a first run over an archive of many weeks, their first newsletter holds the last week only.
+When no paper was first seen that recently (old digests dropped late), they get the papers stored by the
+runs of those days, as before. Their starting cursor
 is recorded with the run's plans, and from then on they get every paper assigned to them.
 """
 
@@ -125,7 +126,7 @@ def plan_issues(
     fresh = [r for r in readers if r.email not in unfinished]
     horizon = min(store.classification.classification_progress([p.id for p in settings.profiles]).values(), default=0)
     cursors, joined = reader_cursors(store, fresh, as_of)
-    since = new_reader_since(store, as_of) if joined else None
+    since = new_reader_start(store, as_of)[1] if joined else None
     keys = {email: (cursor, since if email in joined else None) for email, cursor in cursors.items()}
     planned, idle, known = plan_new(store, settings, selection, fresh, keys, horizon, now, as_of)
     notes = plan_notes(store, settings, idle, as_of, now)
@@ -204,20 +205,23 @@ def batch_voter_scores(
 
 
 def reader_cursors(store: Store, readers: list[Reader], as_of: dt.date) -> tuple[dict[str, int], dict[str, int]]:
-    """Each reader's cursor, and those of readers seen for the first time (before the first paper first seen
-    NEW_READER_DAYS back; new_reader_since filters out older papers stored after it)."""
+    """Each reader's cursor, and those of readers seen for the first time (see new_reader_start)."""
     known = {reader.email: store.ledger.reader_cursor(reader.email) for reader in readers}
     joined = [email for email, cursor in known.items() if cursor is None]
-    start = store.papers.seq_before_seen_since(new_reader_since(store, as_of)) if joined else 0
+    start = new_reader_start(store, as_of)[0] if joined else 0
     cursors = {email: start if cursor is None else cursor for email, cursor in known.items()}
     return cursors, {email: start for email in joined}
 
 
-def new_reader_since(store: Store, as_of: dt.date) -> dt.date:
-    """The first day whose papers a new reader gets: NEW_READER_DAYS before the run's date; when no paper was
-    first seen since then (an archive that ends earlier), the week up to the newest paper's first sighting."""
-    since, newest = as_of - dt.timedelta(NEW_READER_DAYS), store.papers.latest_first_seen()
-    return since if newest is None or newest >= since else newest - dt.timedelta(NEW_READER_DAYS - 1)
+def new_reader_start(store: Store, as_of: dt.date) -> tuple[int, dt.date | None]:
+    """Where a new reader starts: before the first paper first seen NEW_READER_DAYS before the run's date, and
+    that day (older papers stored after it are left out). When none was (old digests dropped late), after the
+    papers stored by runs dated before that day, and no day."""
+    since = as_of - dt.timedelta(NEW_READER_DAYS)
+    newest = store.papers.latest_first_seen()
+    if newest is None or newest < since:
+        return store.papers.first_seq_since(since), None
+    return store.papers.seq_before_seen_since(since), since
 
 
 def issue_record(

@@ -155,3 +155,17 @@ class EditionStat:
     papers: int
     fingerprint: str
     first_run: int
+
+
+@dataclass(frozen=True)
+class RunDelivery:
+    """What a run's report needs of one issue and its delivery on one channel, read without the issue's plan
+    (sections): the papers' and explore papers' ids, whether it is a note, and the run that planned it."""
+
+    issue_id: str
+    reader: str
+    run_id: int | None
+    paper_ids: tuple[str, ...]
+    explore_ids: tuple[str, ...]
+    note: bool
+    delivery: ChannelDelivery
