@@ -324,9 +324,9 @@ def issue_record(row: sqlite3.Row) -> IssueRecord:
 
 def run_delivery(row: sqlite3.Row, channel: str) -> RunDelivery:
     delivery = ChannelDelivery(row["id"], channel, row["status"], row["ref"], row["attempts"], row["last_error"])
-    papers = () if row["note"] else tuple(json.loads(row["papers"]))
-    explore = tuple(item[0] for item in json.loads(row["explore"] or "[]"))
-    return RunDelivery(row["id"], row["reader"], row["run_id"], papers, explore, bool(row["note"]), delivery)
+    return RunDelivery(
+        row["id"], row["reader"], row["run_id"], row["papers"], row["explore"] or "[]", bool(row["note"]), delivery
+    )
 
 
 def joined_delivery(row: sqlite3.Row, channel: str) -> ChannelDelivery:
