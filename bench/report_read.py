@@ -11,6 +11,8 @@ stored, the ledger does not need them). Then, medians of --repeat:
 - after: `papercast.report.newsletter_entries` as it is now (ids from `issues.papers`, no sections parsed).
 
 Both read the same rows through the same index; the report's entries are the same either way (checked).
+Then the walk Prefect makes over the report a flow returns (`resolve_futures_to_states`), as the CLI's run
+returned it before (unquoted) and now (`weekly_newsletter(quoted=True)`).
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from prefect.futures import resolve_futures_to_states
+from prefect.utilities.annotations import quote
+
 from papercast.delivery.registry import CHANNELS
 from papercast.models import Assignment
 from papercast.newsletter.plan import reader_slug
-from papercast.report import STILL_PENDING, NewsletterEntry, newsletter_entries
+from papercast.report import STILL_PENDING, NewsletterEntry, RunReport, newsletter_entries
 from papercast.store import Store
 from papercast.store.ledger import issue_record, joined_delivery
 from papercast.store.records import (
@@ -110,8 +115,13 @@ def main() -> None:
         assert entries == before(store, folder, run), "the same entries either way"
         old = [timed(lambda: before(store, folder, run)) for _ in range(args.repeat)]
         new = [timed(lambda: newsletter_entries(store, folder, run)) for _ in range(args.repeat)]
+        report = RunReport(run, NOW.date(), newsletters=tuple(entries))
     print(f"{args.readers} issues, medians of {args.repeat}: before "
           f"{statistics.median(old):.2f} s, after (newsletter_entries) {statistics.median(new):.2f} s", flush=True)
+    walked = [timed(lambda: resolve_futures_to_states(report)) for _ in range(args.repeat)]
+    quoted = [timed(lambda: resolve_futures_to_states(quote(report))) for _ in range(args.repeat)]
+    print(f"Prefect's walk of the returned report: unquoted {statistics.median(walked):.2f} s, "
+          f"quoted {statistics.median(quoted):.4f} s", flush=True)
 
 
 if __name__ == "__main__":
