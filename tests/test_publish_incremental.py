@@ -32,7 +32,7 @@ def run_publish(store: Store, settings) -> set[str]:
 
 def site_files(archive: Path) -> dict[str, bytes]:
     """Every file but the manifest, with the archive's own location (feeds' file:// base) taken out."""
-    files = [p for p in sorted(archive.rglob("*")) if p.is_file() and p.name != MANIFEST]
+    files = [p for p in sorted(archive.rglob("*")) if p.is_file() and p.relative_to(archive).as_posix() != MANIFEST]
     return {p.relative_to(archive).as_posix(): p.read_bytes().replace(archive.as_uri().encode(), b"") for p in files}
 
 

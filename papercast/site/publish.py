@@ -5,8 +5,8 @@ re-ingesting: `papercast publish` rewrites every page. A run writes only what
 changed: the index, the profile pages and the feeds (each bounded), and the
 edition pages that are new, changed (their papers or scores) or missing. The
 editions are counted in one query; only those written, and the newest ones the
-feeds need, are read. `.published.json` in the archive keeps each edition
-page's fingerprint; it is written last, so a publish killed midway is finished
+feeds need, are read. `editions/published.json` keeps each edition page's
+fingerprint; it is written last, so a publish killed midway is finished
 by the next one. Pages link to each other with relative links, so the site
 works from file:// and from any web server. Public pages and feeds never name
 a reader: nothing about readers is passed to them.
@@ -47,7 +47,7 @@ from papercast.store.records import EditionStat
 __all__ = ["Edition", "Published", "collect_editions", "publish_archive"]
 
 LATEST_ON_INDEX = 5
-MANIFEST = ".published.json"
+MANIFEST = "editions/published.json"  # not hidden: hidden files in the archive are interrupted writes
 
 
 @dataclass
