@@ -75,3 +75,19 @@ def test_a_changed_edition_or_a_lost_manifest_is_written_again(tmp_path):
         lost = run_publish(store, settings)
     assert {p for p in changed if p.startswith("editions/")} == {f"editions/multimodal/{AS_OF}.html"}
     assert len([p for p in lost if p.startswith("editions/")]) == 3
+
+
+def test_a_changed_template_rewrites_every_edition_page(tmp_path):
+    from papercast.newsletter.render import shipped_templates
+
+    settings = load_settings(write_config(tmp_path))
+    templates = tmp_path / "templates"
+    shutil.copytree(shipped_templates(), templates)
+    with Store.open(settings.paths.state) as store:
+        ingest(store, settings, week(0), AS_OF - dt.timedelta(days=7))
+        ingest(store, settings, week(1), AS_OF)
+        publish_archive(store.classification, settings, make_environment(templates), everything=False)
+        page = templates / "edition.html.j2"
+        page.write_text(page.read_text(encoding="utf-8") + "{# changed #}\n", encoding="utf-8")
+        again = publish_archive(store.classification, settings, make_environment(templates), everything=False)
+    assert len([p for p in again.pages if "editions" in p.parts]) == 6

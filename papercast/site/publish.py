@@ -121,7 +121,7 @@ def publish_archive(
     only the edition pages that are new, changed or missing, with the index, profile pages and feeds."""
     folder = settings.paths.archive
     stats = [s for s in classification.edition_stats() if s.profile_id in {p.id for p in settings.profiles}]
-    key, known = site_key(settings), read_manifest(folder)
+    key, known = site_key(settings, env), read_manifest(folder)
     fresh = {} if everything or known.get("key") != key else known.get("pages", {})
     stale = {edition_path(s) for s in stats if fresh.get(edition_path(s)) != s.fingerprint}
     stale |= {edition_path(s) for s in stats if not (folder / edition_path(s)).is_file()}
@@ -175,11 +175,16 @@ def with_counted(read: list[Edition], stats: list[EditionStat], settings: Settin
     ]
 
 
-def site_key(settings: Settings) -> str:
-    """What every page depends on beyond its papers: the site settings and the profiles as configured."""
+def site_key(settings: Settings, env: jinja2.Environment) -> str:
+    """What every page depends on beyond its papers: the site settings, the profiles as configured and the
+    templates (a changed template rewrites every page)."""
     profiles = [(p.id, p.title, p.description, list(p.keywords)) for p in settings.profiles]
     text = json.dumps([settings.site.model_dump(mode="json"), profiles], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest, loader = hashlib.sha256(text.encode()), env.loader
+    if loader is not None:
+        for name in sorted(env.list_templates()):
+            digest.update(loader.get_source(env, name)[0].encode())
+    return digest.hexdigest()
 
 
 def read_manifest(folder: Path) -> dict:
