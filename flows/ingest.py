@@ -12,13 +12,13 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from papercast.flows.tasks import as_is
-from papercast.models import Digest, IngestResult, Problem
+from papercast.models import Digest, DigestResult, IngestResult, Problem
 from papercast.preflight import PreparedRun
 from papercast.report import RunOutcome
 from papercast.sources.daily import FetchRequest, with_day
 from papercast.sources.fetch import FetchOutcome, failed_fetch, fetch_feed, is_transient
 from papercast.sources.inbox import InputFile
-from papercast.sources.ingest import ParsedInputs, ingest_digests, parse_inputs, plan_fetches, read_inbox
+from papercast.sources.ingest import ParsedInputs, ingest_digests, parse_new_inputs, plan_fetches, read_inbox
 from papercast.sources.limits import InputLimits
 from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches
 from papercast.store import Store
@@ -30,8 +30,9 @@ def ingest_sources(run: PreparedRun, run_id: int, outcome: RunOutcome) -> None:
     files, outcome.errors = read_inbox_files(as_is(run))
     requests = plan_source_fetches(as_is(run))
     fetched = fetch_all_sources(requests)
-    parsed = parse_digests(files + fetched_inputs(fetched), run.as_of, InputLimits.from_config(run.settings.limits))
-    ingested = ingest_new_papers(as_is(run), as_is(parsed.digests), run_id)
+    inputs, limits = files + fetched_inputs(fetched), InputLimits.from_config(run.settings.limits)
+    parsed = parse_digests(as_is(run), as_is(inputs), run.as_of, limits)
+    ingested = ingest_new_papers(as_is(run), as_is(parsed.digests), run_id, as_is(parsed.known))
     outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty, ingested.digests)
     if fetched:
         record_fetch_states(as_is(run), fetched, parsed.errors, days, run_id)
@@ -52,14 +53,15 @@ def plan_source_fetches(run: PreparedRun) -> list[FetchRequest]:
 
 
 @task(cache_policy=NO_CACHE)
-def parse_digests(files: list[InputFile], as_of: dt.date, limits: InputLimits) -> ParsedInputs:
-    return parse_inputs(files, as_of, limits)
+def parse_digests(run: PreparedRun, files: list[InputFile], as_of: dt.date, limits: InputLimits) -> ParsedInputs:
+    with Store.of(run.settings) as store:
+        return parse_new_inputs(store.papers, files, as_of, limits)
 
 
 @task(cache_policy=NO_CACHE)
-def ingest_new_papers(run: PreparedRun, digests: list[Digest], run_id: int) -> IngestResult:
+def ingest_new_papers(run: PreparedRun, digests: list[Digest], run_id: int, known: list[DigestResult]) -> IngestResult:
     with Store.of(run.settings) as store:
-        return ingest_digests(store.papers, digests, run_id)
+        return ingest_digests(store.papers, digests, run_id, known)
 
 
 @task(cache_policy=NO_CACHE)

@@ -24,6 +24,7 @@ from prefect.settings import (
     PREFECT_UI_URL,
     temporary_settings,
 )
+from prefect.utilities.annotations import quote
 
 from papercast.flows.newsletter import weekly_newsletter
 from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
@@ -131,7 +132,12 @@ def run_weekly(
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
     extra = {"batch_size": batch_size} if batch_size else {}
-    return run_flow(lambda: flow(config_path, as_of, profiles, readers, send, **extra), server)
+    return run_flow(lambda: unquoted(flow(config_path, as_of, profiles, readers, send, quoted=True, **extra)), server)
+
+
+def unquoted(report: RunReport) -> RunReport:
+    """The report a flow returned `quoted` (Prefect's quote), as it is."""
+    return report.unwrap() if isinstance(report, quote) else report
 
 
 def run_fetch(config_path: str, as_of: dt.date | None = None, server: TemporaryServer | None = None) -> RunReport:

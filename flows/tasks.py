@@ -82,7 +82,7 @@ def defer_unsent(run: PreparedRun, channel: str, issue_ids: list[str], reason: s
 @task(cache_policy=NO_CACHE)
 def publish_site(run: PreparedRun) -> Published:
     with Store.of(run.settings) as store:
-        return publish_archive(store.classification, run.settings, make_environment())
+        return publish_archive(store.classification, run.settings, make_environment(), everything=False)
 
 
 @task(cache_policy=NO_CACHE)

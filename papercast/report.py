@@ -32,9 +32,8 @@ from papercast.store.records import (
     PENDING,
     WEEKLY_RUN,
     WITHDRAWN,
-    ChannelDelivery,
     FetchRun,
-    IssueRecord,
+    RunDelivery,
 )
 
 STILL_PENDING = " (still pending: the next run with --send tries again)"
@@ -162,48 +161,49 @@ def profile_listing(
 
 def newsletter_entries(store: Store, archive: Path, run_id: int) -> list[NewsletterEntry]:
     """Every newsletter this run wrote or tried to deliver, with its delivery as the ledger has it: the email's
-    when it has one, else its first other channel's (a reader of the feed alone), and every channel's status."""
+    when it has one, else its first other channel's (a reader of the feed alone), and every channel's status.
+    Read from the ledger (so a resumed run lists what it finished), without the issues' plans."""
     entries: dict[str, NewsletterEntry] = {}
     statuses: dict[str, dict[str, str]] = {}
     for channel in CHANNELS:
-        for issue, delivery in store.ledger.run_deliveries(run_id, channel):
-            statuses.setdefault(issue.id, {})[channel] = delivery.status
-            if issue.id not in entries and delivery.status != WITHDRAWN:
-                entries[issue.id] = newsletter_entry(archive, issue, delivery, run_id)
+        for row in store.ledger.run_delivery_rows(run_id, channel):
+            statuses.setdefault(row.issue_id, {})[channel] = row.delivery.status
+            if row.issue_id not in entries and row.delivery.status != WITHDRAWN:
+                entries[row.issue_id] = newsletter_entry(archive, row, run_id)
     return [replace(entry, channels=statuses[entry.issue]) for entry in entries.values()]
 
 
 def unsubscribed_readers(store: Store, run_id: int, planning: Planning) -> list[NoNewsletter]:
     """Readers who unsubscribed: before planning, or after it and before their message went out."""
     withdrawn = [
-        issue.reader
+        row.reader
         for channel in CHANNELS
-        for issue, delivery in store.ledger.run_deliveries(run_id, channel)
-        if delivery.status == WITHDRAWN
+        for row in store.ledger.run_delivery_rows(run_id, channel)
+        if row.delivery.status == WITHDRAWN
     ]
     return [NoNewsletter(reader, reason="unsubscribed") for reader in dict.fromkeys(planning.unsubscribed + withdrawn)]
 
 
-def newsletter_entry(archive: Path, issue: IssueRecord, delivery: ChannelDelivery, run_id: int) -> NewsletterEntry:
-    folder = archive / "newsletters" / reader_slug(issue.reader)
+def newsletter_entry(archive: Path, row: RunDelivery, run_id: int) -> NewsletterEntry:
+    base, delivery = f"{archive}/newsletters/{reader_slug(row.reader)}/{row.issue_id}", row.delivery
     status = FAILED if delivery.status == PENDING else delivery.status
     error = delivery.last_error or ("not delivered (no reason was recorded)" if status == FAILED else "")
     reason = error + (STILL_PENDING if delivery.status == PENDING else "")
     message_file = CHANNELS[delivery.channel].message_file if delivery.channel in CHANNELS else None
-    eml = message_file(archive, issue.id) if message_file else None
+    eml = message_file(archive, row.issue_id) if message_file else None
     return NewsletterEntry(
-        issue.reader,
-        issue.id,
-        tuple(issue.paper_ids),
-        folder / f"{issue.id}.html",
-        folder / f"{issue.id}.txt",
+        row.reader,
+        row.issue_id,
+        row.paper_ids,
+        Path(f"{base}.html"),  # one parse each: 10,000 entries' paths built child by child cost a second
+        Path(f"{base}.txt"),
         eml,
         delivery.ref or "",
         status,
         reason,
-        note=not issue.sections,
-        resumed=issue.run_id != run_id,
-        explore=tuple(issue.explore_ids),
+        note=row.note,
+        resumed=row.run_id != run_id,
+        explore=row.explore_ids,
     )
 
 

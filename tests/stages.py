@@ -66,7 +66,7 @@ def ingest_sources(store: Store, settings: Settings, as_of: dt.date, kind: str =
     from papercast.sources.daily import with_day
     from papercast.sources.ingest import plan_fetches
     from papercast.sources.fetch import failed_fetch, fetch_feed
-    from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
+    from papercast.sources.ingest import ingest_digests, parse_new_inputs, read_inbox
     from papercast.sources.status import fetched_inputs, record_fetches, settle_fetches
 
     run_id, outcome = store.runs.start_run(as_of, kind), RunOutcome()
@@ -78,8 +78,8 @@ def ingest_sources(store: Store, settings: Settings, as_of: dt.date, kind: str =
             fetched.append(with_day(fetch_feed(request.target, request.validators), request))
         except Exception as exc:  # noqa: BLE001 (as the flow: a failed fetch is an outcome)
             fetched.append(with_day(failed_fetch(request.target, exc), request))
-    parsed = parse_inputs(files + fetched_inputs(fetched), as_of)
-    ingested = ingest_digests(store.papers, parsed.digests, run_id)
+    parsed = parse_new_inputs(store.papers, files + fetched_inputs(fetched), as_of)
+    ingested = ingest_digests(store.papers, parsed.digests, run_id, parsed.known)
     outcome.sources, problems, days = settle_fetches(requests, fetched, parsed.errors, parsed.empty, ingested.digests)
     record_fetches(store.fetches, fetched, parsed.errors, days, run_id)
     outcome.errors += problems + parsed.errors

@@ -164,7 +164,10 @@ def test_a_run_on_a_v1_state_works(v1_copy, tmp_path, prefect_harness):
     ada = next(n for n in report["newsletters"] if n["reader"] == "ada@example.org")
     with Store.open(v1_copy) as store:
         assert store.ledger.delivered("ada@example.org") == set(ada["papers"])
-        assert len(ada["papers"]) > 1, "papers stored by the first release reach the reader too"
+        new_paper = [p.id for p in store.papers.papers_after(14, 1)]
+        assert ada["papers"] == new_paper, "a new reader starts with the papers first seen in the last week"
+        kept = store.classification.assigned_since(["efficient-llm"], 0, 14)
+        assert len(kept) > 1, "papers stored by the first release keep their assignments"
         assert store.papers.max_paper_seq() == 15
 
 

@@ -12,9 +12,12 @@ issue may carry a few papers just below the threshold, "close to your interests"
 they are shown with vote links, recorded with the issue, and are not picks.
 
 A reader whose earlier issue is still planned or waiting to be sent gets no new issue: that
-one is finished first. A reader seen for the first time joins with the papers stored by the
-runs of the last NEW_READER_DAYS days (not the whole history); their starting cursor is
-recorded with the run's plans, and from then on they get every paper assigned to them.
+one is finished first. A reader seen for the first time joins with the papers first seen (their
+digest's or listing's date, not the run's) in the last NEW_READER_DAYS days up to the run's date, not the
+whole history: on a first run over an archive of many weeks, their first newsletter holds the last week only.
+When no paper was first seen that recently (old digests dropped late), they get the papers stored by the
+runs of those days, as before. Their starting cursor
+is recorded with the run's plans, and from then on they get every paper assigned to them.
 """
 
 from __future__ import annotations
@@ -31,7 +34,14 @@ from papercast.newsletter.candidates import Item
 from papercast.newsletter.reader_picks import ReaderTaste
 from papercast.newsletter.selection import RunSelection
 from papercast.newsletter.tastes import reader_tastes
-from papercast.newsletter.windows import Window, read_windows, reader_items, voted_profiles, voter_scores
+from papercast.newsletter.windows import (
+    Window,
+    WindowKey,
+    read_windows,
+    reader_items,
+    voted_profiles,
+    voter_scores,
+)
 from papercast.settings import Reader, Settings
 from papercast.store import Store
 from papercast.store.records import PLANNED, WRITTEN, IssueRecord, IssueSection
@@ -116,7 +126,9 @@ def plan_issues(
     fresh = [r for r in readers if r.email not in unfinished]
     horizon = min(store.classification.classification_progress([p.id for p in settings.profiles]).values(), default=0)
     cursors, joined = reader_cursors(store, fresh, as_of)
-    planned, idle, known = plan_new(store, settings, selection, fresh, cursors, horizon, now, as_of)
+    since = new_reader_start(store, as_of)[1] if joined else None
+    keys = {email: (cursor, since if email in joined else None) for email, cursor in cursors.items()}
+    planned, idle, known = plan_new(store, settings, selection, fresh, keys, horizon, now, as_of)
     notes = plan_notes(store, settings, idle, as_of, now)
     store.ledger.record_planned(planned + notes, run_id, joined)
     checkpoint("plan.done")
@@ -138,35 +150,35 @@ def plan_new(
     settings: Settings,
     selection: RunSelection,
     readers: list[Reader],
-    cursors: dict[str, int],
+    cursors: dict[str, WindowKey],
     horizon: int,
     now: dt.datetime,
     as_of: dt.date,
 ) -> tuple[list[IssueRecord], list[str], dict[str, StoredPaper]]:
     """New issues for these readers (and the papers read for them), one candidates query per distinct reader
-    cursor; readers with votes are picked at their own scores (their taste models fitted once, or reused
-    while their votes are unchanged; their scores computed a batch of readers at a time)."""
+    cursor (a joining reader's: from the day they start at); readers with votes are picked at their own scores
+    (their taste models fitted once, or reused while their votes are unchanged; their scores computed a batch
+    of readers at a time)."""
     windows = read_windows(store, list(selection.profiles), set(cursors.values()), horizon)
     profiles = {reader.email: selection.reader_profiles(reader) for reader in readers}
-    votes = store.votes.votes_of([reader.email for reader in readers if cursors[reader.email] < horizon])
+    votes = store.votes.votes_of([reader.email for reader in readers if cursors[reader.email][0] < horizon])
     tastes = reader_tastes(store, votes, profiles) if votes else {}
     for cursor, needed in voted_profiles(tastes, cursors).items():
         if cursor in windows:
             windows[cursor].with_vectors(store, needed)
+    delivered = {key: store.ledger.delivered_among(window.paper_ids) for key, window in windows.items()}
     planned, idle = [], []
     for start in range(0, len(readers), VOTER_BATCH):
         chunk = readers[start : start + VOTER_BATCH]
         given = batch_voter_scores(windows, chunk, cursors, tastes)
         for reader in chunk:
-            window = windows.get(cursors[reader.email])
-            delivered = store.ledger.delivered(reader.email)
+            key = cursors[reader.email]
+            window, got = windows.get(key), delivered.get(key, {}).get(reader.email, set())
             taste = tastes.get(reader.email)
             items, explore = (
                 ([], [])
                 if window is None
-                else reader_items(
-                    settings, window, reader, profiles[reader.email], taste, delivered, given.get(reader.email)
-                )
+                else reader_items(settings, window, reader, profiles[reader.email], taste, got, given.get(reader.email))
             )
             if not items:
                 idle.append(reader.email)
@@ -178,7 +190,10 @@ def plan_new(
 
 
 def batch_voter_scores(
-    windows: dict[int, Window], readers: list[Reader], cursors: dict[str, int], tastes: dict[str, ReaderTaste]
+    windows: dict[WindowKey, Window],
+    readers: list[Reader],
+    cursors: dict[str, WindowKey],
+    tastes: dict[str, ReaderTaste],
 ) -> dict[str, dict[str, np.ndarray]]:
     """The voters' scores among these readers, per window in one matrix product per profile."""
     given: dict[str, dict[str, np.ndarray]] = {}
@@ -190,12 +205,23 @@ def batch_voter_scores(
 
 
 def reader_cursors(store: Store, readers: list[Reader], as_of: dt.date) -> tuple[dict[str, int], dict[str, int]]:
-    """Each reader's cursor, and those of readers seen for the first time (NEW_READER_DAYS back)."""
+    """Each reader's cursor, and those of readers seen for the first time (see new_reader_start)."""
     known = {reader.email: store.ledger.reader_cursor(reader.email) for reader in readers}
     joined = [email for email, cursor in known.items() if cursor is None]
-    start = store.papers.first_seq_since(as_of - dt.timedelta(NEW_READER_DAYS)) if joined else 0
+    start = new_reader_start(store, as_of)[0] if joined else 0
     cursors = {email: start if cursor is None else cursor for email, cursor in known.items()}
     return cursors, {email: start for email in joined}
+
+
+def new_reader_start(store: Store, as_of: dt.date) -> tuple[int, dt.date | None]:
+    """Where a new reader starts: before the first paper first seen NEW_READER_DAYS before the run's date, and
+    that day (older papers stored after it are left out). When none was (old digests dropped late), after the
+    papers stored by runs dated before that day, and no day."""
+    since = as_of - dt.timedelta(NEW_READER_DAYS)
+    newest = store.papers.latest_first_seen()
+    if newest is None or newest < since:
+        return store.papers.first_seq_since(since), None
+    return store.papers.seq_before_seen_since(since), since
 
 
 def issue_record(

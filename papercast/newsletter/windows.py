@@ -9,7 +9,8 @@ read only for the profiles someone with that cursor voted in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -46,6 +47,10 @@ class Window:
             grouped.setdefault(assignment.profile_id, []).append((paper, assignment))
         return cls(index, {pid: profile_candidates(pid, pairs) for pid, pairs in grouped.items()})
 
+    @property
+    def paper_ids(self) -> list[str]:
+        return sorted({p.id for candidates in self.profiles.values() for p in candidates.papers})
+
     def with_vectors(self, store: Store, profile_ids: set[str], save: bool = True) -> None:
         """Give these profiles' candidates their papers' centred vectors (one cache read for all of them; the
         missing ones computed, and cached unless not `save`)."""
@@ -67,11 +72,15 @@ def profile_candidates(profile_id: str, pairs: list[tuple[StoredPaper, Assignmen
     )
 
 
-def read_windows(store: Store, profile_ids: list[str], cursors: set[int], horizon: int) -> dict[int, Window]:
-    """A window per cursor still short of the horizon, one query each."""
+WindowKey = tuple[int, dt.date | None]  # a cursor, and for readers just joining the first day of papers they get
+
+
+def read_windows(store: Store, profile_ids: list[str], keys: set[WindowKey], horizon: int) -> dict[WindowKey, Window]:
+    """A window per cursor still short of the horizon (only papers first seen since the key's day, if any),
+    one query each."""
     return {
-        cursor: Window.of(store.classification.candidates_since(profile_ids, cursor, horizon))
-        for cursor in cursors
+        (cursor, since): Window.of(store.classification.candidates_since(profile_ids, cursor, horizon, since))
+        for cursor, since in keys
         if cursor < horizon
     }
 
@@ -126,9 +135,9 @@ def voter_scores(window: Window, voters: list[tuple[str, ReaderTaste]]) -> dict[
     return found
 
 
-def voted_profiles(tastes: Mapping[str, ReaderTaste], cursors: Mapping[str, int]) -> dict[int, set[str]]:
-    """Per cursor, the profiles a reader with that cursor has a taste model in."""
-    needed: dict[int, set[str]] = {}
+def voted_profiles(tastes: Mapping[str, ReaderTaste], cursors: Mapping[str, Hashable]) -> dict[Hashable, set[str]]:
+    """Per cursor (window key), the profiles a reader with that cursor has a taste model in."""
+    needed: dict[Hashable, set[str]] = {}
     for email, taste in tastes.items():
         if email in cursors:
             needed.setdefault(cursors[email], set()).update(taste.models)

@@ -72,7 +72,7 @@ def week_start(date: dt.date) -> dt.date:
 
 def chart_weeks(editions: list[Edition], limit: int) -> list[dt.date]:
     """Consecutive weeks, at most `limit`, ending with the newest week that has a paper."""
-    seen = {week_start(e.date) for e in editions if e.items}
+    seen = {week_start(e.date) for e in editions if e.size}
     if not seen:
         return []
     last = max(seen)
@@ -85,7 +85,7 @@ def weekly_counts(editions: list[Edition], profile_id: str, weeks: list[dt.date]
     for edition in editions:
         week = week_start(edition.date)
         if edition.profile_id == profile_id and week in counts:
-            counts[week] += len(edition.items)
+            counts[week] += edition.size
     return [counts[week] for week in weeks]
 
 

@@ -52,10 +52,17 @@ class EditionItem:
 
 @dataclass(frozen=True)
 class Edition:
+    """One profile's papers of one run date; `count` alone (items not read) for an edition counted, not read."""
+
     profile_id: str
     profile_title: str
     date: dt.date
     items: tuple[EditionItem, ...]
+    count: int | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.items) if self.count is None else self.count
 
     @property
     def path(self) -> str:
@@ -76,14 +83,14 @@ class ProfileArchive:
 
     @property
     def paper_count(self) -> int:
-        return sum(len(edition.items) for edition in self.editions)
+        return sum(edition.size for edition in self.editions)
 
 
-def collect_editions(classification: Classification, profiles: list[Profile]) -> list[Edition]:
-    """Editions of the given profiles, newest first (the store's order)."""
+def collect_editions(classification: Classification, profiles: list[Profile], after_run: int = 0) -> list[Edition]:
+    """Editions of the given profiles, newest first (the store's order); `after_run`: of papers stored later."""
     titles = {p.id: p.title for p in profiles}
     grouped: dict[tuple[str, dt.date], list[EditionItem]] = {}
-    for profile_id, date, paper, assignment in classification.editions():
+    for profile_id, date, paper, assignment in classification.editions(after_run):
         if profile_id in titles:
             grouped.setdefault((profile_id, date), []).append(EditionItem(paper, assignment))
     return [Edition(pid, titles[pid], date, tuple(items)) for (pid, date), items in grouped.items()]

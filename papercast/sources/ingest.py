@@ -7,14 +7,15 @@ a bad file never costs what was already ingested.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from papercast.errors import SourceError
 from papercast.faults import checkpoint
-from papercast.models import Digest, IngestResult, Problem
+from papercast.models import Digest, DigestResult, IngestResult, Problem
 from papercast.settings import FOLDER, Settings
-from papercast.sources import parse_input
+from papercast.sources import content_hash, parse_input
 from papercast.sources.daily import FetchRequest
 from papercast.sources.inbox import InputFile, list_inbox, read_input_file
 from papercast.sources.limits import NO_LIMITS_SET, InputLimits
@@ -29,6 +30,7 @@ class ParsedInputs:
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)  # one day's lists that held no paper: fine, not ingested
+    known: list[DigestResult] = field(default_factory=list)  # inputs ingested before: skipped, not parsed again
 
 
 def read_inbox(settings: Settings) -> tuple[list[InputFile], list[Problem]]:
@@ -90,13 +92,32 @@ def parse_inputs(files: list[InputFile], as_of: dt.date, limits: InputLimits = N
     return parsed
 
 
-def ingest_digests(papers: Papers, digests: list[Digest], run_id: int) -> IngestResult:
-    """Store each digest (oldest first) and collect the papers seen for the first time."""
-    result = IngestResult()
+def parse_new_inputs(
+    papers: Papers, files: list[InputFile], as_of: dt.date, limits: InputLimits = NO_LIMITS_SET
+) -> ParsedInputs:
+    """parse_inputs for the inputs whose bytes were never ingested; the others are hashed, not parsed: their
+    skipped outcome (date, papers) is read from the state, so a week's cost does not grow with the inbox."""
+    fresh, known = [], []
+    for item in files:
+        seen = papers.ingested(content_hash(item.data))
+        if seen is None:
+            fresh.append(item)
+        else:
+            known.append(DigestResult(item.source, seen[0], seen[1], 0, skipped=True))
+    return replace(parse_inputs(fresh, as_of, limits), known=known)
+
+
+def ingest_digests(
+    papers: Papers, digests: list[Digest], run_id: int, known: Sequence[DigestResult] = ()
+) -> IngestResult:
+    """Store each digest (oldest first) and collect the papers seen for the first time; `known`: the outcomes
+    of inputs ingested before, listed in the same order."""
+    result = IngestResult(list(known))
     for digest in sorted(digests, key=lambda d: (d.date, d.source)):
         outcome, new = papers.ingest_digest(digest, run_id)
         result.digests.append(outcome)
         result.new_papers.extend(new)
         checkpoint("ingest.digest")
+    result.digests.sort(key=lambda d: (d.date, d.source))
     checkpoint("ingest.done")
     return result

@@ -11,6 +11,13 @@ from collections.abc import Sequence
 from papercast.models import Assignment, StoredPaper
 from papercast.store.connection import Repository
 from papercast.store.papers import PAPER_COLUMNS, stored_paper
+from papercast.store.records import EditionStat
+
+# Per run that stored papers, the weekly run whose edition they are in: that run, or the next weekly one.
+EDITION_RUNS = (
+    "edition_runs AS (SELECT f.id AS first_run, (SELECT MIN(w.id) FROM runs w WHERE w.kind = 'weekly'"
+    " AND w.id >= f.id) AS run FROM runs f)"
+)
 
 
 class Classification(Repository):
@@ -75,20 +82,23 @@ class Classification(Repository):
         return [(stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"])) for r in rows]
 
     def candidates_since(
-        self, profile_ids: list[str], after_seq: int, up_to_seq: int
+        self, profile_ids: list[str], after_seq: int, up_to_seq: int, seen_since: dt.date | None = None
     ) -> list[tuple[StoredPaper, Assignment, bool]]:
         """Every kept pair of these profiles of papers first stored in (after_seq, up_to_seq], best score first
-        (as `assigned_since` orders them), each with whether it joined its profile (near pairs have no reason)."""
+        (as `assigned_since` orders them), each with whether it joined its profile (near pairs have no reason);
+        with `seen_since`, only papers first seen on or after that day."""
         if not profile_ids:
             return []
         marks = ",".join("?" * len(profile_ids))
+        seen = "" if seen_since is None else " AND p.first_seen >= ?"
+        since = () if seen_since is None else (seen_since.isoformat(),)
         rows = self.db.execute(
             f"SELECT {PAPER_COLUMNS}, k.profile_id, k.score, k.why, k.joined FROM ("
             f" SELECT paper_id, profile_id, score, why, 1 AS joined FROM assignments WHERE profile_id IN ({marks})"
             f" UNION ALL SELECT paper_id, profile_id, score, '', 0 FROM near_pairs WHERE profile_id IN ({marks})"
-            f") k JOIN papers p ON p.id = k.paper_id WHERE p.seq > ? AND p.seq <= ?"
+            f") k JOIN papers p ON p.id = k.paper_id WHERE p.seq > ? AND p.seq <= ?{seen}"
             f" ORDER BY k.score DESC, p.seq, k.profile_id",
-            (*profile_ids, *profile_ids, after_seq, up_to_seq),
+            (*profile_ids, *profile_ids, after_seq, up_to_seq, *since),
         ).fetchall()
         return [
             (stored_paper(r), Assignment(r["id"], r["profile_id"], r["score"], r["why"]), bool(r["joined"]))
@@ -107,15 +117,16 @@ class Classification(Repository):
                 found.update({(r[0], r[1]): r[2] for r in rows})
         return found
 
-    def editions(self) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
+    def editions(self, after_run: int = 0) -> list[tuple[str, dt.date, StoredPaper, Assignment]]:
         """Every (profile, edition date, paper, assignment), newest first: the public archive. A paper is in
         the edition of the weekly run that stored it or, stored by a fetch run, of the next weekly run
-        (none yet: not published yet)."""
+        (none yet: not published yet). `after_run`: only papers stored by later runs."""
         rows = self.db.execute(
-            f"SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of FROM assignments a"
-            f" JOIN papers p ON p.id = a.paper_id JOIN runs r ON r.id = (SELECT MIN(w.id) FROM runs w"
-            f" WHERE w.kind = 'weekly' AND w.id >= p.first_run)"
-            f" ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq"
+            f"WITH {EDITION_RUNS} SELECT {PAPER_COLUMNS}, a.profile_id, a.score, a.why, r.as_of"
+            f" FROM papers p INDEXED BY papers_first_run JOIN assignments a ON a.paper_id = p.id"
+            f" JOIN edition_runs e ON e.first_run = p.first_run JOIN runs r ON r.id = e.run"
+            f" WHERE p.first_run > ? ORDER BY r.as_of DESC, a.profile_id, a.score DESC, p.seq",
+            (after_run,),
         ).fetchall()
         return [
             (
@@ -126,3 +137,13 @@ class Classification(Repository):
             )
             for r in rows
         ]
+
+    def edition_stats(self) -> list[EditionStat]:
+        """Every edition counted in one pass (no paper read), newest first: what the public archive's index,
+        profile pages and chart show, and how publish finds the editions whose pages must be written."""
+        rows = self.db.execute(
+            f"WITH {EDITION_RUNS} SELECT a.profile_id, r.as_of, COUNT(*), MAX(p.seq), SUM(a.score), MIN(p.first_run)"
+            f" FROM assignments a JOIN papers p ON p.id = a.paper_id JOIN edition_runs e ON e.first_run = p.first_run"
+            f" JOIN runs r ON r.id = e.run GROUP BY a.profile_id, r.as_of ORDER BY r.as_of DESC, a.profile_id"
+        ).fetchall()
+        return [EditionStat(r[0], dt.date.fromisoformat(r[1]), r[2], f"{r[2]}:{r[3]}:{r[4]:.6f}", r[5]) for r in rows]

@@ -25,6 +25,7 @@ from papercast.store.records import (
     ChannelDelivery,
     IssueRecord,
     IssueSection,
+    RunDelivery,
 )
 
 UNFINISHED = (PLANNED, WRITTEN)
@@ -42,6 +43,18 @@ class Ledger(Repository):
     def delivered(self, reader: str) -> set[str]:
         rows = self.db.execute("SELECT paper_id FROM deliveries WHERE reader = ?", (reader,))
         return {row[0] for row in rows}
+
+    def delivered_among(self, paper_ids: list[str]) -> dict[str, set[str]]:
+        """reader -> which of these papers they got: the deliveries of a window's papers, not every one ever made."""
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(paper_ids), 500):
+            chunk = paper_ids[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT reader, paper_id FROM deliveries WHERE paper_id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for reader, paper_id in rows:
+                found.setdefault(reader, set()).add(paper_id)
+        return found
 
     # -- issues ------------------------------------------------------------
 
@@ -175,14 +188,16 @@ class Ledger(Repository):
                 [(reason, now_iso(), run_id, issue_id, channel) for issue_id in issue_ids],
             )
 
-    def run_deliveries(self, run_id: int, channel: str) -> list[tuple[IssueRecord, ChannelDelivery]]:
-        """Deliveries on `channel` this run wrote or tried, in the order the issues were created."""
+    def run_delivery_rows(self, run_id: int, channel: str) -> list[RunDelivery]:
+        """Deliveries on `channel` this run wrote or tried, in the order the issues were created: what the report
+        needs of each, without reading the issue's plan (its sections)."""
         rows = self.db.execute(
-            "SELECT i.*, d.status AS delivery_status, d.ref, d.attempts, d.last_error FROM channel_deliveries d"
-            " JOIN issues i ON i.id = d.issue_id WHERE d.run_id = ? AND d.channel = ? ORDER BY i.created_at, i.id",
+            "SELECT i.id, i.reader, i.run_id, i.papers, i.explore, COALESCE(i.sections, '[]') = '[]' AS note,"
+            " d.status, d.ref, d.attempts, d.last_error FROM channel_deliveries d JOIN issues i ON i.id = d.issue_id"
+            " WHERE d.run_id = ? AND d.channel = ? ORDER BY i.created_at, i.id",
             (run_id, channel),
         ).fetchall()
-        return [(issue_record(row), joined_delivery(row, channel)) for row in rows]
+        return [run_delivery(row, channel) for row in rows]
 
     def delivered_on(self, reader: str, channel: str, limit: int) -> list[IssueRecord]:
         """The reader's latest `limit` issues that `channel` delivered (sent or written), newest first."""
@@ -304,6 +319,13 @@ def issue_record(row: sqlite3.Row) -> IssueRecord:
         row["run_id"],
         row["subject"],
         explore_from_json(row["explore"]),
+    )
+
+
+def run_delivery(row: sqlite3.Row, channel: str) -> RunDelivery:
+    delivery = ChannelDelivery(row["id"], channel, row["status"], row["ref"], row["attempts"], row["last_error"])
+    return RunDelivery(
+        row["id"], row["reader"], row["run_id"], row["papers"], row["explore"] or "[]", bool(row["note"]), delivery
     )
 
 

@@ -25,6 +25,11 @@ class Papers(Repository):
         row = self.db.execute("SELECT 1 FROM digests WHERE content_hash = ?", (content_hash,)).fetchone()
         return row is not None
 
+    def ingested(self, content_hash: str) -> tuple[dt.date, int] | None:
+        """The date and paper count of the digest with these bytes, if one was ingested."""
+        row = self.db.execute("SELECT date, papers FROM digests WHERE content_hash = ?", (content_hash,)).fetchone()
+        return None if row is None else (dt.date.fromisoformat(row[0]), int(row[1]))
+
     def ingest_digest(self, digest: Digest, run_id: int) -> tuple[DigestResult, list[StoredPaper]]:
         """Record a digest and its papers in one transaction; return the papers never seen before."""
         with self.transaction() as db:
@@ -148,6 +153,14 @@ class Papers(Repository):
             (day.isoformat(),),
         ).fetchone()
         return int(row[0])
+
+    def seq_before_seen_since(self, day: dt.date) -> int:
+        """One before the first paper (by seq) first seen on or after `day`; the last seq when none is
+        (a new reader's starting point: with `seen_since`, only what was listed from that day on)."""
+        row = self.db.execute(
+            "SELECT MIN(seq) FROM papers INDEXED BY papers_first_seen WHERE first_seen >= ?", (day.isoformat(),)
+        ).fetchone()
+        return int(row[0]) - 1 if row[0] is not None else self.max_paper_seq()
 
     def papers_after(self, seq: int, limit: int) -> list[StoredPaper]:
         """The next `limit` papers stored after `seq`, in the order they were stored."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from papercast.jsonable import EMPTY, omit, rename
@@ -143,3 +144,38 @@ class VoteCounts:
 
     more: int = 0
     fewer: int = 0
+
+
+@dataclass(frozen=True)
+class EditionStat:
+    """One public edition (a profile's papers of one weekly run date), counted, not read: how many papers,
+    a fingerprint that changes when its papers or scores do, and the oldest run that stored one of them."""
+
+    profile_id: str
+    date: dt.date
+    papers: int
+    fingerprint: str
+    first_run: int
+
+
+@dataclass(frozen=True)
+class RunDelivery:
+    """What a run's report needs of one issue and its delivery on one channel, read without the issue's plan
+    (sections): the papers' and explore papers' ids (kept as the ledger's JSON until asked for), whether it is
+    a note, and the run that planned it."""
+
+    issue_id: str
+    reader: str
+    run_id: int | None
+    papers_json: str
+    explore_json: str
+    note: bool
+    delivery: ChannelDelivery
+
+    @property
+    def paper_ids(self) -> tuple[str, ...]:
+        return () if self.note else tuple(json.loads(self.papers_json))
+
+    @property
+    def explore_ids(self) -> tuple[str, ...]:
+        return tuple(item[0] for item in json.loads(self.explore_json or "[]"))
