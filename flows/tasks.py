@@ -24,8 +24,8 @@ from papercast.delivery.write import WrittenIssue, record_written
 from papercast.newsletter.plan import Planning, plan_issues
 from papercast.newsletter.render import make_environment
 from papercast.preflight import PreparedRun
-from papercast.progress import ProgressLines
 from papercast.relevance.backlog import Classified, classify_backlog
+from papercast.relevance.progress import ProgressLines
 from papercast.relevance.registry import backend_name
 from papercast.report import RunOutcome, RunReport, assemble_report, save_report
 from papercast.site.publish import Published, publish_archive

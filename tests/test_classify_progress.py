@@ -9,7 +9,7 @@ from stages import keywords
 
 from papercast.config import load_settings
 from papercast.models import Digest, Paper
-from papercast.progress import ProgressLines, progress_line
+from papercast.relevance.progress import ProgressLines, progress_line
 from papercast.relevance.backlog import ClassifyProgress, classify_backlog
 from papercast.store import Store
 
