@@ -106,9 +106,9 @@ def run_core_stages(config: Path, as_of: dt.date) -> dict:
 
     settings = load_settings(config)
     with Store.of(settings) as store:
-        run_id = store.start_run(as_of)
+        run_id = store.runs.start_run(as_of)
         files, _ = read_inbox(settings)
-        new = ingest_digests(store, parse_inputs(files, as_of).digests, run_id).new_papers
+        new = ingest_digests(store.papers, parse_inputs(files, as_of).digests, run_id).new_papers
         lap("ingest")
         classified = classify_backlog(store, settings, run_id)
         lap("classify")
@@ -117,7 +117,7 @@ def run_core_stages(config: Path, as_of: dt.date) -> dict:
         writer = for_workers(settings)
         for start in range(0, len(planning.to_write), 1000):
             batch = write_batch(planning.to_write[start:start + 1000], writer, False)
-            record_written(store, list(batch.issues), run_id)
+            record_written(store.ledger, list(batch.issues), run_id)
         lap("write")
         publish_archive(store, settings, make_environment())
         lap("publish")

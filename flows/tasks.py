@@ -25,6 +25,7 @@ from papercast.newsletter.plan import Planning, plan_issues
 from papercast.newsletter.render import make_environment
 from papercast.preflight import PreparedRun
 from papercast.relevance.backlog import Classified, classify_backlog
+from papercast.relevance.progress import ProgressLines
 from papercast.relevance.registry import backend_name
 from papercast.report import RunOutcome, RunReport, assemble_report, save_report
 from papercast.site.publish import Published, publish_archive
@@ -50,7 +51,7 @@ def start_run(run: PreparedRun, kind: str = WEEKLY_RUN) -> int:
 @task(cache_policy=NO_CACHE)
 def classify_owed_papers(run: PreparedRun, run_id: int) -> Classified:
     with Store.of(run.settings) as store:
-        return classify_backlog(store, run.settings, run_id)
+        return classify_backlog(store, run.settings, run_id, on_progress=ProgressLines())  # long backlogs: stderr
 
 
 @task(cache_policy=NO_CACHE)

@@ -73,6 +73,19 @@ def test_vectors_are_unit_length_and_similar_texts_are_close(embedder):
     assert float(a @ b) > float(a @ c) + 0.2
 
 
+def test_sessions_side_by_side_give_the_vectors_of_one_session(digest_papers):
+    """Three single-threaded sessions on alternate batches, against one session of two intra-op threads (how
+    papercast embedded before): the same vectors, each in its paper's row (the cache holds the old ones)."""
+    papers = digest_papers[:45]  # 6 batches, out of length order
+    side_by_side, one = MiniLMOnnx(sessions=3), MiniLMOnnx(threads=2)
+    assert (side_by_side.lanes, one.lanes) == (3, 1)
+    expected = one.embed_papers(papers)
+    np.testing.assert_allclose(side_by_side.embed_papers(papers), expected, atol=1e-5)
+    np.testing.assert_allclose(side_by_side.embed_papers(papers[7:8])[0], expected[7], atol=1e-5)
+    texts = [p.title for p in papers]
+    np.testing.assert_allclose(side_by_side.embed(texts), one.embed(texts), atol=1e-5)
+
+
 def test_one_pass_gives_a_papers_vector_and_its_titles(embedder):
     abstract = "We study how language models are trained and evaluated on many tasks."
     protein = paper("p", "Protein structure prediction", abstract)

