@@ -91,3 +91,16 @@ def test_a_changed_template_rewrites_every_edition_page(tmp_path):
         page.write_text(page.read_text(encoding="utf-8") + "{# changed #}\n", encoding="utf-8")
         again = publish_archive(store.classification, settings, make_environment(templates), everything=False)
     assert len([p for p in again.pages if "editions" in p.parts]) == 6
+
+
+def test_compiled_files_beside_the_templates_do_not_stop_a_publish(tmp_path):
+    """The shipped templates folder is a Python package: its __pycache__ holds bytes that are not templates."""
+    templates = tmp_path / "templates"
+    shutil.copytree(make_environment().loader.searchpath[0], templates)
+    (templates / "__pycache__").mkdir(exist_ok=True)
+    (templates / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"\xa7\r\r\n\x00\xff")
+    settings = load_settings(write_config(tmp_path / "run"))
+    with Store.open(settings.paths.state) as store:
+        ingest(store, settings, week(1), AS_OF)
+        published = publish_archive(store.classification, settings, make_environment(templates), everything=False)
+    assert any(p.name == "index.html" for p in published.pages)

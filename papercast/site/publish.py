@@ -182,7 +182,7 @@ def site_key(settings: Settings, env: jinja2.Environment) -> str:
     text = json.dumps([settings.site.model_dump(mode="json"), profiles], sort_keys=True, default=str)
     digest, loader = hashlib.sha256(text.encode()), env.loader
     if loader is not None:
-        for name in sorted(env.list_templates()):
+        for name in sorted(env.list_templates(extensions=["j2"])):  # not __pycache__ beside them
             digest.update(loader.get_source(env, name)[0].encode())
     return digest.hexdigest()
 
