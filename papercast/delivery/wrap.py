@@ -9,9 +9,11 @@ then goes quoted-printable as before.
 
 from __future__ import annotations
 
+import functools
 import re
 
 SPACE_MATTERS = (b"<pre", b"<textarea", b"<plaintext", b"<xmp", b"white-space")
+LINE_CACHE_SIZE = 1 << 15  # distinct long lines remembered (at most about 20 MB)
 CONDITION = re.compile(rb"\[if [^\]]*\]")  # "<!--[if mso]>": its space is no break point
 
 
@@ -26,16 +28,18 @@ def wrap_html(html: str, max_line: int) -> str:
         return html
     wrapped: list[bytes] = []
     for line in lines:
-        pieces = wrap_line(line, max_line) if len(line) > max_line else [line]
+        pieces = wrap_line(line, max_line) if len(line) > max_line else (line,)
         if pieces is None:
             return html
         wrapped += pieces
     return (b"\n".join(wrapped) + b"\n").decode("utf-8")
 
 
-def wrap_line(line: bytes, max_line: int) -> list[bytes] | None:
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
+def wrap_line(line: bytes, max_line: int) -> tuple[bytes, ...] | None:
     """The line cut at spaces into pieces of at most `max_line` bytes (each cut space becomes the line
-    break), or None when it cannot be (a run of more than `max_line` bytes without a space)."""
+    break), or None when it cannot be (a run of more than `max_line` bytes without a space). Cached:
+    a paper's lines (title, authors, why, excerpt, with their inlined styles) recur in many messages."""
     fixed = [match.span() for match in CONDITION.finditer(line)] if b"[if " in line else []
     pieces, start = [], 0
     while len(line) - start > max_line:
@@ -47,4 +51,4 @@ def wrap_line(line: bytes, max_line: int) -> list[bytes] | None:
         pieces.append(line[start:cut])
         start = cut + 1
     pieces.append(line[start:])
-    return pieces
+    return tuple(pieces)
