@@ -40,7 +40,6 @@ from papercast.settings import Settings
 from papercast.store import Store
 
 BATCH_SIZE = 1000  # readers per write task: fewer tasks, less Prefect overhead per reader
-THREAD_WINDOW = 2  # write tasks in flight with the thread runner: one records while the next writes
 
 
 @flow(name="papercast-weekly", log_prints=False)
@@ -88,15 +87,13 @@ def write_issue_batch(plans: list[NewsletterPlan], settings: Settings, sending: 
 
 
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
-    """Write tasks over batches of readers, each recorded here as it comes back. Threads: two batches
-    in flight, so the ledger records one while the next renders and writes (more would only contend
-    for the GIL); processes and Dask take them all, arguments unquoted (quoted ones reach them as
-    tuples). A batch is recorded only once its files are in place, so a kill anywhere leaves at most
-    files the next run rewrites identically."""
+    """Write tasks over batches of readers, each recorded here as it comes back. Threads: one batch
+    at a time (more, or writing while recording, contend for the GIL and the file system);
+    processes and Dask take them all, arguments unquoted (quoted ones reach them as tuples)."""
     context = FlowRunContext.get()
     threads = context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
     ship: Callable[[Any], Any] = as_is if threads else (lambda value: value)
-    window = THREAD_WINDOW if threads else len(plans)
+    window = 1 if threads else len(plans)
     batches = deque(plans[i : i + size] for i in range(0, len(plans), size))
     in_flight: deque[PrefectFuture[WrittenBatch]] = deque()
     written: list[WrittenIssue] = []

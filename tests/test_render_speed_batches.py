@@ -87,6 +87,6 @@ def test_a_task_batch_of_several_chunks_writes_what_one_chunk_at_a_time_writes(w
     files = {path: path.read_bytes() for w in single for path in (w.html, w.text, *w.files)}
     for path in files:
         path.unlink()
-    batch = write_batch(plans, settings, sending=True, chunk=2)  # 5 readers: three chunks, the writer thread behind
+    batch = write_batch(plans, settings, sending=True, chunk=2)  # 5 readers: three chunks
     assert [w.issue_id for w in batch.issues] == [w.issue_id for w in single]
     assert {path: path.read_bytes() for path in files} == files

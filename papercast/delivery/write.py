@@ -10,7 +10,6 @@ always writes the same bytes, so a rerun after a crash rewrites interrupted file
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,21 +140,17 @@ class WrittenBatch:
 def write_batch(
     plans: list[NewsletterPlan], settings: Settings, sending: bool, chunk: int = WRITE_CHUNK
 ) -> WrittenBatch:
-    """`write_issues` for a write task of the flow, `chunk` plans at a time: a writer thread
-    writes one chunk's files (the file system releases the GIL) while the next chunk renders, so
-    at most two chunks are held in memory. It returns when every file is in place."""
+    """`write_issues` for a write task of the flow, `chunk` plans at a time: a chunk's files are held in
+    memory until they are written, so memory does not grow with the batch. (Writing one chunk in a
+    thread while the next renders measured slower here: bench/RESULTS-scale.md, "after (write)".)"""
     env = make_environment()
-    written: list[WrittenIssue] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="papercast-writer") as writer:
-        pending: Future[list[WrittenIssue]] | None = None
-        for start in range(0, len(plans), chunk):
-            rendered = render_chunk(plans[start : start + chunk], settings, sending, env)
-            if pending is not None:
-                written += pending.result()
-            pending = writer.submit(write_chunk, rendered)
-        if pending is not None:
-            written += pending.result()
-    return WrittenBatch(tuple(written))
+    return WrittenBatch(
+        tuple(
+            issue
+            for start in range(0, len(plans), chunk)
+            for issue in write_issues(plans[start : start + chunk], settings, sending, env)
+        )
+    )
 
 
 def written_issue(rendered: RenderedNewsletter, html: Path, text: Path, prepared: list[Prepared]) -> WrittenIssue:
