@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,6 +27,7 @@ PRIVATE_MODE = 0o600  # newsletters, the outbox and reports name readers
 PRIVATE_FOLDER_MODE = 0o700  # and their folders' listings name readers too
 ARCHIVE_PRIVATE_FOLDERS = ("newsletters", "outbox", "reports")
 
+TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC  # a new file, as mkstemp makes
 SYNC_THREADS = 16  # fsyncs in flight at once: the file system commits them together
 
 
@@ -68,17 +69,27 @@ def write_atomic_many(
 
 
 def write_temporary(path: Path, data: bytes, mode: int) -> Path:
-    """`data` in a new hidden file beside `path` (its folder exists)."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    """`data` in a hidden file beside `path` (its folder exists), named for `path` and the writing
+    process and thread, so no other writer shares it and no random name is drawn per file. Whatever
+    a killed run left under that name (a file, a symlink) is removed first, never written through."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_native_id()}.tmp")
     try:
-        if mode != PRIVATE_MODE:  # mkstemp makes 0600; a web server reading the public site needs more
+        handle = os.open(temp, TEMP_FLAGS, PRIVATE_MODE)
+    except FileExistsError:
+        temp.unlink()
+        handle = os.open(temp, TEMP_FLAGS, PRIVATE_MODE)
+    try:
+        if mode != PRIVATE_MODE:  # made 0600; a web server reading the public site needs more
             os.fchmod(handle, mode)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        written = 0
+        while written < len(data):
+            written += os.write(handle, data[written:] if written else data)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
-    return Path(temp)
+    finally:
+        os.close(handle)
+    return temp
 
 
 def sync_all(paths: list[Path], threads: int) -> None:

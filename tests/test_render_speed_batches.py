@@ -10,7 +10,7 @@ import pytest
 from conftest import AS_OF, write_config
 from papercast.config import load_settings
 from papercast.delivery.message import mime_boundary
-from papercast.delivery.write import write_issues
+from papercast.delivery.write import write_batch, write_issues
 from papercast.files import write_atomic_many
 from papercast.newsletter.plan import reader_slug
 from papercast.store import Store
@@ -78,3 +78,15 @@ def test_the_boundary_avoids_a_line_holding_it_and_is_the_same_for_the_same_issu
     text = b"intro\r\n--" + taken.encode() + line_end
     assert mime_boundary(text, "issue-1") == taken + ".0"
     assert mime_boundary(b"--" + taken.encode() + b"x", "issue-1") == taken  # only a whole line counts
+
+
+def test_a_task_batch_of_several_chunks_writes_what_one_chunk_at_a_time_writes(week):
+    settings, store, run = week
+    plans = plan(store, settings, AS_OF, run).to_write
+    single = write_issues(plans, settings, sending=True)
+    files = {path: path.read_bytes() for w in single for path in (w.html, w.text, *w.files)}
+    for path in files:
+        path.unlink()
+    batch = write_batch(plans, settings, sending=True, chunk=2)  # 5 readers: three chunks
+    assert [w.issue_id for w in batch.issues] == [w.issue_id for w in single]
+    assert {path: path.read_bytes() for path in files} == files

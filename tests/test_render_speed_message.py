@@ -20,7 +20,8 @@ from papercast.delivery.message import (MessageComposer, NewsletterPolicy, addre
                                unsubscribe_links)
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.plan import Item, NewsletterPlan, Section
-from papercast.newsletter.render import RenderedNewsletter, inline_css, make_environment, one_line, render_newsletter
+from papercast.delivery.message import email_html
+from papercast.newsletter.render import RenderedNewsletter, make_environment, one_line, render_newsletter
 
 WHEN = dt.datetime(2026, 11, 23, 7, 30, tzinfo=dt.timezone.utc)
 LONG_ASCII = "A line far longer than seventy-eight characters, " * 3
@@ -57,7 +58,7 @@ def reference_bytes(rendered: RenderedNewsletter, settings, when: dt.datetime, b
     if unsubscribe.one_click:
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(rendered.text)
-    msg.add_alternative(inline_css(rendered.html), subtype="html")
+    msg.add_alternative(email_html(rendered.html, 78), subtype="html")
     msg.set_boundary(boundary)
     return msg.as_bytes()
 

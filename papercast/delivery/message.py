@@ -15,9 +15,10 @@ import re
 import sys
 import urllib.parse
 from dataclasses import dataclass
-from email import quoprimime
 from email.headerregistry import Address
 
+from papercast.delivery import quoted
+from papercast.delivery.wrap import wrap_html
 from papercast.errors import ConfigError
 from papercast.links.identity import list_address, reader_token
 from papercast.links.reader import ReaderLinks
@@ -155,7 +156,7 @@ class MessageComposer:
         max_line = self.policy.max_line_length or 78  # the SMTP policy's 78 columns (set, never None)
         parts = [
             text_part(rendered.text, "plain", max_line),
-            text_part(inline_css(rendered.html), "html", max_line, MIME_VERSION),
+            text_part(email_html(rendered.html, max_line), "html", max_line, MIME_VERSION),
         ]
         return ComposedMessage(mid, b"".join(head) + multipart_alternative(parts, rendered.plan.issue_id))
 
@@ -183,6 +184,11 @@ def compose_message(rendered: RenderedNewsletter, settings: Settings) -> Compose
     return MessageComposer(settings).compose(rendered)
 
 
+def email_html(html: str, max_line: int) -> str:
+    """The HTML a message carries: its CSS inlined, its lines within `max_line` where they can be."""
+    return wrap_html(inline_css(html), max_line)
+
+
 def text_part(text: str, subtype: str, max_line: int, extra_headers: bytes = b"") -> bytes:
     """A text/<subtype> utf-8 body part, headers included, as `set_content(text, subtype)` makes it.
 
@@ -207,13 +213,12 @@ def encode_text(text: str, max_line: int) -> tuple[str, bytes]:
     if max((len(line) for line in lines), default=0) <= max_line:
         return ("7bit" if text.isascii() else "8bit"), crlf_lines(lines)
     sniff = CRLF_BYTES.join(lines[:10]) + CRLF_BYTES
-    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), max_line)
+    sniff_qp = quoted.body_encode(sniff, max_line)
     if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
         return "base64", base64_lines(CRLF_BYTES.join(lines) + CRLF_BYTES, max_line)
     if len(lines) <= 10:
-        return "quoted-printable", crlf_text(sniff_qp)
-    body = b"\n".join(lines).decode("latin-1") + "\n"
-    return "quoted-printable", crlf_text(quoprimime.body_encode(body, max_line))
+        return "quoted-printable", sniff_qp.replace(b"\n", CRLF_BYTES)
+    return "quoted-printable", quoted.body_encode(b"\n".join(lines) + b"\n", max_line, CRLF_BYTES)
 
 
 def crlf_lines(lines: list[bytes]) -> bytes:

@@ -87,28 +87,46 @@ def render_issue(
     return render_newsletter(env, plan, links=issue_links(links, plan.reader.email, link, pairs, feed, tune))
 
 
+@dataclass(frozen=True)
+class RenderedChunk:
+    """A chunk of issues rendered and composed, with the files still to write."""
+
+    written: list[WrittenIssue]
+    pages: list[tuple[Path, bytes]]  # the newsletter's .html and .txt: rebuildable from the plan
+    outgoing: list[tuple[Path, bytes]]  # what a channel sends later: on disk before the ledger says written
+
+
+def render_chunk(
+    plans: list[NewsletterPlan], settings: Settings, sending: bool, env: jinja2.Environment
+) -> RenderedChunk:
+    """Render each plan and prepare every channel's files, in memory."""
+    channels = channels_for(settings)
+    links = ReaderLinks.of(settings, link_keys(settings, os.environ))
+    chunk = RenderedChunk([], [], [])
+    for plan in plans:
+        rendered = render_issue(env, settings, plan, links)
+        html, text = newsletter_paths(settings.paths.archive, plan)
+        chunk.pages.extend([(html, rendered.html.encode("utf-8")), (text, rendered.text.encode("utf-8"))])
+        prepared = [channel.prepare(rendered, sending) for channel in reader_channels(channels, plan.reader)]
+        chunk.outgoing.extend(file for item in prepared for file in item.files)
+        chunk.written.append(written_issue(rendered, html, text, prepared))
+    return chunk
+
+
+def write_chunk(chunk: RenderedChunk) -> list[WrittenIssue]:
+    """The chunk's files in place: pages as they are, the outbox fsynced."""
+    for folder in {path.parents[1] for path, _ in chunk.pages} | {path.parent for path, _ in chunk.outgoing}:
+        private_folder(folder)  # newsletters/ and the outbox: their listings name readers
+    write_atomic_many(chunk.pages, durable=False, private=True)
+    write_atomic_many(chunk.outgoing, private=True)
+    return chunk.written
+
+
 def write_issues(
     plans: list[NewsletterPlan], settings: Settings, sending: bool, env: jinja2.Environment | None = None
 ) -> list[WrittenIssue]:
     """Render each plan, write its pages and every channel's files; return what was written."""
-    env = env or make_environment()
-    channels = channels_for(settings)
-    links = ReaderLinks.of(settings, link_keys(settings, os.environ))
-    pages: list[tuple[Path, bytes]] = []
-    outgoing: list[tuple[Path, bytes]] = []
-    written = []
-    for plan in plans:
-        rendered = render_issue(env, settings, plan, links)
-        html, text = newsletter_paths(settings.paths.archive, plan)
-        pages += [(html, rendered.html.encode("utf-8")), (text, rendered.text.encode("utf-8"))]
-        prepared = [channel.prepare(rendered, sending) for channel in reader_channels(channels, plan.reader)]
-        outgoing += [file for item in prepared for file in item.files]
-        written.append(written_issue(rendered, html, text, prepared))
-    for folder in {path.parents[1] for path, _ in pages} | {path.parent for path, _ in outgoing}:
-        private_folder(folder)  # newsletters/ and the outbox: their listings name readers
-    write_atomic_many(pages, durable=False, private=True)  # rebuildable from the plan
-    write_atomic_many(outgoing, private=True)  # what a channel sends later: on disk before the ledger says written
-    return written
+    return write_chunk(render_chunk(plans, settings, sending, env or make_environment()))
 
 
 @dataclass(frozen=True)
@@ -119,15 +137,18 @@ class WrittenBatch:
     issues: tuple[WrittenIssue, ...]
 
 
-def write_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) -> WrittenBatch:
-    """`write_issues` for a write task of the flow, WRITE_CHUNK plans at a time: a chunk's files are
-    held in memory until they are written, so memory does not grow with the batch."""
+def write_batch(
+    plans: list[NewsletterPlan], settings: Settings, sending: bool, chunk: int = WRITE_CHUNK
+) -> WrittenBatch:
+    """`write_issues` for a write task of the flow, `chunk` plans at a time: a chunk's files are held in
+    memory until they are written, so memory does not grow with the batch. (Writing one chunk in a
+    thread while the next renders measured slower here: bench/RESULTS-scale.md, "after (write)".)"""
     env = make_environment()
     return WrittenBatch(
         tuple(
             issue
-            for start in range(0, len(plans), WRITE_CHUNK)
-            for issue in write_issues(plans[start : start + WRITE_CHUNK], settings, sending, env)
+            for start in range(0, len(plans), chunk)
+            for issue in write_issues(plans[start : start + chunk], settings, sending, env)
         )
     )
 

@@ -1,0 +1,110 @@
+"""The write stage alone, on the plans of a real run: render, compose and write 10,000 newsletters.
+
+    .venv/bin/python bench/write_stage.py                           # 10,000 readers, 3 runs
+    .venv/bin/python bench/write_stage.py --readers 2000 --repeat 5
+
+The first call prepares a folder under the system's temporary folder (the arXiv week 2025-W22, the
+shipped profiles, N readers with max_papers = 20: ingest, classify and plan once, about a minute) and
+keeps the plans there; later calls reuse them. Each run then calls `write_batch` on batches of 1,000
+plans, as the flow's write task does, into a fresh archive, and prints wall and CPU seconds, the load,
+and the mean sizes of the .eml, .html and .txt files and each .eml part's transfer encoding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import pickle
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))  # papercast as installed (PYTHONPATH may name another copy to compare)
+
+from arxiv_feed import DEFAULT_WEEK, monday_after  # noqa: E402
+from scale import prepare  # noqa: E402
+from userpath import load  # noqa: E402
+
+
+def planned(readers: int, week: str) -> tuple[object, list]:
+    """The settings and plans of a run over the week, made once and kept."""
+    folder = Path(tempfile.gettempdir()) / f"papercast-write-stage-{readers}-{week}"
+    saved = folder / "plans.pickle"
+    if not saved.exists():
+        from papercast.config import load_settings
+        from papercast.newsletter.plan import plan_issues
+        from papercast.newsletter.selection import select_run
+        from papercast.relevance.backlog import classify_backlog
+        from papercast.sources.ingest import ingest_digests, parse_inputs, read_inbox
+        from papercast.store import Store
+
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        settings = load_settings(prepare(folder, readers, week))
+        as_of = monday_after(week)
+        with Store.of(settings) as store:
+            run_id = store.runs.start_run(as_of)
+            files, _ = read_inbox(settings)
+            ingest_digests(store.papers, parse_inputs(files, as_of).digests, run_id)
+            classify_backlog(store, settings, run_id)
+            planning = plan_issues(store, settings, select_run(settings), as_of, run_id, dt.datetime.now(dt.UTC))
+        saved.write_bytes(pickle.dumps((settings, planning.to_write)))
+    return pickle.loads(saved.read_bytes())
+
+
+def sizes(archive: Path) -> str:
+    """Mean KB of each kind of file, and how the .eml parts are encoded."""
+    kinds: dict[str, list[int]] = collections.defaultdict(list)
+    encodings: collections.Counter[str] = collections.Counter()
+    for path in archive.rglob("*.*"):
+        kinds[path.suffix].append(path.stat().st_size)
+        if path.suffix == ".eml" and len(kinds[".eml"]) <= 200:
+            encodings.update(line.split(b": ", 1)[1].decode() for line in path.read_bytes().splitlines()
+                             if line.startswith(b"Content-Transfer-Encoding:"))
+    means = ", ".join(f"{suffix} {statistics.mean(found) / 1024:.1f} KB x {len(found)}"
+                      for suffix, found in sorted(kinds.items()))
+    return f"{means}; .eml parts (200 files): {dict(encodings)}"
+
+
+def one_run(settings, plans: list, batch: int) -> tuple[float, float, str]:
+    from papercast.delivery.write import for_workers, write_batch
+
+    archive = Path(tempfile.mkdtemp(prefix="papercast-write-archive-"))
+    try:
+        writer = for_workers(settings).model_copy(
+            update={"paths": settings.paths.model_copy(update={"archive": archive})})
+        wall, cpu = time.perf_counter(), time.process_time()
+        for start in range(0, len(plans), batch):
+            write_batch(plans[start:start + batch], writer, False)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return wall, cpu, sizes(archive)
+    finally:
+        shutil.rmtree(archive, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=10_000)
+    parser.add_argument("--week", default=DEFAULT_WEEK)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=1000, help="plans per write_batch call (the flow's BATCH_SIZE)")
+    args = parser.parse_args()
+    settings, plans = planned(args.readers, args.week)
+    print(f"write stage alone: {len(plans)} newsletters, write_batch over {args.batch} at a time")
+    walls, cpus = [], []
+    for _ in range(args.repeat):
+        before = load()
+        wall, cpu, found = one_run(settings, plans, args.batch)
+        walls.append(wall)
+        cpus.append(cpu)
+        print(f"  wall {wall:.1f} s, CPU {cpu:.1f} s (load {before} -> {load()}); {found}")
+    print(f"median wall {statistics.median(walls):.1f} s, CPU {statistics.median(cpus):.1f} s")
+
+
+if __name__ == "__main__":
+    main()
