@@ -210,7 +210,7 @@ def encode_text(text: str, max_line: int) -> tuple[str, bytes]:
     on the first ten lines.
     """
     lines = text.encode("utf-8").splitlines()
-    if max((len(line) for line in lines), default=0) <= max_line:
+    if max(map(len, lines), default=0) <= max_line:
         return ("7bit" if text.isascii() else "8bit"), crlf_lines(lines)
     sniff = CRLF_BYTES.join(lines[:10]) + CRLF_BYTES
     sniff_qp = quoted.body_encode(sniff, max_line)

@@ -67,7 +67,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
     env.filters["excerpt"] = memoized(excerpt)
     env.filters["wordwrap"] = memoized(env.filters["wordwrap"])
     env.filters["one_line"] = one_line
-    env.filters["paper_url"] = paper_url  # where a paper's title links to (papercast/links/papers.py)
+    env.filters["paper_url"] = memoized(paper_url)  # where a paper's title links to (papercast/links/papers.py)
     return env
 
 
