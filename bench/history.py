@@ -20,6 +20,7 @@ state that holds only the week before it: the same week's cost with 1 week of hi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -152,7 +153,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="papercast-history-"))
     rows = []
     try:
-        with (PrefectServer() if args.prefect == "server" else _NoServer()) as server:
+        with (PrefectServer() if args.prefect == "server" else contextlib.nullcontext()) as server:
             api_url = server.api_url if server else None
             config = write_config(folder, args.readers)
             for week, files in weeks.items():
@@ -167,14 +168,6 @@ def main() -> None:
                 control(args, weeks, api_url, rows[-1])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-class _NoServer:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
 
 
 if __name__ == "__main__":

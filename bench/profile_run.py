@@ -17,6 +17,7 @@ work at once add up, and a thread waiting (on a lock, a future, a socket) counts
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import subprocess
@@ -103,7 +104,7 @@ def record(args: argparse.Namespace, raw: Path) -> float:
                    monday_after(args.week).isoformat(), *(["--runner", args.runner] if args.runner else [])]
         spy = [str(PY_SPY), "record", "--rate", str(args.rate), "--idle", "--subprocesses", "--threads",
                "--format", "raw", "--output", str(raw), "--"]
-        with (PrefectServer() if args.prefect == "server" else _NoServer()) as server:
+        with (PrefectServer() if args.prefect == "server" else contextlib.nullcontext()) as server:
             env = user_env(server.api_url if server else None)
             print(f"recording {' '.join(command[1:])} (load {load()})", flush=True)
             started = time.perf_counter()
@@ -178,14 +179,6 @@ def main() -> None:
     wall = record(args, raw)
     print(f"recorded to {raw}")
     summarize(raw, args.rate, wall)
-
-
-class _NoServer:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
 
 
 if __name__ == "__main__":

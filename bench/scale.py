@@ -23,6 +23,7 @@ readers in at most 60 s and 1 GB (goal 30 s); classify within 20 % of embedding 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import resource
@@ -231,21 +232,13 @@ def main() -> None:
     print(f"papercast run --json on {args.week} (as of {monday_after(args.week)}), shipped 8 profiles, "
           f"max_papers 20; load {load()}")
     results: dict = {}
-    with (PrefectServer() if "user" in modes and "server" in args.prefect else _NoServer()) as args.server:
+    with (PrefectServer() if "user" in modes and "server" in args.prefect else contextlib.nullcontext()) as args.server:
         for readers in map(int, args.readers.split(",")):
             if "user" in modes:
                 run_user(args, readers, results)
             if "core" in modes:
                 run_core(args, readers, results)
     print_gaps(results)
-
-
-class _NoServer:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
 
 
 if __name__ == "__main__":
