@@ -6,9 +6,11 @@ stage first finishes what an interrupted run left (docs/reliability.md). Only th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -40,6 +42,19 @@ from papercast.settings import Settings
 from papercast.store import Store
 
 BATCH_SIZE = 1000  # readers per write task: fewer tasks, less Prefect overhead per reader
+# Set by the CLI's runner: the flow returns its report in Prefect's `quote`, so Prefect does not walk its
+# newsletters looking for futures (3.3 s for 10,000). Not a flow parameter: deployments never see it.
+QUOTED_REPORT: ContextVar[bool] = ContextVar("papercast_quoted_report", default=False)
+
+
+@contextlib.contextmanager
+def report_quoted() -> Iterator[None]:
+    """Within this block, the weekly flow called here returns its report quoted (unwrap it)."""
+    token = QUOTED_REPORT.set(True)
+    try:
+        yield
+    finally:
+        QUOTED_REPORT.reset(token)
 
 
 @flow(name="papercast-weekly", log_prints=False)
@@ -50,16 +65,14 @@ def weekly_newsletter(
     readers: list[str] | None = None,
     send: bool | None = None,
     batch_size: int = BATCH_SIZE,
-    quoted: bool = False,
 ) -> RunReport:
     """Run the week once and return the run report. as_of: the run's date (default: today in the
     schedule's time zone); profiles / readers: a subset (ids, emails); send: SMTP, else a dry run
-    to the outbox (default: [schedule] send in the config); batch_size: readers per write task;
-    quoted: the report comes back in Prefect's `quote` (the CLI unwraps it), so Prefect does not walk
-    its newsletters (3.3 s for 10,000) looking for futures."""
+    to the outbox (default: [schedule] send in the config); batch_size: readers per write task.
+    Called within `report_quoted()`, the report comes back in Prefect's `quote`."""
     with preflight(config_path, as_of, profiles, readers, send) as run:
         report = run_week(run, batch_size)
-        return as_is(report) if quoted else report
+        return as_is(report) if QUOTED_REPORT.get() else report
 
 
 def run_week(run: PreparedRun, batch_size: int) -> RunReport:

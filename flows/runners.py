@@ -26,7 +26,7 @@ from prefect.settings import (
 )
 from prefect.utilities.annotations import quote
 
-from papercast.flows.newsletter import weekly_newsletter
+from papercast.flows.newsletter import report_quoted, weekly_newsletter
 from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
 from papercast.report import RunReport
 
@@ -132,7 +132,12 @@ def run_weekly(
     task_runner = task_runner_for(runner)
     flow = weekly_newsletter if task_runner is None else weekly_newsletter.with_options(task_runner=task_runner)
     extra = {"batch_size": batch_size} if batch_size else {}
-    return run_flow(lambda: unquoted(flow(config_path, as_of, profiles, readers, send, quoted=True, **extra)), server)
+
+    def run() -> RunReport:
+        with report_quoted():
+            return unquoted(flow(config_path, as_of, profiles, readers, send, **extra))
+
+    return run_flow(run, server)
 
 
 def unquoted(report: RunReport) -> RunReport:
