@@ -12,7 +12,7 @@ stored, the ledger does not need them). Then, medians of --repeat:
 
 Both read the same rows through the same index; the report's entries are the same either way (checked).
 Then the walk Prefect makes over the report a flow returns (`resolve_futures_to_states`), as the CLI's run
-returned it before (unquoted) and now (`weekly_newsletter(quoted=True)`).
+returned it before (unquoted) and now (quoted: `with report_quoted(): weekly_newsletter(...)`).
 """
 
 from __future__ import annotations

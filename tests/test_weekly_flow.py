@@ -136,3 +136,21 @@ def test_a_bad_file_is_reported_and_the_others_still_ingested(tmp_path, weekly):
     report = weekly(str(config), AS_OF)
     assert report["new_papers"] == 1
     assert len(report["errors"]) == 1 and report["errors"][0]["source"].endswith("a-notes.txt")
+
+
+def test_the_report_comes_back_quoted_only_when_the_caller_asks(tmp_path, prefect_harness):
+    """The CLI asks for the report quoted (Prefect then does not walk it); a deployment or a direct call gets it
+    as it is, and the flow's parameters do not change either way."""
+    from conftest import digest_text
+    from prefect.utilities.annotations import quote
+
+    from papercast.flows.newsletter import report_quoted, weekly_newsletter
+    from papercast.report import RunReport
+
+    config = write_config(tmp_path)
+    (tmp_path / "inbox" / "good.txt").write_text(digest_text("Nov 20", [HOSTILE]), encoding="utf-8")
+    with report_quoted():
+        asked = weekly_newsletter(str(config), AS_OF)
+    plain = weekly_newsletter(str(config), AS_OF)
+    assert isinstance(asked, quote) and isinstance(asked.unwrap(), RunReport) and asked.unwrap().new_papers == 1
+    assert isinstance(plain, RunReport) and plain.new_papers == 0
