@@ -6,11 +6,9 @@ stage first finishes what an interrupted run left (docs/reliability.md). Only th
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -23,6 +21,7 @@ from papercast.delivery.registry import channels_for
 from papercast.delivery.write import WrittenBatch, WrittenIssue, for_workers, write_batch
 from papercast.faults import checkpoint
 from papercast.flows.ingest import ingest_sources
+from papercast.flows.quoting import quoted_report_wanted
 from papercast.flows.tasks import (
     as_is,
     assemble_run_report,
@@ -42,19 +41,6 @@ from papercast.settings import Settings
 from papercast.store import Store
 
 BATCH_SIZE = 1000  # readers per write task: fewer tasks, less Prefect overhead per reader
-# Set by the CLI's runner: the flow returns its report in Prefect's `quote`, so Prefect does not walk its
-# newsletters looking for futures (3.3 s for 10,000). Not a flow parameter: deployments never see it.
-QUOTED_REPORT: ContextVar[bool] = ContextVar("papercast_quoted_report", default=False)
-
-
-@contextlib.contextmanager
-def report_quoted() -> Iterator[None]:
-    """Within this block, the weekly flow called here returns its report quoted (unwrap it)."""
-    token = QUOTED_REPORT.set(True)
-    try:
-        yield
-    finally:
-        QUOTED_REPORT.reset(token)
 
 
 @flow(name="papercast-weekly", log_prints=False)
@@ -72,7 +58,7 @@ def weekly_newsletter(
     Called within `report_quoted()`, the report comes back in Prefect's `quote`."""
     with preflight(config_path, as_of, profiles, readers, send) as run:
         report = run_week(run, batch_size)
-        return as_is(report) if QUOTED_REPORT.get() else report
+        return as_is(report) if quoted_report_wanted() else report
 
 
 def run_week(run: PreparedRun, batch_size: int) -> RunReport:

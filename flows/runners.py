@@ -26,7 +26,8 @@ from prefect.settings import (
 )
 from prefect.utilities.annotations import quote
 
-from papercast.flows.newsletter import report_quoted, weekly_newsletter
+from papercast.flows.newsletter import weekly_newsletter
+from papercast.flows.quoting import report_quoted
 from papercast.flows.server import UI_URL, TemporaryServer, export_api, launchable
 from papercast.report import RunReport
 

@@ -144,7 +144,8 @@ def test_the_report_comes_back_quoted_only_when_the_caller_asks(tmp_path, prefec
     from conftest import digest_text
     from prefect.utilities.annotations import quote
 
-    from papercast.flows.newsletter import report_quoted, weekly_newsletter
+    from papercast.flows.newsletter import weekly_newsletter
+    from papercast.flows.quoting import report_quoted
     from papercast.report import RunReport
 
     config = write_config(tmp_path)
