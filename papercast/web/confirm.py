@@ -67,14 +67,22 @@ def signed_action_route(context: WebContext, action: SignedAction) -> Route:
     return Route(f"/{action.name}", endpoint, methods=["GET", "POST"], name=action.name)
 
 
+def verified_link(context: WebContext, request: Request, action: str) -> Verified | Response:
+    """The reader a signed `action` link names, or the page to answer instead: no secret set, or a
+    link that does not verify (forged, altered, rotated out, for another action)."""
+    title = context.settings().site.title
+    if not context.keys.signed:
+        return page_response(context.env, title, UNSIGNED)
+    fields = query_fields(request)
+    verified = context.verify(action, fields) if fields is not None else None
+    return page_response(context.env, title, FORBIDDEN) if verified is None else verified
+
+
 async def handle(context: WebContext, action: SignedAction, request: Request) -> Response:
     settings = context.settings()
-    if not context.keys.signed:
-        return page_response(context.env, settings.site.title, UNSIGNED)
-    fields = query_fields(request)
-    verified = context.verify(action.name, fields) if fields is not None else None
-    if verified is None:
-        return page_response(context.env, settings.site.title, FORBIDDEN)
+    verified = verified_link(context, request, action.name)
+    if isinstance(verified, Response):
+        return verified
     if request.method in ("GET", "HEAD"):
         page = await run_in_threadpool(action.ask, context, verified)
         return page_response(context.env, settings.site.title, page)

@@ -19,9 +19,9 @@ from papercast.delivery.feed import NAME as FEED_CHANNEL
 from papercast.delivery.feed import reader_feed
 from papercast.links.identity import public_base
 from papercast.links.reader import FEED, ReaderLinks, link_query
-from papercast.web.confirm import query_fields
+from papercast.web.confirm import verified_link
 from papercast.web.context import Verified, WebContext
-from papercast.web.pages import FORBIDDEN, UNSIGNED, Page, page_response
+from papercast.web.pages import Page, page_response
 
 ATOM = "application/atom+xml; charset=utf-8"
 FEED_HEADERS = {"Cache-Control": "private, no-cache", "X-Robots-Tag": "noindex, nofollow"}
@@ -39,15 +39,12 @@ def routes(context: WebContext) -> list[BaseRoute]:
 
 async def serve_feed(context: WebContext, request: Request) -> Response:
     title = context.settings().site.title
-    if not context.keys.signed:
-        return page_response(context.env, title, UNSIGNED)
-    fields = query_fields(request)
-    verified = context.verify(FEED, fields) if fields is not None else None
-    if fields is None or verified is None:
-        return page_response(context.env, title, FORBIDDEN)
+    verified = verified_link(context, request, FEED)
+    if isinstance(verified, Response):
+        return verified
     if FEED_CHANNEL not in verified.reader.channels:
         return page_response(context.env, title, NO_FEED)
-    body = await run_in_threadpool(build, context, verified, fields["s"])
+    body = await run_in_threadpool(build, context, verified, request.query_params["s"])  # verified: one s
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={**FEED_HEADERS, "ETag": tag})

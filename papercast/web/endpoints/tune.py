@@ -19,9 +19,9 @@ from papercast.links.issue import vote_links
 from papercast.links.reader import TUNE
 from papercast.newsletter.render import render_template
 from papercast.newsletter.tune import tune_page
-from papercast.web.confirm import query_fields
+from papercast.web.confirm import verified_link
 from papercast.web.context import Verified, WebContext
-from papercast.web.pages import FORBIDDEN, PRIVATE, UNSIGNED, Page, page_response
+from papercast.web.pages import PRIVATE, Page, page_response
 
 NOT_FOLLOWED = Page(
     "This interest is no longer on your list",
@@ -44,12 +44,9 @@ def followed(context: WebContext, verified: Verified) -> bool:
 
 async def serve_tune(context: WebContext, request: Request) -> Response:
     title = context.settings().site.title
-    if not context.keys.signed:
-        return page_response(context.env, title, UNSIGNED)
-    fields = query_fields(request)
-    verified = context.verify(TUNE, fields) if fields is not None else None
-    if verified is None:
-        return page_response(context.env, title, FORBIDDEN)
+    verified = verified_link(context, request, TUNE)
+    if isinstance(verified, Response):
+        return verified
     if not followed(context, verified):
         return page_response(context.env, title, NOT_FOLLOWED)
     return HTMLResponse(await run_in_threadpool(build, context, verified), headers=PRIVATE)
