@@ -31,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from history import HF_DAILY  # noqa: E402
-from userpath import load, papercast_run, user_env, write_config  # noqa: E402
+from userpath import load, papercast_run, remove_at_exit, user_env, write_config  # noqa: E402
 
 STAGES = ("ingest", "classify", "plan", "write", "publish")
 
@@ -116,7 +116,7 @@ def whole(args: argparse.Namespace) -> dict:
         print(f"  progress: {stderr_summary(run.stderr)}")
         return figures
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_at_exit(folder)
 
 
 def kill_and_resume(args: argparse.Namespace, reference: dict | None) -> None:
@@ -149,7 +149,7 @@ def kill_and_resume(args: argparse.Namespace, reference: dict | None) -> None:
               + (f" (uninterrupted run: {reference['assignments']})" if reference else ""))
         print(f"    first newsletters: {first_seen_weeks(state, resumed.report, as_of)}")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_at_exit(folder)
 
 
 def main() -> None:

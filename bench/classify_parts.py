@@ -37,6 +37,7 @@ from arxiv_feed import DEFAULT_WEEK, monday_after, write_week  # noqa: E402
 from userpath import load, median, write_config  # noqa: E402
 
 from papercast.config import load_settings  # noqa: E402
+from papercast.cores import available_cores  # noqa: E402
 from papercast.relevance import embed  # noqa: E402
 from papercast.relevance.backlog import CHUNK, classify_backlog  # noqa: E402
 from papercast.relevance.hybrid import HybridScorer  # noqa: E402
@@ -120,7 +121,8 @@ def measure(label: str, runs: list[tuple[float, float]], papers: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--week", default=DEFAULT_WEEK)
-    parser.add_argument("--engines", default=f"{embed.available_cores()}x1", help="comma list of SxT: S sessions, T threads each")
+    parser.add_argument("--engines", default=f"{available_cores()}x1",
+                        help="comma list of SxT: S sessions, T threads each")
     parser.add_argument("--threads", help="comma list of intra-op threads of one session (short for 1xT,...)")
     parser.add_argument("--max-tokens", default=str(embed.MAX_TOKENS), help="comma list of tokens read per paper")
     parser.add_argument("--repeat", type=int, default=1)

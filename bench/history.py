@@ -31,7 +31,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from userpath import PrefectServer, folder_mb, load, median, papercast_run, user_env, write_config  # noqa: E402
+from userpath import PrefectServer, folder_mb, load, median, papercast_run, remove_at_exit, user_env, write_config  # noqa: E402
 
 HF_DAILY = BENCH.parent.parent / "shared" / "data" / "hf-daily"
 STAGES = ("ingest", "classify", "plan", "write", "publish")
@@ -119,7 +119,7 @@ def control(args: argparse.Namespace, weeks: dict[str, list[Path]], api_url: str
         run_week(folder, config, before, weeks[before], api_url, args.clear_inbox)
         shallow = run_week(folder, config, week, weeks[week], api_url, args.clear_inbox)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_at_exit(folder)
     print(f"\n== {week} with 1 week of history against {len(names) - 1} weeks (same week, same readers)")
     for name, key in [("wall (s)", lambda r: r["wall"]), ("CPU (s)", lambda r: r["cpu"]),
                       ("peak RSS (MB)", lambda r: r["max_rss_mb"]), ("load (1 min)", lambda r: r["load"])] + \

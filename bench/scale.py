@@ -38,7 +38,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from arxiv_feed import DEFAULT_WEEK, monday_after, write_week  # noqa: E402
-from userpath import (PrefectServer, load, median, papercast_run, user_env,  # noqa: E402
+from userpath import (PrefectServer, load, median, papercast_run, remove_at_exit, user_env,  # noqa: E402
                       write_config)
 
 STAGES = ("ingest", "classify", "plan", "write", "publish")
@@ -70,7 +70,7 @@ def user_case(readers: int, week: str, api_url: str | None, runner: str | None) 
                 "assignments": sum(len(v) for v in report["profiles"].values()),
                 "task_runs": report["prefect"].get("task_runs"), "stderr_lines": len(run.stderr.splitlines())}
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_at_exit(folder)
 
 
 def core_case(readers: int, week: str) -> dict:

@@ -8,9 +8,11 @@ settings, except PREFECT_API_URL when a running server is used).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -235,3 +237,20 @@ def median(values: list[float]) -> float:
 
 def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20 if path.exists() else 0.0
+
+
+LEFT_FOR_EXIT: list[Path] = []
+
+
+def remove_at_exit(folder: Path) -> None:
+    """Delete `folder` when the bench ends, not between runs. This VM's ext4 has no journal, and such
+    a file system will not reuse an inode freed in the last 60-300 s: each new file first scans past
+    every recently deleted one. Deleting one run's 30,000 files just before the next run made that
+    run's write stage 10-20 s slower (bench/RESULTS-scale.md, "The file system's share")."""
+    LEFT_FOR_EXIT.append(folder)
+
+
+@atexit.register
+def remove_left_folders() -> None:
+    for folder in LEFT_FOR_EXIT:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
 import pickle
+import resource
 import shutil
 import statistics
 import sys
@@ -28,7 +30,7 @@ sys.path.insert(0, str(BENCH))  # papercast as installed (PYTHONPATH may name an
 
 from arxiv_feed import DEFAULT_WEEK, monday_after  # noqa: E402
 from scale import prepare  # noqa: E402
-from userpath import load  # noqa: E402
+from userpath import load, remove_at_exit  # noqa: E402
 
 
 def planned(readers: int, week: str) -> tuple[object, list]:
@@ -71,20 +73,29 @@ def sizes(archive: Path) -> str:
     return f"{means}; .eml parts (200 files): {dict(encodings)}"
 
 
-def one_run(settings, plans: list, batch: int) -> tuple[float, float, str]:
+def one_run(settings, plans: list, batch: int, workers: int) -> tuple[float, float, str]:
+    from papercast.delivery.pool import WritePool
     from papercast.delivery.write import for_workers, write_batch
 
     archive = Path(tempfile.mkdtemp(prefix="papercast-write-archive-"))
     try:
         writer = for_workers(settings).model_copy(
             update={"paths": settings.paths.model_copy(update={"archive": archive})})
-        wall, cpu = time.perf_counter(), time.process_time()
-        for start in range(0, len(plans), batch):
-            write_batch(plans[start:start + batch], writer, False)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        with WritePool(writer, False, workers) if workers else contextlib.nullcontext() as pool:
+            for start in range(0, len(plans), batch):
+                part = plans[start:start + batch]
+                pool.write(part) if pool else write_batch(part, writer, False)
+        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         return wall, cpu, sizes(archive)
     finally:
-        shutil.rmtree(archive, ignore_errors=True)
+        remove_at_exit(archive)
+
+
+def cpu_seconds() -> float:
+    """CPU of this process and of its ended children (the pool's workers), user and system."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -93,13 +104,19 @@ def main() -> None:
     parser.add_argument("--week", default=DEFAULT_WEEK)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch", type=int, default=1000, help="plans per write_batch call (the flow's BATCH_SIZE)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="writer processes (default: as a run chooses, one per core; 0: in this process)")
     args = parser.parse_args()
     settings, plans = planned(args.readers, args.week)
-    print(f"write stage alone: {len(plans)} newsletters, write_batch over {args.batch} at a time")
+    from papercast.delivery.pool import worth_a_pool
+
+    workers = worth_a_pool(len(plans)) if args.workers is None else args.workers
+    print(f"write stage alone: {len(plans)} newsletters, {args.batch} at a time, "
+          f"{f'{workers} writer processes' if workers else 'in this process'}")
     walls, cpus = [], []
     for _ in range(args.repeat):
         before = load()
-        wall, cpu, found = one_run(settings, plans, args.batch)
+        wall, cpu, found = one_run(settings, plans, args.batch, workers)
         walls.append(wall)
         cpus.append(cpu)
         print(f"  wall {wall:.1f} s, CPU {cpu:.1f} s (load {before} -> {load()}); {found}")

@@ -6,6 +6,7 @@ stage first finishes what an interrupted run left (docs/reliability.md). Only th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import deque
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from papercast.delivery.pool import WritePool, worth_a_pool
 from papercast.delivery.registry import channels_for
 from papercast.delivery.write import WrittenBatch, WrittenIssue, for_workers, write_batch
 from papercast.faults import checkpoint
@@ -84,30 +86,37 @@ def run_week(run: PreparedRun, batch_size: int) -> RunReport:
 
 
 @task(name="write_batch", cache_policy=NO_CACHE)
-def write_issue_batch(plans: list[NewsletterPlan], settings: Settings, sending: bool) -> WrittenBatch:
-    """Pure: writes files only, never the state (a worker may run it without one)."""
-    return write_batch(plans, settings, sending)
+def write_issue_batch(
+    plans: list[NewsletterPlan], settings: Settings, sending: bool, pool: WritePool | None = None
+) -> WrittenBatch:
+    """Pure: writes files only, never the state (a worker may run it without one). `pool`: the run's
+    writer processes (threads runner), else this process writes."""
+    return pool.write(plans) if pool else write_batch(plans, settings, sending)
 
 
 def write_in_batches(run: PreparedRun, plans: list[NewsletterPlan], run_id: int, size: int) -> list[WrittenIssue]:
-    """Write tasks over batches of readers, each recorded here as it comes back. Threads: one batch
-    at a time (more, or writing while recording, contend for the GIL and the file system);
-    processes and Dask take them all, arguments unquoted (quoted ones reach them as tuples)."""
+    """Write tasks over batches of readers, each recorded here as it comes back. Threads: the batches go
+    to one writer process per core when there are enough of them (papercast/delivery/pool.py), the next
+    one while this process records the last; else one batch at a time (more contend for the GIL).
+    Processes and Dask take them all, arguments unquoted (quoted ones reach them as tuples)."""
     context = FlowRunContext.get()
     threads = context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
-    ship: Callable[[Any], Any] = as_is if threads else (lambda value: value)
-    window = 1 if threads else len(plans)
-    batches = deque(plans[i : i + size] for i in range(0, len(plans), size))
-    in_flight: deque[PrefectFuture[WrittenBatch]] = deque()
-    written: list[WrittenIssue] = []
-    writer = ship(for_workers(run.settings))
-    while batches or in_flight:
-        while batches and len(in_flight) < window:
-            in_flight.append(write_issue_batch.submit(ship(batches.popleft()), writer, run.send))
-        batch: WrittenBatch = in_flight.popleft().result()
-        record_written_issues(as_is(run), as_is(list(batch.issues)), run_id)
-        written += batch.issues
-        get_run_logger().info("%d of %d issues written", len(written), len(plans))
+    workers = worth_a_pool(len(plans), run.settings.limits.write_processes) if threads else 0
+    writer = for_workers(run.settings)
+    with WritePool(writer, run.send, workers) if workers else contextlib.nullcontext() as pool:
+        ship: Callable[[Any], Any] = as_is if threads else (lambda value: value)
+        window = 2 if pool else 1 if threads else len(plans)
+        batches = deque(plans[i : i + size] for i in range(0, len(plans), size))
+        in_flight: deque[PrefectFuture[WrittenBatch]] = deque()
+        written: list[WrittenIssue] = []
+        while batches or in_flight:
+            while batches and len(in_flight) < window:
+                batch_plans = ship(batches.popleft())
+                in_flight.append(write_issue_batch.submit(batch_plans, ship(writer), run.send, ship(pool)))
+            batch: WrittenBatch = in_flight.popleft().result()
+            record_written_issues(as_is(run), as_is(list(batch.issues)), run_id)
+            written += batch.issues
+            get_run_logger().info("%d of %d issues written", len(written), len(plans))
     checkpoint("write.done")
     return written
 

@@ -7,6 +7,7 @@ makes the N-th passage (default the first) through `<point>` kill this process w
     ingest.digest      after each digest was stored          ingest.done     after the last
     classify.chunk     after each chunk of papers classified  classify.done   after the last
     plan.done          after the run's issues were planned
+    write.worker       in a writer process, after it wrote a chunk, before handing it back
     write.chunk        after each chunk of issues was recorded as written     write.done
     send.accepted      after the SMTP server accepted a message, before it is recorded
     send.recorded      after a sent message was recorded

@@ -252,6 +252,7 @@ class Limits(Section):
     max_abstract_chars: int = Field(default=10_000, ge=100)
     lock_wait_seconds: float = Field(default=600.0, ge=0)  # how long a run waits for another on the same state
     state_busy_seconds: float = Field(default=30.0, gt=0, le=3600)  # how long a write waits for another process's
+    write_processes: int | None = Field(default=None, ge=0, le=256)  # None: one per core for 1,000+ issues
 
 
 S = TypeVar("S", bound=Section)

@@ -17,6 +17,7 @@ What "exactly once" means here, checked after the rerun:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -73,11 +74,24 @@ def smtp_config(port: int) -> str:
 @pytest.fixture
 def week(tmp_path, shared_digests, prefect_server):
     """A config over the three real digests, its mail server, and how to run papercast on it."""
+    with a_week(tmp_path, shared_digests, prefect_server) as made:
+        yield made
+
+
+@pytest.fixture
+def pooled_week(tmp_path, shared_digests, prefect_server):
+    """The same week, its issues written by two writer processes (papercast/delivery/pool.py)."""
+    with a_week(tmp_path, shared_digests, prefect_server, "[limits]\nwrite_processes = 2\n") as made:
+        yield made
+
+
+@contextlib.contextmanager
+def a_week(folder: Path, shared_digests: Path, env: dict, extra: str = ""):
     with mail_server(Recorder()) as (server, port):
-        config = write_config(tmp_path, profiles=PROFILES, readers=READERS, extra=smtp_config(port))
+        config = write_config(folder, profiles=PROFILES, readers=READERS, extra=smtp_config(port) + extra)
         for digest in sorted(shared_digests.glob("*.txt")):
-            shutil.copy(digest, tmp_path / "inbox" / digest.name)
-        yield Week(config, server, prefect_server)
+            shutil.copy(digest, folder / "inbox" / digest.name)
+        yield Week(config, server, env)
 
 
 class Week:
@@ -195,3 +209,22 @@ def test_a_run_killed_at_a_random_moment_is_finished_by_the_next(week):
     resends = assert_exactly_once(week, resends_allowed=True)
     print(f"killed after {delay:.2f} s of a {length:.2f} s run (PAPERCAST_KILL_SEED={seed}): "
           f"rerun resumed {report['resumed']}; resends {resends}")
+
+
+WORKER_FAULTS = {  # (failpoint, action) -> the run's return code and the last line of its stderr
+    ("write.worker@2", "kill"): (1, "a process writing newsletters stopped unexpectedly"),
+    ("write.worker@2", "raise"): (1, "injected failure at write.worker"),
+    ("write.chunk@2", "kill"): (-signal.SIGKILL, ""),
+}
+
+
+@pytest.mark.parametrize(("point", "action"), WORKER_FAULTS, ids=[f"{a} {p}" for p, a in WORKER_FAULTS])
+def test_a_run_whose_writer_processes_die_midway_is_finished_by_the_next(pooled_week, point, action):
+    code, _, err = pooled_week.run(spec(point, action))
+    expected_code, expected_line = WORKER_FAULTS[point, action]
+    assert code == expected_code, err[-2000:]
+    if expected_line:
+        assert expected_line in err.strip().splitlines()[-1], err[-2000:]
+    report = pooled_week.finish()
+    assert assert_exactly_once(pooled_week, resends_allowed=False) == 0
+    assert report["resumed"]["written"] + report["resumed"]["sent"] > 0, report["resumed"]

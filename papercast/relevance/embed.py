@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from papercast.cores import available_cores
 from papercast.errors import ConfigError
 from papercast.models import StoredPaper
 
@@ -43,14 +44,6 @@ def forbid_downloads() -> None:
     """Belt and braces: no library this process loads may reach a model hub."""
     for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         os.environ.setdefault(variable, "1")
-
-
-def available_cores() -> int:
-    """The cores this process may run on (a container or `taskset` may allow fewer than the machine has)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def paper_text(paper: StoredPaper) -> str:
