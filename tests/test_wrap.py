@@ -12,7 +12,8 @@ from papercast.delivery.message import compose_message
 from papercast.delivery.wrap import wrap_html
 from papercast.models import Assignment, StoredPaper
 from papercast.newsletter.plan import Item, NewsletterPlan, Section
-from papercast.newsletter.render import inline_css, make_environment, render_newsletter
+from papercast.newsletter.inline import has_style_block
+from papercast.newsletter.render import make_environment, render_newsletter
 from papercast.settings import Reader
 
 WHEN = dt.datetime(2026, 11, 23, 7, 30, tzinfo=dt.timezone.utc)
@@ -39,7 +40,8 @@ def test_html_part_goes_8bit_within_78_columns_and_differs_only_in_white_space(t
     rendered, raw, part = newsletter(tmp_path, "mailto:papers@example.org?subject=unsubscribe")
     assert part["Content-Transfer-Encoding"] == "8bit"
     assert max(len(line) for line in raw.split(b"\r\n")) <= 78
-    inlined = inline_css(rendered.html)
+    inlined = rendered.html  # its template was inlined on load (papercast/newsletter/inline.py)
+    assert not has_style_block(inlined)
     assert part.get_content() != inlined
     assert part.get_content().split() == inlined.split()  # a space became a line break, nothing else
     assert "<!--[if mso]><table" in part.get_content()  # the Outlook condition is never cut
@@ -49,7 +51,7 @@ def test_a_line_without_a_space_to_break_at_leaves_the_html_as_it_was(tmp_path):
     long_url = "https://example.org/unsubscribe?reader=" + "x" * 80
     rendered, _, part = newsletter(tmp_path, long_url)
     assert part["Content-Transfer-Encoding"] == "quoted-printable"
-    assert part.get_content().splitlines() == inline_css(rendered.html).splitlines()  # no line was cut
+    assert part.get_content().splitlines() == rendered.html.splitlines()  # no line was cut
 
 
 def test_white_space_that_matters_is_never_wrapped():
@@ -57,3 +59,4 @@ def test_white_space_that_matters_is_never_wrapped():
         assert wrap_html(html, 78) == html
     plain = "<p>" + "word " * 30 + "</p>"
     assert wrap_html(plain, 78) != plain and wrap_html(plain, 78).split() == plain.split()
+

@@ -23,7 +23,8 @@ from papercast.errors import ConfigError
 from papercast.links.identity import list_address, reader_token
 from papercast.links.reader import ReaderLinks
 from papercast.links.signing import link_keys
-from papercast.newsletter.render import RenderedNewsletter, inline_css, one_line
+from papercast.newsletter.inline import has_style_block, inline_css
+from papercast.newsletter.render import RenderedNewsletter, one_line
 from papercast.settings import Reader, Settings
 
 # Headers whose value is a list of <URI>s: folded only between items, never encoded,
@@ -185,8 +186,9 @@ def compose_message(rendered: RenderedNewsletter, settings: Settings) -> Compose
 
 
 def email_html(html: str, max_line: int) -> str:
-    """The HTML a message carries: its CSS inlined, its lines within `max_line` where they can be."""
-    return wrap_html(inline_css(html), max_line)
+    """The HTML a message carries: its CSS inlined (done once, in the template, unless the page still
+    has a <style>), its lines within `max_line` where they can be."""
+    return wrap_html(inline_css(html) if has_style_block(html) else html, max_line)
 
 
 def text_part(text: str, subtype: str, max_line: int, extra_headers: bytes = b"") -> bytes:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import css_inline
 import jinja2
 
 from papercast.errors import RenderError
 from papercast.links.issue import IssueLinks
 from papercast.links.papers import paper_url
+from papercast.newsletter.inline import InliningLoader
 from papercast.newsletter.plan import NewsletterPlan
 
 EXCERPT_CHARS = 320
@@ -50,12 +50,12 @@ def shipped_templates() -> Path:
 
 
 def make_environment(templates: Path | None = None) -> jinja2.Environment:
-    """Templates from `templates`, or the shipped ones."""
+    """Templates from `templates`, or the shipped ones; the mailed pages with their CSS inlined."""
     templates = templates or shipped_templates()
     if not templates.is_dir():
         raise RenderError("templates folder not found", source=str(templates))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=InliningLoader(templates),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "xml.j2", "html")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -109,9 +109,3 @@ def render_newsletter(
     html = render_template(env, "newsletter.html.j2", **context)
     text = render_template(env, "newsletter.txt.j2", **context)
     return RenderedNewsletter(plan, subject, html, text)
-
-
-def inline_css(html: str) -> str:
-    """Email clients drop <style>: move the CSS into style attributes, never fetching remote sheets."""
-    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
-    return inliner.inline(html)
