@@ -8,6 +8,12 @@ the write stage writes for each reader: newsletters/<reader>/<issue>.html and .t
 the way papercast does it (a temporary file, then a rename; the .eml fsynced, 250 at a time, 16 threads),
 then the same files the plainest way (open, write, close), to show what the files alone cost: the least
 `write` can take on this machine.
+
+    .venv/bin/python bench/disk_floor.py --deleted-before 40000   # right after 40,000 files were deleted
+
+`--deleted-before N` first creates and deletes N empty files, as a bench that cleans up its last run
+does. On an ext4 without a journal (this VM) each new file then scans past the inodes freed in the
+last 60-300 s (bench/RESULTS-scale.md, "The file system's share"). Folders are deleted at exit.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
-from userpath import load  # noqa: E402
+from userpath import load, remove_at_exit  # noqa: E402
 
 from papercast.files import private_folder, write_atomic_many  # noqa: E402
 
@@ -64,6 +70,14 @@ def plain(root: Path, readers: int, sizes: tuple[int, int, int]) -> float:
     return time.perf_counter() - start
 
 
+def delete_files(count: int) -> None:
+    """`count` empty files made and deleted, as a bench deleting its previous run's output does."""
+    folder = Path(tempfile.mkdtemp(prefix="papercast-deleted-"))
+    for number in range(count):
+        (folder / f"{number}").touch()
+    shutil.rmtree(folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=10_000)
@@ -71,21 +85,23 @@ def main() -> None:
     parser.add_argument("--text-kb", type=float, default=9)
     parser.add_argument("--eml-kb", type=float, default=48)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--deleted-before", type=int, default=0, metavar="N",
+                        help="make and delete N empty files first")
     args = parser.parse_args()
+    delete_files(args.deleted_before)
     sizes = (int(args.html_kb * 1024), int(args.text_kb * 1024), int(args.eml_kb * 1024))
-    print(f"{args.readers} readers x 3 files ({args.html_kb:g} + {args.text_kb:g} + {args.eml_kb:g} KB) "
+    print(f"{args.deleted_before} files deleted just before; "
+          f"{args.readers} readers x 3 files ({args.html_kb:g} + {args.text_kb:g} + {args.eml_kb:g} KB) "
           f"under {tempfile.gettempdir()}; load {load()}")
     for name, way in (("as papercast writes (temp + rename, .eml fsynced)", as_papercast),
                       ("plain open/write/close", plain)):
         for _ in range(args.repeat):
             root = Path(tempfile.mkdtemp(prefix="papercast-disk-"))
-            try:
-                seconds = way(root, args.readers, sizes)
-                os.sync()
-                print(f"  {name:52s} {seconds:6.1f} s  ({1000 * seconds / args.readers:.2f} ms/reader; "
-                      f"load {load()})", flush=True)
-            finally:
-                shutil.rmtree(root, ignore_errors=True)
+            remove_at_exit(root)
+            seconds = way(root, args.readers, sizes)
+            os.sync()
+            print(f"  {name:52s} {seconds:6.1f} s  ({1000 * seconds / args.readers:.2f} ms/reader; "
+                  f"load {load()})", flush=True)
 
 
 if __name__ == "__main__":

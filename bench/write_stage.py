@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/write_stage.py                           # 10,000 readers, 3 runs
     .venv/bin/python bench/write_stage.py --readers 2000 --repeat 5
+    .venv/bin/python bench/write_stage.py --workers 0,2               # in-process against 2 writer processes
 
 The first call prepares a folder under the system's temporary folder (the arXiv week 2025-W22, the
 shipped profiles, N readers with max_papers = 20: ingest, classify and plan once, about a minute) and
-keeps the plans there; later calls reuse them. Each run then calls `write_batch` on batches of 1,000
-plans, as the flow's write task does, into a fresh archive, and prints wall and CPU seconds, the load,
-and the mean sizes of the .eml, .html and .txt files and each .eml part's transfer encoding.
+keeps the plans there; later calls reuse them. Each run then writes batches of 1,000 plans, as the
+flow's write task does (in this process, or on writer processes as a run of 1,000+ issues does), into
+a fresh archive, and prints wall and CPU seconds (the writers' included), the load, and the mean
+sizes of the .eml, .html and .txt files and each .eml part's transfer encoding. The archives are
+deleted when the bench ends: see `remove_at_exit` in bench/userpath.py for why not between runs.
 """
 
 from __future__ import annotations
@@ -104,23 +107,25 @@ def main() -> None:
     parser.add_argument("--week", default=DEFAULT_WEEK)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch", type=int, default=1000, help="plans per write_batch call (the flow's BATCH_SIZE)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="writer processes (default: as a run chooses, one per core; 0: in this process)")
+    parser.add_argument("--workers", default=None,
+                        help="comma list of writer process counts to compare (default: as a run chooses, one per "
+                             "core; 0: in this process)")
     args = parser.parse_args()
     settings, plans = planned(args.readers, args.week)
     from papercast.delivery.pool import worth_a_pool
 
-    workers = worth_a_pool(len(plans)) if args.workers is None else args.workers
-    print(f"write stage alone: {len(plans)} newsletters, {args.batch} at a time, "
-          f"{f'{workers} writer processes' if workers else 'in this process'}")
-    walls, cpus = [], []
-    for _ in range(args.repeat):
-        before = load()
-        wall, cpu, found = one_run(settings, plans, args.batch, workers)
-        walls.append(wall)
-        cpus.append(cpu)
-        print(f"  wall {wall:.1f} s, CPU {cpu:.1f} s (load {before} -> {load()}); {found}")
-    print(f"median wall {statistics.median(walls):.1f} s, CPU {statistics.median(cpus):.1f} s")
+    counts = [int(n) for n in args.workers.split(",")] if args.workers else [worth_a_pool(len(plans))]
+    for workers in counts:
+        print(f"write stage alone: {len(plans)} newsletters, {args.batch} at a time, "
+              f"{f'{workers} writer processes' if workers else 'in this process'}")
+        walls, cpus = [], []
+        for _ in range(args.repeat):
+            before = load()
+            wall, cpu, found = one_run(settings, plans, args.batch, workers)
+            walls.append(wall)
+            cpus.append(cpu)
+            print(f"  wall {wall:.1f} s, CPU {cpu:.1f} s (load {before} -> {load()}); {found}")
+        print(f"median wall {statistics.median(walls):.1f} s, CPU {statistics.median(cpus):.1f} s")
 
 
 if __name__ == "__main__":
