@@ -28,8 +28,13 @@ def omit(when: str = ALWAYS) -> dict[str, str]:
     return {"json_omit": when}
 
 
+PLAIN = (str, int, float, bool, type(None))
+
+
 def jsonable(value: Any) -> Any:
     """`value` as plain JSON data: dicts, lists, strings, numbers, booleans and None."""
+    if isinstance(value, PLAIN):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: jsonable(item) for name, item in fields_of(value)}
     if isinstance(value, Mapping):
@@ -45,11 +50,24 @@ def jsonable(value: Any) -> Any:
 
 def fields_of(value: Any) -> Iterator[tuple[str, Any]]:
     """A dataclass's (JSON name, value) pairs, in declaration order, as their metadata says."""
-    for field in dataclasses.fields(value):
-        item, when = getattr(value, field.name), field.metadata.get("json_omit")
+    for name, json_name, when in field_plan(type(value)):
+        item = getattr(value, name)
         if when == ALWAYS or (when == EMPTY and item in ("", None)) or (when == NONE and item is None):
             continue
-        yield field.metadata.get("json_name", field.name), item
+        yield json_name, item
+
+
+FIELD_PLANS: dict[type, tuple[tuple[str, str, str | None], ...]] = {}
+
+
+def field_plan(cls: type) -> tuple[tuple[str, str, str | None], ...]:
+    """(field name, JSON name, json_omit) of each field of a dataclass, read once per class (a report of
+    10,000 newsletters converts 140,000 dataclasses)."""
+    if cls not in FIELD_PLANS:
+        FIELD_PLANS[cls] = tuple(
+            (f.name, f.metadata.get("json_name", f.name), f.metadata.get("json_omit")) for f in dataclasses.fields(cls)
+        )
+    return FIELD_PLANS[cls]
 
 
 def to_json(value: Any) -> str:

@@ -101,7 +101,11 @@ HEADER_CASES = {
 }
 READERS = [("Zoë Ünal-Şahin", "zoe@example.org"), ("Evil\r\nBcc: victim@example.net", "evil@example.org"),
            ("A Very Long Display Name That Certainly Needs Folding Across Lines Ünïcödé", "long@example.org"),
-           ("", "noname@example.org"), ('Quote "Me", Please', "q@example.org")]
+           ("", "noname@example.org"), ('Quote "Me", Please', "q@example.org"),
+           # the composer writes plain names and addresses itself: at its edges too
+           ("Ada Lovelace", "ada.king+news@mail.example.org"), ("Dr. Ada O'Brien", "ada@example.org"),
+           ("Ada  Lovelace ", "ada@example.org"), ("Ada Augusta King Countess of Lovelace Byron", "a" * 24 + "@example.org"),
+           ("Plain Name", "plain" + ".x" * 40 + "@example.org"), ("Ada", "ada@xn--bcher-kva.example")]
 
 
 @pytest.mark.parametrize("smtp_extra", HEADER_CASES.values(), ids=HEADER_CASES.keys())

@@ -31,6 +31,12 @@ from papercast.settings import Reader, Settings
 # so a long https URL stays one clickable token for mail clients.
 URI_LIST_HEADERS = frozenset({"list-unsubscribe"})
 CRLF = "\r\n"
+# Values the email package writes unchanged on one line (tests/test_render_speed_message.py compares):
+PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9]+(?: [A-Za-z0-9]+)*)?")  # a display name of words and single spaces
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+PLAIN_MESSAGE_ID = re.compile(r"<[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+>")
+URI = r"<[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+>"
+PLAIN_URI_LIST = re.compile(rf"{URI}(?:, {URI})*")
 CRLF_BYTES = b"\r\n"
 MIME_VERSION = b"MIME-Version: 1.0\r\n"
 
@@ -140,16 +146,16 @@ class MessageComposer:
         head = [
             self.fold_shared("Subject", one_line(rendered.subject)),
             self.fold_shared("From", address(smtp.from_name, smtp.from_addr)),
-            self.fold("To", address(reader.name, reader.email)),
+            self.fold_to(reader),
         ]
         if smtp.reply_to:
             head.append(self.fold_shared("Reply-To", one_line(smtp.reply_to)))
         date = email.utils.format_datetime(rendered.plan.planned_at)
         head += [
             self.fold_shared("Date", date),
-            self.fold("Message-ID", mid),
+            self.fold_message_id(mid),
             self.fold_shared("List-Id", list_id(self.settings)),
-            self.fold("List-Unsubscribe", unsubscribe.header),
+            self.fold_uri_list("List-Unsubscribe", unsubscribe.header),
         ]
         if unsubscribe.one_click:
             head.append(self.fold_shared("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
@@ -165,6 +171,30 @@ class MessageComposer:
         """One header line as the email package stores and writes it (CR/LF in a value is refused)."""
         name, header = self.policy.header_store_parse(name, value)
         return self.policy.fold_binary(name, header)
+
+    def fold_to(self, reader: Reader) -> bytes:
+        """The To line: a plain name and address (most readers) written as the email package writes them,
+        anything else through it."""
+        name = one_line(reader.name)
+        if PLAIN_NAME.fullmatch(name) and PLAIN_ADDRESS.fullmatch(reader.email):
+            line = f"To: {name} <{reader.email}>" if name else f"To: {reader.email}"
+            if len(line) <= (self.policy.max_line_length or 78):
+                return f"{line}{CRLF}".encode("ascii")
+        return self.fold("To", address(reader.name, reader.email))
+
+    def fold_message_id(self, mid: str) -> bytes:
+        """The Message-ID line: `<id@domain>` of plain characters on one line as it is, else through `fold`."""
+        line = f"Message-ID: {mid}"
+        if PLAIN_MESSAGE_ID.fullmatch(mid) and len(line) <= (self.policy.max_line_length or 78):
+            return f"{line}{CRLF}".encode("ascii")
+        return self.fold("Message-ID", mid)
+
+    def fold_uri_list(self, name: str, value: str) -> bytes:
+        """A URI-list header (List-Unsubscribe): URIs of URL characters (no encoded word, no line break)
+        skip the email package's parsing, which would give them back unchanged."""
+        if PLAIN_URI_LIST.fullmatch(value) and "=?" not in value:
+            return self.policy.fold_binary(name, value)
+        return self.fold(name, value)
 
     def fold_shared(self, name: str, value: str | Address) -> bytes:
         """`fold`, once per distinct value: for the headers most messages of a run share."""
