@@ -36,6 +36,7 @@ from papercast.flows.tasks import (
     send_issue_batch,
     start_run,
 )
+from papercast.heap import frozen_heap
 from papercast.newsletter.plan import NewsletterPlan
 from papercast.preflight import PreparedRun, preflight
 from papercast.report import RunOutcome, RunReport, StageClock
@@ -68,19 +69,20 @@ def run_week(run: PreparedRun, batch_size: int) -> RunReport:
     run_id = start_run(as_is(run))
     with clock.stage("ingest"):
         ingest_sources(run, run_id, outcome)
-    with clock.stage("classify"):
+    with clock.stage("classify"), frozen_heap():
         outcome.classified = classify_owed_papers(as_is(run), run_id)
-    with clock.stage("plan"):
+    with clock.stage("plan"), frozen_heap():
         outcome.planning = plan_reader_issues(as_is(run), run_id, dt.datetime.now(dt.UTC))
-    with clock.stage("write"):
+    with clock.stage("write"), frozen_heap():
         outcome.written = write_in_batches(run, outcome.planning.to_write, run_id, batch_size)
     if run.send:
         with clock.stage("send"):
             send_pending(run, run_id)
-    with clock.stage("publish"):
+    with clock.stage("publish"), frozen_heap():
         published = publish_site(as_is(run))
     outcome.pages, outcome.feeds = published.pages, published.feeds
-    report = assemble_run_report(as_is(run), run_id, as_is(outcome), clock.rounded())
+    with frozen_heap():
+        report = assemble_run_report(as_is(run), run_id, as_is(outcome), clock.rounded())
     publish_run_summary(as_is(report))
     return report
 

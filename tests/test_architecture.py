@@ -44,7 +44,7 @@ def imported(path: Path, name: str, modules: dict[str, Path]) -> set[str]:
 # The floors of papercast, bottom first: a unit (a package, or a top-level module) imports only units on floors
 # below its own. A new unit must be placed here.
 FLOORS = (
-    {"errors", "identity", "jsonable", "addresses", "printable", "schedule", "cores", ""},  # the foundation
+    {"errors", "identity", "jsonable", "addresses", "printable", "schedule", "cores", "heap", ""},  # the foundation
     {"faults", "files", "lock", "models", "settings"},  # shared: values, the config's shape, files on disk
     {"store", "links", "first_run"},  # the state; identity and signed links
     {"sources", "relevance"},  # stages: what is new, who wants it

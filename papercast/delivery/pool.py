@@ -27,6 +27,7 @@ from papercast.cores import available_cores
 from papercast.delivery.write import WRITE_CHUNK, WrittenBatch, WrittenIssue, write_issues
 from papercast.errors import DeliveryError
 from papercast.faults import checkpoint
+from papercast.heap import freeze_for_good
 from papercast.newsletter.plan import NewsletterPlan
 from papercast.newsletter.render import make_environment
 from papercast.settings import Settings
@@ -50,6 +51,7 @@ def worth_a_pool(issues: int, setting: int | None = None, cores: int | None = No
 def start_worker(settings: Settings, sending: bool) -> None:
     global WORKER
     WORKER = (settings, sending, make_environment())
+    freeze_for_good()  # the modules and templates loaded: collections scan only each chunk's objects
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
