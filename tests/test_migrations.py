@@ -197,3 +197,19 @@ def test_a_v4_ledger_moves_each_issue_to_its_stage_and_its_email_delivery(v1_cop
     assert emails == {"i-written": ("written", "<w@x>", 0, None), "i-rendered": ("pending", "<r@x>", 1, "421 busy"),
                       "i-sent": ("sent", "<s@x>", 1, None), "i-failed": ("failed", "<f@x>", 1, "550 no")}
     assert pending == ["i-rendered"]
+
+
+def test_a_v4_issue_sent_after_the_upgrade_records_its_papers_as_delivered(v1_copy):
+    """A v4 issue has its paper ids but no sections: sent later, the reader still has its papers (never again)."""
+    with sqlite3.connect(v1_copy) as db:
+        for step in (2, 3, 4):
+            db.executescript(MIGRATIONS[step])
+        db.execute("PRAGMA user_version = 4")
+        db.executemany("INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, created_at,"
+                       " papers, cursor, attempts, last_error, sent_at) VALUES (?, ?, 1, '2026-11-23', ?, ?, 's',"
+                       " '2026-11-23T07:00:00+00:00', ?, ?, ?, ?, ?)", V4_ISSUES)
+    with Store.open(v1_copy) as store:
+        run_id = store.runs.start_run(AS_OF)
+        store.ledger.mark_delivered("i-rendered", "email", run_id)
+        assert store.ledger.issue("i-rendered").status == "done"
+        assert store.ledger.delivered("grace@example.org") == {"t:8830b2759f8d4738"}

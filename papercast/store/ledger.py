@@ -256,21 +256,25 @@ class Ledger(Repository):
         statuses = [
             row[0] for row in self.db.execute("SELECT status FROM channel_deliveries WHERE issue_id = ?", (issue_id,))
         ]
-        issue = self.issue(issue_id)
-        if not statuses or PENDING in statuses or issue.status != WRITTEN:
+        issue = self.db.execute(
+            "SELECT reader, status, cursor, papers FROM issues WHERE id = ?", (issue_id,)
+        ).fetchone()
+        if issue is None:
+            raise StateError(f"unknown issue {issue_id}", source=str(self.path))
+        if not statuses or PENDING in statuses or issue["status"] != WRITTEN:
             return
         delivered = SENT in statuses or WRITTEN in statuses
         self.db.execute(
             "UPDATE issues SET status = ?, settled_at = ? WHERE id = ?",
             (DONE if delivered else FAILED, now_iso(), issue_id),
         )
-        if delivered:
+        if delivered:  # the papers column holds the plan's paper ids (its sections' items, in order)
             self.db.executemany(
                 "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)",
-                [(issue.reader, paper_id, issue_id) for paper_id in issue.paper_ids],
+                [(issue["reader"], paper_id, issue_id) for paper_id in json.loads(issue["papers"])],
             )
-            if issue.cursor is not None:
-                self.advance_cursor(issue.reader, issue.cursor)
+            if issue["cursor"] is not None:
+                self.advance_cursor(issue["reader"], issue["cursor"])
 
     def advance_cursor(self, reader: str, cursor: int) -> None:
         self.db.execute(
