@@ -19,6 +19,12 @@ from papercast.store import Store
 NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone.utc)
 
 
+def readers_toml(names: list[str], profiles: str = '"efficient-llm", "reasoning"', max_papers: int = 5) -> str:
+    """[[readers]] tables for `names` (name@example.org), each following `profiles`."""
+    return "".join(f'\n[[readers]]\nemail = "{name}@example.org"\nname = "{name.title()}"\n'
+                   f'profiles = [{profiles}]\nmax_papers = {max_papers}\n' for name in names)
+
+
 def keywords(settings, cache=None) -> KeywordScorer:
     return KeywordScorer()
 

@@ -179,15 +179,20 @@ V4_ISSUES = [  # (id, reader, status, message_id, papers, cursor, attempts, last
 ]
 
 
-def test_a_v4_ledger_moves_each_issue_to_its_stage_and_its_email_delivery(v1_copy):
-    """The delivery ledger of the previous release (v4): rendered issues are still to be sent."""
-    with sqlite3.connect(v1_copy) as db:
+def make_v4_ledger(state: Path) -> None:
+    """The v1 state taken to v4 by its own migrations, with V4_ISSUES in the ledger of that release."""
+    with sqlite3.connect(state) as db:
         for step in (2, 3, 4):
             db.executescript(MIGRATIONS[step])
         db.execute("PRAGMA user_version = 4")
         db.executemany("INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, created_at,"
                        " papers, cursor, attempts, last_error, sent_at) VALUES (?, ?, 1, '2026-11-23', ?, ?, 's',"
                        " '2026-11-23T07:00:00+00:00', ?, ?, ?, ?, ?)", V4_ISSUES)
+
+
+def test_a_v4_ledger_moves_each_issue_to_its_stage_and_its_email_delivery(v1_copy):
+    """The delivery ledger of the previous release (v4): rendered issues are still to be sent."""
+    make_v4_ledger(v1_copy)
     with Store.open(v1_copy) as store:
         stages = {i: store.ledger.issue(i).status for i, *_ in V4_ISSUES}
         emails = {i: (d.status, d.ref, d.attempts, d.last_error) for i, *_ in V4_ISSUES
@@ -201,13 +206,7 @@ def test_a_v4_ledger_moves_each_issue_to_its_stage_and_its_email_delivery(v1_cop
 
 def test_a_v4_issue_sent_after_the_upgrade_records_its_papers_as_delivered(v1_copy):
     """A v4 issue has its paper ids but no sections: sent later, the reader still has its papers (never again)."""
-    with sqlite3.connect(v1_copy) as db:
-        for step in (2, 3, 4):
-            db.executescript(MIGRATIONS[step])
-        db.execute("PRAGMA user_version = 4")
-        db.executemany("INSERT INTO issues (id, reader, run_id, date, status, message_id, subject, created_at,"
-                       " papers, cursor, attempts, last_error, sent_at) VALUES (?, ?, 1, '2026-11-23', ?, ?, 's',"
-                       " '2026-11-23T07:00:00+00:00', ?, ?, ?, ?, ?)", V4_ISSUES)
+    make_v4_ledger(v1_copy)
     with Store.open(v1_copy) as store:
         run_id = store.runs.start_run(AS_OF)
         store.ledger.mark_delivered("i-rendered", "email", run_id)

@@ -14,11 +14,10 @@ from papercast.delivery.write import write_batch, write_issues
 from papercast.files import write_atomic_many
 from papercast.newsletter.plan import reader_slug
 from papercast.store import Store
-from stages import ingest, plan, plan_and_write
+from stages import ingest, plan, plan_and_write, readers_toml
 
 NAMES = ["ada", "grace", "alan", "marie", "emmy"]
-READERS = "".join(f'\n[[readers]]\nemail = "{name}@example.org"\nname = "{name.title()}"\n'
-                  f'profiles = ["efficient-llm", "reasoning"]\nmax_papers = 5\n' for name in NAMES)
+READERS = readers_toml(NAMES)
 PAPERS = [("Four-bit Quantization of Language Models", "We study quantization and pruning."),
           ("Chain-of-Thought Distillation", "Distillation of chain-of-thought reasoning into small models.")]
 

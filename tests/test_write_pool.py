@@ -5,25 +5,26 @@ counts as written."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import signal
+import subprocess
 import time
 
 import pytest
 
 from conftest import AS_OF, write_config
 from papercast.config import load_settings
-from papercast.delivery.pool import POOL_MIN_ISSUES, WritePool, worth_a_pool
+from papercast.delivery.pool import POOL_MIN_ISSUES, WritePool, start_worker, worth_a_pool
 from papercast.delivery.write import for_workers, record_written, write_issues
 from papercast.errors import DeliveryError
 from papercast.faults import InjectedFault
 from papercast.newsletter.plan import reader_slug
 from papercast.store import Store
-from stages import ingest, plan
+from stages import ingest, plan, readers_toml
 
 NAMES = ["ada", "grace", "alan", "marie", "emmy", "rosalind", "barbara"]
-READERS = "".join(f'\n[[readers]]\nemail = "{name}@example.org"\nname = "{name.title()}"\n'
-                  f'profiles = ["efficient-llm", "reasoning"]\nmax_papers = 5\n' for name in NAMES)
+READERS = readers_toml(NAMES)
 PAPERS = [("Four-bit Quantization of Language Models", "We study quantization and pruning."),
           ("Chain-of-Thought Distillation", "Distillation of chain-of-thought reasoning into small models."),
           ("Sparse Attention for Long Context", "Pruning attention heads makes inference efficient.")]
@@ -97,6 +98,24 @@ def test_workers_leave_when_the_run_is_killed(tmp_path, week):
     while any(alive(pid) for pid in workers) and dt.datetime.now() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers), "a writer process outlived the run"
+
+
+def start_then_wait(settings, parent: int) -> None:
+    """A writer process's start, then waiting for work that never comes (a spawned process's target)."""
+    start_worker(settings, False, parent)
+    time.sleep(60)
+
+
+def test_a_worker_whose_run_died_while_it_started_leaves_at_once(week):
+    """The run gives its own pid: a worker still importing when the run was killed does not take its new
+    parent (the reaper) for the run and wait forever."""
+    settings, _, _ = week
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    worker = multiprocessing.get_context("spawn").Process(target=start_then_wait, args=(for_workers(settings), gone.pid))
+    worker.start()
+    worker.join(timeout=20)
+    assert worker.exitcode == 1, "the worker kept waiting for a run that had gone"
 
 
 def alive(pid: int) -> bool:

@@ -48,11 +48,13 @@ def worth_a_pool(issues: int, setting: int | None = None, cores: int | None = No
     return cores if cores > 1 and issues >= POOL_MIN_ISSUES else 0
 
 
-def start_worker(settings: Settings, sending: bool) -> None:
+def start_worker(settings: Settings, sending: bool, parent: int) -> None:
+    """In a new worker: what every chunk needs, and a watch on `parent`, the run's process (its pid given
+    by the run: a run killed while this worker was still starting has already left)."""
     global WORKER
+    threading.Thread(target=exit_with_parent, args=(parent,), daemon=True).start()
     WORKER = (settings, sending, make_environment())
     freeze_for_good()  # the modules and templates loaded: collections scan only each chunk's objects
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
 def exit_with_parent(parent: int) -> None:
@@ -83,7 +85,7 @@ class WritePool:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=start_worker,
-            initargs=(self.settings, self.sending),
+            initargs=(self.settings, self.sending, os.getpid()),
         )
         return self
 
