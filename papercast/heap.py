@@ -14,23 +14,49 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 
 STAGE_THRESHOLDS = (50_000, 20, 100)  # young collections every 50,000 new objects, full ones rarely
 
 
+class Stages:
+    """The stages under way in this process (runs may overlap in `papercast serve`): the first to start
+    saves the thresholds, each freezes what exists, and only the last to end thaws and restores."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = 0
+        self.saved = gc.get_threshold()
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.active == 0:
+                self.saved = gc.get_threshold()
+            self.active += 1
+            gc.freeze()
+            gc.set_threshold(*STAGE_THRESHOLDS)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.active -= 1
+            if self.active == 0:
+                gc.set_threshold(*self.saved)
+                gc.unfreeze()
+
+
+UNDER_WAY = Stages()
+
+
 @contextlib.contextmanager
 def frozen_heap() -> Iterator[None]:
-    """Within: what existed at the start is left out of garbage collections, and collections are fewer
-    (not nested: the end thaws all and restores the thresholds)."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*STAGE_THRESHOLDS)
+    """Within: what existed at the start is left out of garbage collections, and collections are fewer.
+    Stages may nest or overlap: the collector is as it was once the last of them ends."""
+    UNDER_WAY.enter()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        UNDER_WAY.leave()
 
 
 def freeze_for_good() -> None:

@@ -45,3 +45,15 @@ def test_what_a_stage_makes_is_still_collected_within_it():
         del made
         gc.collect()
         assert gone() is None
+
+
+def test_overlapping_stages_restore_the_collector_only_when_the_last_ends():
+    """Two runs in one process (papercast serve): the first stage to end must not thaw the other's."""
+    before = gc.get_threshold()
+    first, second = frozen_heap(), frozen_heap()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_freeze_count() > 0 and gc.get_threshold() == STAGE_THRESHOLDS
+    second.__exit__(None, None, None)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
