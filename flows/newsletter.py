@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -67,24 +67,31 @@ def weekly_newsletter(
 def run_week(run: PreparedRun, batch_size: int) -> RunReport:
     outcome, clock = RunOutcome(), StageClock()
     run_id = start_run(as_is(run))
-    with clock.stage("ingest"):
+    with timed(clock, "ingest"):
         ingest_sources(run, run_id, outcome)
-    with clock.stage("classify"), frozen_heap():
+    with timed(clock, "classify"):
         outcome.classified = classify_owed_papers(as_is(run), run_id)
-    with clock.stage("plan"), frozen_heap():
+    with timed(clock, "plan"):
         outcome.planning = plan_reader_issues(as_is(run), run_id, dt.datetime.now(dt.UTC))
-    with clock.stage("write"), frozen_heap():
+    with timed(clock, "write"):
         outcome.written = write_in_batches(run, outcome.planning.to_write, run_id, batch_size)
     if run.send:
-        with clock.stage("send"):
+        with timed(clock, "send"):
             send_pending(run, run_id)
-    with clock.stage("publish"), frozen_heap():
+    with timed(clock, "publish"):
         published = publish_site(as_is(run))
     outcome.pages, outcome.feeds = published.pages, published.feeds
     with frozen_heap():
         report = assemble_run_report(as_is(run), run_id, as_is(outcome), clock.rounded())
     publish_run_summary(as_is(report))
     return report
+
+
+@contextlib.contextmanager
+def timed(clock: StageClock, name: str) -> Iterator[None]:
+    """A stage of the run: timed for the report, with what existed before it left out of garbage collections."""
+    with clock.stage(name), frozen_heap():
+        yield
 
 
 @task(name="write_batch", cache_policy=NO_CACHE)

@@ -160,10 +160,9 @@ class MessageComposer:
         if unsubscribe.one_click:
             head.append(self.fold_shared("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         head.append(self.fold_shared("MIME-Version", "1.0"))
-        max_line = self.policy.max_line_length or 78  # the SMTP policy's 78 columns (set, never None)
         parts = [
-            text_part(rendered.text, "plain", max_line),
-            text_part(email_html(rendered.html, max_line), "html", max_line, MIME_VERSION),
+            text_part(rendered.text, "plain", self.max_line),
+            text_part(email_html(rendered.html, self.max_line), "html", self.max_line, MIME_VERSION),
         ]
         return ComposedMessage(mid, b"".join(head) + multipart_alternative(parts, rendered.plan.issue_id))
 
@@ -177,17 +176,24 @@ class MessageComposer:
         anything else through it."""
         name = one_line(reader.name)
         if PLAIN_NAME.fullmatch(name) and PLAIN_ADDRESS.fullmatch(reader.email):
-            line = f"To: {name} <{reader.email}>" if name else f"To: {reader.email}"
-            if len(line) <= (self.policy.max_line_length or 78):
-                return f"{line}{CRLF}".encode("ascii")
+            written = self.as_it_is("To", f"{name} <{reader.email}>" if name else reader.email)
+            if written:
+                return written
         return self.fold("To", address(reader.name, reader.email))
 
     def fold_message_id(self, mid: str) -> bytes:
         """The Message-ID line: `<id@domain>` of plain characters on one line as it is, else through `fold`."""
-        line = f"Message-ID: {mid}"
-        if PLAIN_MESSAGE_ID.fullmatch(mid) and len(line) <= (self.policy.max_line_length or 78):
-            return f"{line}{CRLF}".encode("ascii")
-        return self.fold("Message-ID", mid)
+        written = self.as_it_is("Message-ID", mid) if PLAIN_MESSAGE_ID.fullmatch(mid) else b""
+        return written or self.fold("Message-ID", mid)
+
+    def as_it_is(self, name: str, value: str) -> bytes:
+        """The header line of a plain ASCII value that fits the policy's line, b"" when it does not fit."""
+        line = f"{name}: {value}"
+        return f"{line}{CRLF}".encode("ascii") if len(line) <= self.max_line else b""
+
+    @property
+    def max_line(self) -> int:
+        return self.policy.max_line_length or 78  # the SMTP policy's 78 columns (set, never None)
 
     def fold_uri_list(self, name: str, value: str) -> bytes:
         """A URI-list header (List-Unsubscribe): URIs of URL characters (no encoded word, no line break)

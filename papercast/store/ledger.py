@@ -59,10 +59,14 @@ class Ledger(Repository):
     # -- issues ------------------------------------------------------------
 
     def issue(self, issue_id: str) -> IssueRecord:
-        row = self.db.execute("SELECT * FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        return issue_record(self.issue_row(issue_id, "*"))
+
+    def issue_row(self, issue_id: str, columns: str) -> sqlite3.Row:
+        """These columns of the issue's row (an unknown issue is a StateError)."""
+        row = self.db.execute(f"SELECT {columns} FROM issues WHERE id = ?", (issue_id,)).fetchone()
         if row is None:
             raise StateError(f"unknown issue {issue_id}", source=str(self.path))
-        return issue_record(row)
+        return row
 
     def has_issue(self, issue_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM issues WHERE id = ?", (issue_id,)).fetchone() is not None
@@ -256,11 +260,7 @@ class Ledger(Repository):
         statuses = [
             row[0] for row in self.db.execute("SELECT status FROM channel_deliveries WHERE issue_id = ?", (issue_id,))
         ]
-        issue = self.db.execute(
-            "SELECT reader, status, cursor, papers FROM issues WHERE id = ?", (issue_id,)
-        ).fetchone()
-        if issue is None:
-            raise StateError(f"unknown issue {issue_id}", source=str(self.path))
+        issue = self.issue_row(issue_id, "reader, status, cursor, papers")
         if not statuses or PENDING in statuses or issue["status"] != WRITTEN:
             return
         delivered = SENT in statuses or WRITTEN in statuses
