@@ -157,13 +157,17 @@ def test_dask_batches_ran_on_worker_processes_reporting_to_the_server(two_runs, 
     import asyncio
 
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+    from prefect.client.schemas.filters import (FlowRunFilter, FlowRunFilterId, TaskRunFilter,
+                                                TaskRunFilterName)
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    async def batch_runs():
+    flow_runs = [report["prefect"]["flow_run_id"] for report in two_runs.values()]
+
+    async def batch_runs():  # of these two runs only: other tests' runs report to the same server
         async with get_client() as client:
-            return await client.read_task_runs(task_run_filter=TaskRunFilter(
-                name=TaskRunFilterName(like_="write_batch")))
+            return await client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=flow_runs)),
+                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="write_batch")))
 
     with temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
         runs = asyncio.run(batch_runs())
